@@ -1,0 +1,199 @@
+"""The Document: what a question file renders to, with exact source positions.
+
+Rules read a Document and never the raw text alone: it knows which lines belong to which
+tab on the rendered site (``qalint.markdown.blocks``), where every heading, link, image,
+math span, code block and comment is, and which admonitions are questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from qalint.diagnostics import Span
+from qalint.markdown.blocks import Escape, Node
+from qalint.markdown.source import Source, SrcLine
+from qalint.markdown.textrun import TextRun
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """An ATX heading as Python-Markdown reads it (``####What`` is a heading there too)."""
+
+    level: int
+    text: str
+    span: Span
+    node: Node
+    space_after_hashes: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link, image, autolink, bare URL or reference definition, as written in the source.
+
+    ``kind`` is ``inline`` (``[t](url)``), ``reference`` (``[t][ref]``, ``[t][]``, ``[t]``
+    when a definition exists), ``autolink`` (``<url>``), ``bare`` (a URL in prose) or
+    ``definition`` (``[ref]: url``). ``target`` is the destination exactly as written.
+    """
+
+    kind: str
+    text: str
+    target: str
+    span: Span
+    target_span: Span | None
+    image: bool = False
+    label: str = ""
+    title: str | None = None
+    start: int = 0
+    end: int = 0
+    node: Node | None = None
+    in_comment: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MathSpan:
+    """A math formula as pymdownx.arithmatex finds it; ``tex`` excludes the delimiters."""
+
+    tex: str
+    delimiter: str
+    display: bool
+    span: Span
+    tex_span: Span
+    run: TextRun
+    tex_start: int
+    node: Node | None = None
+    in_comment: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpan:
+    """Inline code (backticks) inside prose."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A fenced (superfences, mermaid included) or indented code block."""
+
+    info: str
+    text: str
+    span: Span
+    fenced: bool
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """An HTML comment; ``inner`` parses its body when it holds Markdown (a hidden question)."""
+
+    text: str
+    span: Span
+    closed: bool
+    inner: Document | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """One paragraph, list or heading leaf: its text and the map back to the file."""
+
+    node: Node
+    run: TextRun
+    code_spans: tuple[tuple[int, int], ...]
+    math_spans: tuple[tuple[int, int], ...]
+    in_comment: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    """A content tab (``=== "Title"``) of a question block."""
+
+    title: str
+    node: Node
+    span: Span
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing renders inside the tab."""
+        return not self.node.children
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionBlock:
+    """An admonition or details block and its content tabs."""
+
+    node: Node
+    span: Span
+    tabs: tuple[Tab, ...]
+    in_comment: bool = False
+
+    def tab(self, title: str) -> Tab | None:
+        """The first tab with this title (case-sensitive), if any."""
+        return next((t for t in self.tabs if t.title == title), None)
+
+
+@dataclass
+class Document:
+    """A parsed question file: its source, block tree and the pieces rules look at."""
+
+    path: str
+    source: Source
+    root: Node
+    escapes: list[Escape] = field(default_factory=list)
+    questions: list[QuestionBlock] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    math: list[MathSpan] = field(default_factory=list)
+    code_spans: list[CodeSpan] = field(default_factory=list)
+    code_blocks: list[CodeBlock] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    prose: list[Prose] = field(default_factory=list)
+    front_matter: Span | None = None
+    in_comment: bool = False
+
+    @property
+    def text(self) -> str:
+        """The decoded text (BOM removed, line endings as in the file)."""
+        return self.source.text
+
+    @property
+    def lines(self) -> list[str]:
+        """The original lines, without line endings."""
+        return self.source.lines
+
+    def line_span(self, line: SrcLine) -> Span:
+        """The span of a positioned line's visible text (from its first non-space)."""
+        start = line.col + line.indent
+        end = line.col + len(line.text.rstrip())
+        column = self.source.column(line.lineno, start)
+        end_column = self.source.column(line.lineno, max(end, start + 1))
+        return Span(line.lineno, column, line.lineno, end_column)
+
+    def hidden_documents(self) -> Iterator[Document]:
+        """Documents parsed from Markdown inside HTML comments (a commented-out question)."""
+        for comment in self.comments:
+            if comment.inner is not None:
+                yield comment.inner
+                yield from comment.inner.hidden_documents()
+
+    def all_prose(self, include_hidden: bool = True) -> Iterator[Prose]:
+        """Prose of the page, then prose hidden in comments when asked."""
+        yield from self.prose
+        if include_hidden:
+            for inner in self.hidden_documents():
+                yield from inner.prose
+
+    def all_math(self, include_hidden: bool = True) -> Iterator[MathSpan]:
+        """Math spans of the page, then those hidden in comments when asked."""
+        yield from self.math
+        if include_hidden:
+            for inner in self.hidden_documents():
+                yield from inner.math
+
+    def all_links(self, include_hidden: bool = False) -> Iterator[Link]:
+        """Links of the page, then (when asked) those hidden in comments."""
+        yield from self.links
+        if include_hidden:
+            for inner in self.hidden_documents():
+                yield from inner.links

@@ -1,0 +1,113 @@
+"""Finding and reading Markdown files; every input problem becomes an E diagnostic."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from qalint.diagnostics import Diagnostic, Span
+from qalint.markdown.source import Source, decode, looks_binary
+from qalint.rules.input import BINARY, MISSING, TOO_LARGE, UNDECODABLE, UNREADABLE
+
+SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+                ".qalint_cache", "site", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+
+@dataclass
+class LoadedFile:
+    """A file that was read and decoded, or the diagnostic that says why it was not."""
+
+    path: str
+    source: Source | None
+    problem: Diagnostic | None = None
+
+
+def display_path(path: Path) -> str:
+    """The path as shown in output: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def excluded(path: str, patterns: list[str]) -> bool:
+    """True when the path, or any folder on it, matches an exclude glob."""
+    parts = Path(path).parts
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, pattern + "/*"):
+            return True
+        if any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """Markdown files under ``paths`` (sorted, deduplicated) and E001 for missing paths.
+
+    A file named explicitly is checked whatever its extension; folders are walked for ``*.md``.
+    """
+    found: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(MISSING.at(raw, f"path not found: {raw}; check the spelling or "
+                                            "the working directory"))
+            continue
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS
+                                 and not excluded(display_path(Path(folder) / d), exclude))
+                for name in sorted(files):
+                    if name.endswith((".md", ".markdown")):
+                        full = Path(folder) / name
+                        shown = display_path(full)
+                        if not excluded(shown, exclude):
+                            found.setdefault(shown, full)
+        else:
+            shown = display_path(path)
+            if not excluded(shown, exclude):
+                found.setdefault(shown, path)
+    return [found[k] for k in sorted(found)], problems
+
+
+def load(path: Path, max_size: int) -> LoadedFile:
+    """Read and decode one file; a problem is returned as a diagnostic, never raised."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            return LoadedFile(shown, None, TOO_LARGE.at(
+                shown, f"file is {size:,} bytes, over max-file-size ({max_size:,}); it was not "
+                       "checked (raise max-file-size or split the file)"))
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return LoadedFile(shown, None, UNREADABLE.at(shown, f"cannot read file: {reason}"))
+    return load_bytes(shown, data)
+
+
+def load_bytes(shown: str, data: bytes) -> LoadedFile:
+    """Decode bytes that were read from ``shown``."""
+    if looks_binary(data):
+        return LoadedFile(shown, None, BINARY.at(
+            shown, "binary file (it holds NUL bytes); not checked. Exclude it or rename it"))
+    try:
+        text, bom = decode(data)
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        before = data[:offset]
+        line = before.count(b"\n") + 1
+        column = offset - (before.rfind(b"\n") + 1) + 1
+        byte = data[offset : offset + 1].hex()
+        return LoadedFile(shown, None, UNDECODABLE.at(
+            shown,
+            f"not valid UTF-8: byte 0x{byte} at offset {offset} (line {line}, byte {column}); "
+            "re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+            Span(line, column, line, column + 1)))
+    return LoadedFile(shown, Source(text, had_bom=bom))

@@ -1,0 +1,1 @@
+"""Markdown as MkDocs + Material renders it: source handling, block tree, inline pieces."""

@@ -1,0 +1,359 @@
+"""Block structure as Python-Markdown + pymdown-extensions build it, with source positions.
+
+Why not markdown-it-py's container plugins (mdit-py-plugins ``admon``, mdformat-mkdocs tabs)?
+They follow CommonMark's container rules (lazy continuation, any indent deeper than the
+marker), while the site is rendered by Python-Markdown, whose containers keep a line only
+while it is indented by ``tab_length`` (4) spaces and hand the rest of the block back to the
+parent (``BlockProcessor.detab``). A tab body indented by 6 instead of 8 spaces is inside the
+tab for markdown-it and outside it on the site. So this module replays Python-Markdown's
+block loop for the constructs that decide *where* content lands: blank-line separated blocks,
+``!!!`` admonitions, ``???`` details, ``===`` content tabs (alternate style), fenced code
+(pymdownx.superfences stashes fences before block parsing), raw HTML comments, indented code,
+headings and lists. Leaf content is left as lines for the inline scanner.
+
+Every divergence from the real renderer found so far is pinned by ``tests/test_differential.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qalint.markdown.source import TAB_LENGTH, SrcLine
+
+ADMONITION_RE = re.compile(r'^!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *$')
+DETAILS_RE = re.compile(
+    r'^\?{3}(\+)? ?(?:([\w\-]+(?: +[\w\-]+)*?)?(?: +"(.*?)")|([\w\-]+(?: +[\w\-]+)*?)) *$'
+)
+TAB_RE = re.compile(r'^={3}(\+|\+!|!\+|!)? +"(.*?)" *$')
+HEADING_RE = re.compile(r"^(#{1,6})(.*?)#*$")
+LIST_RE = re.compile(r"^(?:[*+-]|\d+[.)])[ ]+")
+FENCE_OPEN_RE = re.compile(r"^(?P<ws>[ ]*)(?P<fence>~{3,}|`{3,})(?P<info>[^`\n]*)$")
+COMMENT_OPEN_RE = re.compile(r"^ {0,3}<!--")
+
+INDENT = " " * TAB_LENGTH
+
+
+@dataclass(eq=False)
+class Node:
+    """A node of the rendered block tree.
+
+    ``kind`` is one of: root, admonition, details, tabset, tab (containers); paragraph,
+    heading, list, code, fence, comment (leaves). Leaves keep their source lines; containers
+    keep their marker line and children.
+    """
+
+    kind: str
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    lines: list[SrcLine] = field(default_factory=list)
+    marker: SrcLine | None = None
+    marker_symbol: str = ""
+    type_name: str = ""
+    title: str | None = None
+    body_col: int = 0
+
+    def add(self, child: Node) -> Node:
+        """Append ``child`` and return it."""
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    @property
+    def last(self) -> Node | None:
+        """The last child, as Python-Markdown's ``lastChild``."""
+        return self.children[-1] if self.children else None
+
+    def walk(self):
+        """Yield this node and every descendant in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def is_container(self) -> bool:
+        """True for admonitions, details, tab sets and tabs."""
+        return self.kind in {"root", "admonition", "details", "tabset", "tab"}
+
+    @property
+    def first_line(self) -> int:
+        """The first source line of the node."""
+        if self.marker is not None:
+            return self.marker.lineno
+        if self.lines:
+            return self.lines[0].lineno
+        return self.children[0].first_line if self.children else 0
+
+    @property
+    def last_line(self) -> int:
+        """The last source line of the node (leaf lines, atoms included)."""
+        if self.children:
+            return max(self.children[-1].last_line, self.first_line)
+        if self.lines:
+            return max(_atom_last(line) for line in self.lines)
+        return self.first_line
+
+    def text(self) -> str:
+        """The leaf's text lines joined by newlines (atoms expanded)."""
+        return "\n".join(member.text for line in self.lines for member in expand_atom(line))
+
+
+@dataclass(frozen=True, slots=True)
+class Escape:
+    """A line that was meant for a container but lands outside it on the rendered site."""
+
+    line: SrcLine
+    container: Node
+    needed_col: int
+    reason: str  # "detab": a continuation line with too little indent; "block": a new block
+
+
+@dataclass(frozen=True, slots=True)
+class Atom(SrcLine):
+    """A fence or raw HTML comment that Python-Markdown stashes as one line before block parsing."""
+
+    kind: str = ""
+    members: tuple[SrcLine, ...] = ()
+    closed: bool = True
+
+    def dedent(self, n: int) -> Atom:
+        """Dedent the placeholder line, keeping the members' absolute positions."""
+        return Atom(self.lineno, self.col + n, self.text[n:], self.kind, self.members, self.closed)
+
+
+def expand_atom(line: SrcLine) -> tuple[SrcLine, ...]:
+    """The source lines a (possibly atomic) line stands for."""
+    return line.members if isinstance(line, Atom) else (line,)
+
+
+def _atom_last(line: SrcLine) -> int:
+    return line.members[-1].lineno if isinstance(line, Atom) and line.members else line.lineno
+
+
+def stash_atoms(lines: list[SrcLine]) -> list[SrcLine]:
+    """Replace fenced code blocks and top-level HTML comments by single atom lines.
+
+    pymdownx.superfences finds fences at any indentation before block parsing, so blank lines
+    inside a fence never split blocks; Python-Markdown's HTML preprocessor does the same for
+    a comment starting at the beginning of a line (up to three spaces in).
+    """
+    out: list[SrcLine] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = FENCE_OPEN_RE.match(line.text)
+        if fence:
+            end = _fence_end(lines, i, fence.group("ws"), fence.group("fence"))
+            if end is not None:
+                members = tuple(lines[i : end + 1])
+                out.append(Atom(line.lineno, line.col, line.text, "fence", members))
+                i = end + 1
+                continue
+        if COMMENT_OPEN_RE.match(line.text):
+            end = _comment_end(lines, i)
+            if end is not None:
+                members = tuple(lines[i : end + 1])
+                out.append(Atom(line.lineno, line.col, line.text, "comment", members))
+                i = end + 1
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _fence_end(lines: list[SrcLine], start: int, ws: str, fence: str) -> int | None:
+    closing = re.compile(r"^" + re.escape(ws) + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ ]*$")
+    for j in range(start + 1, len(lines)):
+        text = lines[j].text
+        if closing.match(text):
+            return j
+        if text.strip() and not text.startswith(ws):
+            return None
+    return None
+
+
+def _comment_end(lines: list[SrcLine], start: int) -> int | None:
+    first = lines[start].text
+    if "-->" in first[first.index("<!--") + 4 :]:
+        return start
+    for j in range(start + 1, len(lines)):
+        if "-->" in lines[j].text:
+            return j
+    return None
+
+
+def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
+    """Split lines into blank-line separated blocks, as ``text.split('\\n\\n')`` does."""
+    blocks: list[list[SrcLine]] = []
+    current: list[SrcLine] = []
+    for line in lines:
+        if line.blank and not isinstance(line, Atom):
+            if current:
+                blocks.append(current)
+                current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def detab(block: list[SrcLine], length: int = TAB_LENGTH) -> tuple[list[SrcLine], list[SrcLine]]:
+    """Python-Markdown's ``detab``: dedent while lines are indented, hand back the rest."""
+    kept: list[SrcLine] = []
+    for index, line in enumerate(block):
+        if line.text.startswith(" " * length):
+            kept.append(line.dedent(length))
+        elif line.blank and not isinstance(line, Atom):
+            kept.append(SrcLine(line.lineno, line.col, ""))
+        else:
+            return kept, block[index:]
+    return kept, []
+
+
+class BlockParser:
+    """Replays Python-Markdown's block loop over positioned lines."""
+
+    def __init__(self) -> None:
+        self.escapes: list[Escape] = []
+
+    def parse(self, lines: list[SrcLine]) -> Node:
+        """Parse whole-document lines into a tree rooted at a ``root`` node."""
+        root = Node("root")
+        self.parse_chunk(root, stash_atoms(lines))
+        return root
+
+    def parse_chunk(self, parent: Node, lines: list[SrcLine]) -> None:
+        """Split ``lines`` into blocks and parse them into ``parent``."""
+        self.parse_blocks(parent, split_blocks(lines))
+
+    def parse_blocks(self, parent: Node, blocks: list[list[SrcLine]]) -> None:
+        """Run the processors over ``blocks`` in order, as ``BlockParser.parseBlocks``."""
+        while blocks:
+            block = blocks.pop(0)
+            if not block:
+                continue
+            if self._container_start(parent, block, blocks):
+                continue
+            if self._container_continue(parent, block, blocks):
+                continue
+            self._leaf(parent, block, blocks)
+
+    def _container_start(self, parent: Node, block: list[SrcLine], blocks: list) -> bool:
+        for index, line in enumerate(block):
+            if isinstance(line, Atom):
+                continue
+            node = _marker_node(line)
+            if node is None:
+                continue
+            if index:
+                self.parse_blocks(parent, [block[:index]])
+            body, rest = detab(block[index + 1 :])
+            node.body_col = line.col + TAB_LENGTH
+            if node.kind == "tab":
+                tabset = parent.last
+                if tabset is None or tabset.kind != "tabset" or "!" in node.marker_symbol:
+                    tabset = parent.add(Node("tabset", marker=line))
+                tabset.add(node)
+            else:
+                parent.add(node)
+            if rest:
+                self._note_detab_escape(node, rest[0])
+            self.parse_chunk(node, body)
+            if rest:
+                blocks.insert(0, rest)
+            return True
+        return False
+
+    def _container_continue(self, parent: Node, block: list[SrcLine], blocks: list) -> bool:
+        sibling = parent.last
+        if sibling is None or not block[0].text.startswith(INDENT):
+            return False
+        if sibling.kind == "tabset":
+            target = sibling.last
+        elif sibling.kind in {"admonition", "details"}:
+            target = sibling
+        else:
+            return False
+        assert target is not None
+        body, rest = detab(block)
+        if rest:
+            self._note_detab_escape(target, rest[0])
+        self.parse_chunk(target, body)
+        if rest:
+            blocks.insert(0, rest)
+        return True
+
+    def _note_detab_escape(self, container: Node, line: SrcLine) -> None:
+        if not isinstance(line, Atom) or line.text.strip():
+            self.escapes.append(Escape(line, container, container.body_col, "detab"))
+
+    def _leaf(self, parent: Node, block: list[SrcLine], blocks: list) -> None:
+        first = block[0]
+        previous = parent.last
+        if previous is not None and previous.is_container and previous.kind != "root":
+            self._note_block_escape(parent, previous, first)
+        if isinstance(first, Atom):
+            parent.add(Node(first.kind, lines=[first]))
+            if len(block) > 1:
+                blocks.insert(0, block[1:])
+            return
+        if first.text.startswith(INDENT):
+            if previous is not None and previous.kind == "list":
+                previous.lines.extend(block)
+                return
+            code, rest = detab(block)
+            if previous is not None and previous.kind == "code":
+                previous.lines.extend(code)
+            else:
+                parent.add(Node("code", lines=code))
+            if rest:
+                blocks.insert(0, rest)
+            return
+        for index, line in enumerate(block):
+            if isinstance(line, Atom):
+                if index:
+                    self.parse_blocks(parent, [block[:index]])
+                parent.add(Node(line.kind, lines=[line]))
+                if block[index + 1 :]:
+                    blocks.insert(0, block[index + 1 :])
+                return
+            if HEADING_RE.match(line.text):
+                if index:
+                    self.parse_blocks(parent, [block[:index]])
+                parent.add(Node("heading", lines=[line]))
+                if block[index + 1 :]:
+                    blocks.insert(0, block[index + 1 :])
+                return
+        kind = "list" if LIST_RE.match(first.text) else "paragraph"
+        parent.add(Node(kind, lines=list(block)))
+
+    def _note_block_escape(self, parent: Node, previous: Node, first: SrcLine) -> None:
+        """A new block right after a container, indented past ``parent``'s own content."""
+        target = previous.last if previous.kind == "tabset" else previous
+        if target is None or isinstance(first, Atom):
+            return
+        indented = first.text.startswith(" ")
+        if indented or (previous.kind == "tabset" and not target.children):
+            self.escapes.append(Escape(first, target, target.body_col, "block"))
+
+
+def _marker_node(line: SrcLine) -> Node | None:
+    text = line.text
+    if text.startswith("!!!"):
+        m = ADMONITION_RE.match(text)
+        if m:
+            return Node("admonition", marker=line, marker_symbol="!!!", type_name=m.group(1),
+                        title=m.group(2))
+    elif text.startswith("???"):
+        m = DETAILS_RE.match(text)
+        if m:
+            type_name = m.group(2) if m.group(2) is not None else (m.group(4) or "")
+            return Node("details", marker=line, marker_symbol="???" + (m.group(1) or ""),
+                        type_name=type_name, title=m.group(3))
+    elif text.startswith("==="):
+        m = TAB_RE.match(text)
+        if m:
+            return Node("tab", marker=line, marker_symbol="===" + (m.group(1) or ""),
+                        title=m.group(2))
+    return None
