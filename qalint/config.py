@@ -151,11 +151,11 @@ def config_from_mapping(data: dict[str, Any], source: Path | None = None) -> Con
                 for pattern, codes in value.items():
                     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
                         raise ConfigError(f"per-file-ignores.{pattern}: expected a list of codes")
-                    _validate_codes(f"per-file-ignores.{pattern}", codes)
+                    validate_codes(f"per-file-ignores.{pattern}", codes)
             elif key == "severity":
                 value = _severities(value)
             elif key in {"select", "ignore", "extend-select"}:
-                _validate_codes(key, value)
+                validate_codes(key, value)
             setattr(config, key.replace("-", "_"), value)
         elif key in _SECTIONS:
             if not isinstance(value, dict):
@@ -177,7 +177,7 @@ def config_from_mapping(data: dict[str, Any], source: Path | None = None) -> Con
 def _severities(value: dict[str, Any]) -> dict[str, Severity]:
     out: dict[str, Severity] = {}
     for code, level in value.items():
-        _validate_codes("severity", [code])
+        validate_codes("severity", [code])
         try:
             out[code.upper()] = Severity(level)
         except ValueError:
@@ -187,7 +187,7 @@ def _severities(value: dict[str, Any]) -> dict[str, Severity]:
     return out
 
 
-def _validate_codes(key: str, codes: list[str]) -> None:
+def validate_codes(key: str, codes: list[str]) -> None:
     from qalint.rules.registry import all_rules
 
     known = [r.code for r in all_rules()]

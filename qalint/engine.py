@@ -22,6 +22,7 @@ class RunOptions:
 
     check_urls: bool = False
     use_cache: bool = True
+    progress: bool = False  # draw progress bars on stderr (only when it is a TTY)
 
 
 @dataclass
@@ -120,11 +121,11 @@ def check_documents(documents: list[Document], config: Config, options: RunOptio
     for rule in rules:
         assert rule.check is not None
         if rule.scope == "project":
-            ctx = RuleContext(documents[0] if documents else None, config, documents, shared_state)  # type: ignore[arg-type]
+            ctx = RuleContext(documents[0] if documents else None, config, documents, shared_state, options)  # type: ignore[arg-type]
             found.extend(rule.check(ctx))
             continue
         for doc in documents:
-            found.extend(rule.check(RuleContext(doc, config, documents, shared_state)))
+            found.extend(rule.check(RuleContext(doc, config, documents, shared_state, options)))
     return found
 
 

@@ -38,6 +38,7 @@ class RuleContext:
     config: Config
     documents: list[Document] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
+    options: Any = None  # qalint.engine.RunOptions: check_urls, use_cache, ...
 
     def diagnostic(
         self,

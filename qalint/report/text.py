@@ -1,0 +1,89 @@
+"""``--output-format text``: ``path:line:col: CODE message``, the source line with a caret, a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from qalint.diagnostics import Diagnostic, Severity
+from qalint.report import ReportContext
+
+SNIPPET_WIDTH = 100
+COLORS = {
+    Severity.ERROR: "\x1b[31m",
+    Severity.WARNING: "\x1b[33m",
+    Severity.INFO: "\x1b[36m",
+}
+BOLD = "\x1b[1m"
+DIM = "\x1b[2m"
+RESET = "\x1b[0m"
+
+
+def _paint(text: str, style: str, context: ReportContext) -> str:
+    return f"{style}{text}{RESET}" if context.color else text
+
+
+def _snippet(line: str, column: int, end_column: int) -> tuple[str, int, int]:
+    """Cut long lines to a window around the finding; return text and caret range."""
+    line = line.replace("\t", " ")
+    start = column - 1
+    width = max(1, end_column - column)
+    if len(line) <= SNIPPET_WIDTH:
+        return line, start, width
+    left = max(0, min(start - 20, len(line) - SNIPPET_WIDTH))
+    right = left + SNIPPET_WIDTH
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(line) else ""
+    shown = prefix + line[left:right] + suffix
+    caret_start = start - left + len(prefix)
+    return shown, caret_start, max(1, min(width, len(shown) - caret_start))
+
+
+def render_one(d: Diagnostic, context: ReportContext) -> str:
+    """One finding: the header line and, when the source is known, the line with a caret."""
+    color = COLORS[d.severity]
+    where = _paint(f"{d.path}:{d.line}:{d.column}:", BOLD, context)
+    header = f"{where} {_paint(d.code, color + BOLD, context)} {d.message}"
+    lines = context.sources.get(d.path)
+    if not lines or not 0 < d.line <= len(lines):
+        return header
+    end_column = d.span.end_column if d.span.end_line == d.line else len(lines[d.line - 1]) + 1
+    text, caret_start, width = _snippet(lines[d.line - 1], d.column, end_column)
+    gutter = str(d.line)
+    pad = " " * len(gutter)
+    marker = " " * caret_start + "^" * width
+    fixable = " (fixable)" if d.fixable else ""
+    return "\n".join([
+        header,
+        _paint(f" {gutter} |", DIM, context) + f" {text}",
+        _paint(f" {pad} |", DIM, context) + " " + _paint(marker, color, context)
+        + f" {_paint(d.severity.value + fixable, color, context)}",
+    ])
+
+
+def summary(diagnostics: list[Diagnostic], context: ReportContext) -> str:
+    """The closing line: counts by severity, files, and how many are fixable."""
+    files = context.files_checked
+    noun = "file" if files == 1 else "files"
+    if not diagnostics:
+        return f"All checks passed ({files} {noun} checked)."
+    counts = Counter(d.severity for d in diagnostics)
+    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
+             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+    total = len(diagnostics)
+    text = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {noun}."
+    safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability.value == "safe")
+    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability.value == "unsafe")
+    if context.fix_hint and safe:
+        text += f" {safe} fixable with `qalint fix`."
+    if context.fix_hint and unsafe:
+        text += f" {unsafe} {'more ' if safe else ''}fixable with `qalint fix --unsafe-fixes`."
+    return text
+
+
+def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
+    """Every finding with its source line, then the summary; quiet: one line per finding only."""
+    if context.quiet:
+        return "".join(render_one(d, ReportContext(color=context.color)) + "\n" for d in diagnostics)
+    blocks = [render_one(d, context) for d in diagnostics]
+    blocks.append(summary(diagnostics, context))
+    return "\n\n".join(blocks) + "\n"

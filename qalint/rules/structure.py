@@ -1,0 +1,639 @@
+"""S rules: the structure of question blocks as the rendered site shows it.
+
+A question block is an admonition (``!!! Question ""``, or ``???``/``???+`` details) holding
+content tabs: a Question tab with one heading, then an Answer tab with content. Every check
+here reads the block tree that ``qalint.markdown.blocks`` builds the way Python-Markdown does,
+so "inside the tab" means inside it on the real page.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from qalint.config import Option, register_section
+from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
+from qalint.document import Document, Heading, QuestionBlock, Tab
+from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, Node
+from qalint.rules.registry import RuleContext, rule
+
+register_section(
+    "structure",
+    {
+        "admonition-types": Option(
+            "list[str]", ["question"],
+            "Admonition types that mark a question block (case-insensitive).",
+        ),
+        "titles": Option(
+            "list[str]", [],
+            'Accepted admonition titles (e.g. [""] for `!!! Question ""`); empty accepts any.',
+        ),
+        "markers": Option(
+            "list[str]", ["!!!", "???", "???+"],
+            "Accepted admonition markers: !!! (admonition), ??? and ???+ (collapsible details).",
+        ),
+        "tabs": Option(
+            "list[str]", ["Question", "Answer"],
+            "Required tab titles, in order (a translated bank uses its own words).",
+        ),
+        "optional-tabs": Option(
+            "list[str]", [], "Tab titles also allowed after the required ones (e.g. Hint)."
+        ),
+        "heading-level": Option(
+            "int", 4, "Level of the heading in the question tab.",
+            validate=lambda v: None if 1 <= v <= 6 else "must be between 1 and 6",
+        ),
+        "question-words": Option(
+            "list[str]",
+            ["what", "why", "how", "when", "where", "which", "who", "whom", "whose", "is", "are",
+             "can", "could", "do", "does", "did", "should", "would", "will", "explain",
+             "describe", "compare", "define", "list", "name", "give", "state", "derive", "show",
+             "prove", "discuss", "outline", "contrast", "write", "implement", "calculate",
+             "compute", "suppose", "consider", "please", "tell", "in", "if", "for"],
+            "First words that make a heading read as a question when it lacks a '?'.",
+        ),
+    },
+)
+
+
+def _options(ctx: RuleContext) -> dict:
+    return ctx.config.section("structure")
+
+
+def _is_question_type(block: QuestionBlock, options: dict) -> bool:
+    types = {t.lower() for t in options["admonition-types"]}
+    return block.node.type_name.lower() in types
+
+
+def question_blocks(doc: Document, options: dict) -> Iterator[QuestionBlock]:
+    """Admonitions of an accepted type, and any admonition that holds content tabs."""
+    for block in doc.questions:
+        if _is_question_type(block, options) or block.tabs:
+            yield block
+
+
+def _marker_span(doc: Document, block: QuestionBlock) -> Span:
+    return block.span
+
+
+def _headings_by_node(doc: Document) -> dict[int, Heading]:
+    return {id(h.node): h for h in doc.headings}
+
+
+def _tab_title_span(doc: Document, tab: Tab) -> Span:
+    line = doc.lines[tab.span.line - 1]
+    index = line.find('"')
+    if index < 0:
+        return tab.span
+    end = line.find('"', index + 1)
+    return Span(tab.span.line, index + 1, tab.span.line, (end if end > index else index) + 2)
+
+
+@rule(
+    "S001", "not-a-question-admonition",
+    summary="An admonition that holds question tabs is not of an accepted question type or title.",
+    explanation="""
+Question blocks are admonitions of a configured type (`structure.admonition-types`, default
+`question`) and, when `structure.titles` is set, one of those titles. A block with Question and
+Answer tabs inside a `!!! note` or a misspelt `!!! Questoin` renders with the wrong colour and
+icon, and tools that collect questions miss it. Accepted markers are set by `structure.markers`.
+""",
+    bad='!!! Questoin ""\n    === "Question"\n        #### What is dropout?\n',
+    good='!!! Question ""\n    === "Question"\n        #### What is dropout?\n',
+    config_keys=("structure.admonition-types", "structure.titles", "structure.markers"),
+)
+def not_a_question_admonition(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag question-like admonitions with a wrong type, title or marker."""
+    options = _options(ctx)
+    types = [t.lower() for t in options["admonition-types"]]
+    for block in question_blocks(ctx.document, options):
+        node = block.node
+        span = _marker_span(ctx.document, block)
+        if node.type_name.lower() not in types:
+            close = difflib.get_close_matches(node.type_name.lower(), types, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield not_a_question_admonition(
+                ctx, span,
+                f"admonition type '{node.type_name}' holds question tabs but is not a question "
+                f"type{hint}; accepted: {', '.join(options['admonition-types'])}",
+            )
+            continue
+        titles = options["titles"]
+        if titles and (node.title or "") not in titles:
+            shown = ", ".join(f'"{t}"' for t in titles)
+            yield not_a_question_admonition(
+                ctx, span, f'question title "{node.title or ""}" is not one of {shown}'
+            )
+        if node.marker_symbol not in options["markers"]:
+            yield not_a_question_admonition(
+                ctx, span,
+                f"marker '{node.marker_symbol}' is not accepted for questions; use "
+                f"{' or '.join(options['markers'])}",
+            )
+
+
+def _tab_rules_for(block: QuestionBlock, options: dict):
+    required = options["tabs"]
+    allowed = required + options["optional-tabs"]
+    return required, allowed
+
+
+@rule(
+    "S002", "missing-tab",
+    summary="A question block lacks a required tab (Question or Answer).",
+    explanation="""
+Every question block needs the tabs named in `structure.tabs` (default `Question` then
+`Answer`). A block with no tabs at all usually means the tab markers are not indented under
+the admonition, so they render outside it.
+""",
+    bad='!!! Question ""\n    === "Question"\n        #### What is dropout?\n',
+    good='!!! Question ""\n    === "Question"\n        #### What is dropout?\n\n'
+    '    === "Answer"\n\n        A regularization technique.\n',
+    config_keys=("structure.tabs",),
+)
+def missing_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag question blocks without one of the required tabs."""
+    options = _options(ctx)
+    for block in question_blocks(ctx.document, options):
+        required, allowed = _tab_rules_for(block, options)
+        titles = [t.title for t in block.tabs]
+        span = _marker_span(ctx.document, block)
+        if not titles:
+            follower = _next_sibling(block.node)
+            why = ""
+            if follower is not None and follower.kind == "tabset" and follower.marker is not None:
+                why = (f'; the tab marker on line {follower.marker.lineno} is not indented under '
+                       f"the admonition (indent it by {follower.marker.col + 4} spaces)")
+            yield missing_tab(ctx, span, f"question block has no content tabs{why}")
+            continue
+        for name in required:
+            if name in titles:
+                continue
+            near = _close(name, [t for t in titles if t not in allowed])
+            if near:
+                continue  # reported as a misnamed tab (S004)
+            yield missing_tab(ctx, span, f'question block has no "{name}" tab; add '
+                                         f'=== "{name}" with its content')
+
+
+def _next_sibling(node: Node) -> Node | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    index = parent.children.index(node)
+    return parent.children[index + 1] if index + 1 < len(parent.children) else None
+
+
+def _close(name: str, candidates: list[str]) -> str | None:
+    lowered = {c.lower().strip(): c for c in candidates}
+    match = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+@rule(
+    "S003", "duplicate-tab",
+    summary="A question block has two tabs with the same title.",
+    explanation="""
+Two tabs with the same title show two identical labels; readers cannot tell them apart and
+the second is usually a copy-paste slip.
+""",
+    bad='    === "Answer"\n        First.\n\n    === "Answer"\n        Second.\n',
+    good='    === "Answer"\n        First. Second.\n',
+)
+def duplicate_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag a second tab with a title already used in the same block."""
+    for block in question_blocks(ctx.document, _options(ctx)):
+        seen: dict[str, Tab] = {}
+        for tab in block.tabs:
+            if tab.title in seen:
+                first = seen[tab.title]
+                yield duplicate_tab(ctx, tab.span, f'tab "{tab.title}" appears twice in this '
+                                                    f"question (first on line {first.span.line}); "
+                                                    "merge or rename it")
+            else:
+                seen[tab.title] = tab
+
+
+@rule(
+    "S004", "misnamed-tab",
+    summary="A tab title is not one the configuration allows (with a did-you-mean).",
+    explanation="""
+Tab titles are fixed by `structure.tabs` and `structure.optional-tabs`. A misspelt title
+(`Anwser`, `answer`) renders a wrong label and breaks tools that look for the answer. When
+exactly one allowed title is close, an unsafe fix renames the tab.
+""",
+    bad='    === "Anwser"\n        A regularization technique.\n',
+    good='    === "Answer"\n        A regularization technique.\n',
+    fixable=True,
+    config_keys=("structure.tabs", "structure.optional-tabs"),
+)
+def misnamed_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag tab titles that are not allowed, suggesting the close one."""
+    options = _options(ctx)
+    doc = ctx.document
+    for block in question_blocks(doc, options):
+        required, allowed = _tab_rules_for(block, options)
+        present = {t.title for t in block.tabs}
+        for tab in block.tabs:
+            if tab.title in allowed:
+                continue
+            candidates = [a for a in allowed if a not in present] or allowed
+            near = difflib.get_close_matches(tab.title.lower().strip(),
+                                             [a.lower() for a in candidates], n=2, cutoff=0.6)
+            span = _tab_title_span(doc, tab)
+            if len(near) == 1:
+                target = next(a for a in candidates if a.lower() == near[0])
+                start = doc.source.offset(span.line, span.column)
+                fix = Fix((Edit(start, start + span.end_column - span.column, f'"{target}"'),),
+                          Applicability.UNSAFE, f'rename the tab to "{target}"')
+                yield misnamed_tab(ctx, span, f'tab title "{tab.title}" is not allowed (did you '
+                                              f'mean "{target}"?)', fix)
+            else:
+                yield misnamed_tab(ctx, span, f'tab title "{tab.title}" is not allowed; use one '
+                                              f"of {', '.join(repr(a) for a in allowed)}")
+
+
+@rule(
+    "S005", "tab-order",
+    summary="Tabs are not in the configured order (Question before Answer).",
+    explanation="""
+The first tab is the one a reader sees; with the Answer first the answer is shown before the
+question. The order is that of `structure.tabs`.
+""",
+    bad='    === "Answer"\n        A technique.\n\n    === "Question"\n        #### What is it?\n',
+    good='    === "Question"\n        #### What is it?\n\n    === "Answer"\n        A technique.\n',
+    config_keys=("structure.tabs",),
+)
+def tab_order(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag a required tab that comes after a tab meant to follow it."""
+    options = _options(ctx)
+    required = options["tabs"]
+    for block in question_blocks(ctx.document, options):
+        order = [t for t in block.tabs if t.title in required]
+        expected = sorted(order, key=lambda t: required.index(t.title))
+        if [t.title for t in order] != [t.title for t in expected]:
+            wrong = next(a for a, b in zip(order, expected, strict=True) if a.title != b.title)
+            yield tab_order(ctx, wrong.span, f'tab "{wrong.title}" is out of order; tabs must '
+                                             f"come in the order {' → '.join(required)}")
+
+
+@rule(
+    "S006", "question-heading",
+    summary="The question tab does not hold exactly one non-empty heading at the configured level.",
+    explanation="""
+The question tab holds the question as one heading (`structure.heading-level`, default 4,
+`####`). No heading, two headings, an empty one or one at another level break the table of
+contents and the look of the bank.
+""",
+    bad='    === "Question"\n        What is dropout?\n',
+    good='    === "Question"\n        #### What is dropout?\n',
+    config_keys=("structure.heading-level",),
+)
+def question_heading(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Check the heading inside each question tab."""
+    options = _options(ctx)
+    level = options["heading-level"]
+    doc = ctx.document
+    by_node = _headings_by_node(doc)
+    question_title = options["tabs"][0] if options["tabs"] else "Question"
+    for block in question_blocks(doc, options):
+        tab = block.tab(question_title)
+        if tab is None:
+            continue
+        headings = [by_node[id(c)] for c in tab.node.children if id(c) in by_node]
+        hashes = "#" * level
+        if not headings:
+            if tab.is_empty:
+                message = (f'the "{question_title}" tab is empty; put the question in it as '
+                           f"`{hashes} ...` indented 4 spaces past the tab marker")
+            else:
+                message = (f'the "{question_title}" tab has no heading; write the question as '
+                           f"`{hashes} ...`")
+            yield question_heading(ctx, tab.span, message)
+            continue
+        for extra in headings[1:]:
+            yield question_heading(ctx, extra.span, f'the "{question_title}" tab has more than '
+                                                    f"one heading (first on line "
+                                                    f"{headings[0].span.line}); keep one question "
+                                                    "per block")
+        heading = headings[0]
+        if not heading.text:
+            yield question_heading(ctx, heading.span, "the question heading is empty")
+        elif heading.level != level:
+            yield question_heading(ctx, heading.span, f"the question heading is level "
+                                                      f"{heading.level}; use level {level} "
+                                                      f"(`{hashes} {heading.text}`)")
+
+
+@rule(
+    "S007", "empty-answer",
+    summary="The answer tab renders empty.",
+    explanation="""
+An answer tab with nothing in it (often because its text is not indented enough and falls out
+of the tab) shows readers an empty panel.
+""",
+    bad='    === "Answer"\n\n    Dropout is a regularization technique.\n',
+    good='    === "Answer"\n\n        Dropout is a regularization technique.\n',
+    config_keys=("structure.tabs",),
+)
+def empty_answer(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag answer tabs (every required tab after the first) with no content."""
+    options = _options(ctx)
+    for block in question_blocks(ctx.document, options):
+        for title in options["tabs"][1:]:
+            tab = block.tab(title)
+            if tab is not None and tab.is_empty:
+                follower = _content_after(tab.node)
+                hint = ""
+                if follower is not None:
+                    hint = (f"; the text on line {follower} is not indented enough to be in it "
+                            f"(it needs column {tab.node.body_col + 1})")
+                yield empty_answer(ctx, tab.span, f'the "{title}" tab is empty{hint}')
+
+
+def _content_after(tab: Node) -> int | None:
+    """The first line of content right after a tab's set, if it sits in the admonition."""
+    tabset = tab.parent
+    if tabset is None or tabset.last is not tab:
+        return None
+    follower = _next_sibling(tabset)
+    if follower is not None and not follower.is_container and follower.lines:
+        return follower.lines[0].lineno
+    return None
+
+
+@rule(
+    "S008", "content-escapes-block",
+    summary="A line meant for a tab or admonition is indented so that it falls out of it.",
+    explanation="""
+Python-Markdown keeps a line inside an admonition or tab only while it is indented 4 spaces
+past the marker (8 spaces for a tab body inside a question); the first line with less ends the
+container and everything after it renders outside, although a CommonMark viewer (GitHub, an
+editor preview) shows it inside. This is the defect general Markdown linters cannot see.
+""",
+    bad='!!! Question ""\n    === "Answer"\n        First line.\n      Second line escapes.\n',
+    good='!!! Question ""\n    === "Answer"\n        First line.\n        Second line stays.\n',
+)
+def content_escapes_block(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Report each line that escapes its container, and why."""
+    doc = ctx.document
+    for escape in doc.escapes:
+        line = escape.line
+        actual = line.col + line.indent
+        container = escape.container
+        what = _describe(container)
+        if escape.reason == "detab":
+            why = (f"it continues the {what} but is indented {actual} spaces; the body needs "
+                   f"{escape.needed_col}, so this line and what follows render outside it")
+        else:
+            why = (f"it follows the {what} but is indented {actual} spaces, fewer than the "
+                   f"{escape.needed_col} its body needs, so it renders outside it")
+        yield content_escapes_block(ctx, doc.line_span(line), f"line {line.lineno} falls out of "
+                                                             f"the {what}: {why}")
+
+
+def _describe(node: Node) -> str:
+    if node.kind == "tab":
+        return f'"{node.title}" tab (line {node.first_line})'
+    if node.kind in {"admonition", "details"}:
+        return f"'{node.type_name}' admonition (line {node.first_line})"
+    return f"{node.kind} (line {node.first_line})"
+
+
+@rule(
+    "S009", "stray-content",
+    summary="Content sits between question blocks, outside any question.",
+    explanation="""
+Text right after a question block at the top level belongs to no question: usually the end of
+an answer whose indentation was lost. Section headings, and text that follows them, are fine.
+""",
+    bad='!!! Question ""\n    === "Answer"\n        The answer.\n\nMore of the answer.\n',
+    good='!!! Question ""\n    === "Answer"\n        The answer.\n\n        More of the answer.\n',
+    severity=Severity.WARNING,
+)
+def stray_content(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag top-level leaves that directly follow a question block."""
+    doc = ctx.document
+    options = _options(ctx)
+    questions = {id(b.node) for b in question_blocks(doc, options)}
+    previous: Node | None = None
+    for node in doc.root.children:
+        if node.kind == "comment":
+            continue
+        if (previous is not None and id(previous) in questions
+                and node.kind in {"paragraph", "list", "code", "fence", "tabset"}):
+            first = node.marker if node.marker is not None else node.lines[0]
+            yield stray_content(ctx, doc.line_span(first), f"line {first.lineno} is outside any "
+                                                           "question block; indent it into the "
+                                                           "answer above or remove it")
+        previous = node
+
+
+def normalise_question(text: str) -> str:
+    """Question text for duplicate detection: case, accents, markup and punctuation folded."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[`*_~\[\]()]", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def _question_headings(doc: Document, options: dict) -> Iterator[tuple[QuestionBlock, Heading]]:
+    by_node = _headings_by_node(doc)
+    title = options["tabs"][0] if options["tabs"] else "Question"
+    for block in question_blocks(doc, options):
+        tab = block.tab(title)
+        if tab is None:
+            continue
+        for child in tab.node.children:
+            if id(child) in by_node and by_node[id(child)].text:
+                yield block, by_node[id(child)]
+                break
+
+
+@rule(
+    "S010", "duplicate-question",
+    summary="The same question appears twice, in one file or across the files checked.",
+    explanation="""
+Questions are compared after folding case, accents, punctuation and inline markup. A
+duplicate usually means two answers drift apart over time; keep one.
+""",
+    bad="#### What is dropout?\n...\n#### What is Dropout ?\n",
+    good="#### What is dropout?\n...\n#### What is weight decay?\n",
+    scope="project",
+    severity=Severity.WARNING,
+)
+def duplicate_question(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag every later occurrence of a question already asked."""
+    options = _options(ctx)
+    first_seen: dict[str, tuple[str, Heading]] = {}
+    for doc in ctx.documents:
+        for _block, heading in _question_headings(doc, options):
+            key = normalise_question(heading.text)
+            if not key:
+                continue
+            if key in first_seen:
+                path, first = first_seen[key]
+                where = f"line {first.span.line}" if path == doc.path else f"{path}:{first.span.line}"
+                yield duplicate_question(ctx, heading.span, f'question "{heading.text}" is already '
+                                                            f"asked at {where}", document=doc)
+            else:
+                first_seen[key] = (doc.path, heading)
+
+
+@rule(
+    "S011", "commented-out-question",
+    summary="A whole question block is commented out inside <!-- -->.",
+    explanation="""
+A commented-out question is invisible on the site but still in the source, where it rots: its
+claims are still checked by the other rule families. Delete it, or restore it.
+""",
+    bad='<!-- !!! Question ""\n    === "Question"\n        #### What is X?\n-->\n',
+    good='!!! Question ""\n    === "Question"\n        #### What is X?\n',
+    severity=Severity.WARNING,
+)
+def commented_out_question(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag comments whose body parses as a question block."""
+    options = _options(ctx)
+    for comment in ctx.document.comments:
+        inner = comment.inner
+        if inner is None:
+            continue
+        blocks = list(question_blocks(inner, options))
+        if not blocks:
+            continue
+        headings = [h.text for _b, h in _question_headings(inner, options)]
+        what = f' "{headings[0]}"' if headings else ""
+        yield commented_out_question(ctx, Span(comment.span.line, comment.span.column,
+                                               comment.span.line, comment.span.column + 4),
+                                     f"question{what} is commented out (lines "
+                                     f"{comment.span.line}-{comment.span.end_line}); delete it "
+                                     "or restore it")
+
+
+@rule(
+    "S012", "heading-not-a-question",
+    summary="A question heading does not read as a question.",
+    explanation="""
+A question heading ends with `?` or starts with a question or instruction word (What, How,
+Explain, Compare...; `structure.question-words`). A heading such as `Dropout` reads as a topic,
+not a question.
+""",
+    bad="#### Dropout\n",
+    good="#### What is dropout?\n",
+    severity=Severity.INFO,
+    config_keys=("structure.question-words",),
+)
+def heading_not_a_question(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag question headings with no '?' and no question word."""
+    options = _options(ctx)
+    words = {w.lower() for w in options["question-words"]}
+    for _block, heading in _question_headings(ctx.document, options):
+        text = heading.text.strip()
+        plain = re.sub(r"[*_`]", "", text).strip()
+        first = re.split(r"[\s,:]+", plain, maxsplit=1)[0].lower() if plain else ""
+        if plain.endswith("?") or first in words:
+            continue
+        yield heading_not_a_question(ctx, heading.span, f'heading "{text}" does not read as a '
+                                                        "question; end it with '?' or phrase it "
+                                                        "as one")
+
+
+@rule(
+    "S013", "unclosed-comment",
+    summary="An HTML comment is opened with <!-- and never closed.",
+    explanation="""
+Python-Markdown renders an unclosed `<!--` and everything after it on that line as literal
+text, so readers see the markup. Close it with `-->` or remove it.
+""",
+    bad="<!-- TODO: rewrite this answer\n",
+    good="<!-- TODO: rewrite this answer -->\n",
+)
+def unclosed_comment(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag ``<!--`` in prose with no ``-->`` after it."""
+    for prose in ctx.document.prose:
+        text = prose.run.text
+        start = 0
+        while (index := text.find("<!--", start)) >= 0:
+            if any(a <= index < b for a, b in prose.code_spans):
+                start = index + 4
+                continue
+            if text.find("-->", index + 4) < 0:
+                yield unclosed_comment(ctx, prose.run.span(index, index + 4),
+                                       "HTML comment is never closed and renders as text; add "
+                                       "-->")
+                break
+            start = index + 4
+
+
+@rule(
+    "S014", "unclosed-fence",
+    summary="A code fence is opened and never closed, so it renders as text.",
+    explanation="""
+pymdownx.superfences only makes a code block of a fence that is closed by a matching fence
+at the same indentation; otherwise the backticks and the code render as a paragraph.
+""",
+    bad="```python\nx = 1\n",
+    good="```python\nx = 1\n```\n",
+)
+def unclosed_fence(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag fence openers left in prose (a closed fence becomes a code block)."""
+    for prose in ctx.document.prose:
+        if prose.node.kind not in {"paragraph", "list"}:
+            continue
+        for line in prose.node.lines:
+            m = FENCE_OPEN_RE.match(line.text)
+            if m and line.text.strip().startswith(("```", "~~~")):
+                fence = m.group("fence")
+                yield unclosed_fence(ctx, ctx.document.line_span(line),
+                                     f"code fence {fence} opened on line {line.lineno} is never "
+                                     f"closed at the same indentation; add a closing {fence}")
+                break
+
+
+@rule(
+    "S015", "flat-nested-list",
+    summary="A nested list item is indented less than 4 spaces, so the site renders it flat.",
+    explanation="""
+Python-Markdown needs 4 spaces of indentation for a nested list; an item indented by 2 spaces
+(enough for CommonMark) renders as a sibling of its parent, losing the nesting.
+""",
+    bad="- Ways to regularize:\n  - dropout\n  - weight decay\n",
+    good="- Ways to regularize:\n    - dropout\n    - weight decay\n",
+    severity=Severity.WARNING,
+    fixable=True,
+)
+def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag each run of list items indented 1-3 spaces past the list's own items, once."""
+    doc = ctx.document
+    for node in doc.root.walk():
+        if node.kind != "list" or not node.lines:
+            continue
+        base = node.lines[0].indent
+        shallow = [
+            line for line in node.lines[1:]
+            if base < line.indent < base + 4 and LIST_RE.match(line.text[line.indent:])
+        ]
+        if not shallow:
+            continue
+        first = shallow[0]
+        depth = first.indent - base
+        edits = []
+        for line in shallow:
+            if "\t" in doc.lines[line.lineno - 1]:
+                edits = []
+                break
+            start = doc.source.offset(line.lineno, line.col + base + 1)
+            edits.append(Edit(start, start + line.indent - base, " " * 4))
+        fix = Fix(tuple(edits), Applicability.UNSAFE, "indent the nested items by 4 spaces") if edits else None
+        lines = ", ".join(str(line.lineno) for line in shallow)
+        column = doc.source.column(first.lineno, first.col + first.indent)
+        span = Span(first.lineno, column, first.lineno, column + 1)
+        yield flat_nested_list(
+            ctx, span,
+            f"nested list item{'s' if len(shallow) > 1 else ''} (line{'s' if len(shallow) > 1 else ''} "
+            f"{lines}) indented {depth} spaces render flat on the site; indent them 4 spaces past "
+            "their parent item", fix,
+        )
