@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="text (default), json, github or sarif")
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when there are error findings")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="report only files changed since the merge base of REF and HEAD "
+                            "(cross-file rules still see every file)")
+    known = check.add_mutually_exclusive_group()
+    known.add_argument("--baseline", type=Path, metavar="FILE",
+                       help="report only findings not recorded in this baseline file")
+    known.add_argument("--write-baseline", type=Path, metavar="FILE",
+                       help="record the current findings in FILE and exit 0")
 
     fix = sub.add_parser("fix", help="apply safe fixes in place")
     _add_common(fix)
@@ -145,17 +153,37 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = resolve_config(args)
     options = RunOptions(check_urls=args.check_urls, use_cache=not args.no_cache,
                          progress=err.isatty() if hasattr(err, "isatty") else False)
-    result = run(target_paths(args, config), config, options)
+    from qalint.baseline import Baseline, BaselineError, write_baseline
+    from qalint.gitdiff import GitError, run_changed_since
+
+    try:
+        baseline = Baseline(args.baseline) if args.baseline else None
+        if args.changed_since:
+            result = run_changed_since(args.changed_since, target_paths(args, config), config,
+                                       options)
+        else:
+            result = run(target_paths(args, config), config, options)
+        sources = {doc.path: doc.lines for doc in result.documents}
+        diagnostics = result.diagnostics
+        if args.write_baseline:
+            err.write(write_baseline(args.write_baseline, diagnostics, sources))
+            return EXIT_OK
+        if baseline is not None:
+            diagnostics, note = baseline.apply(diagnostics, sources)
+            if not args.quiet:
+                err.write(note)
+    except (BaselineError, GitError) as exc:
+        raise UsageError(str(exc)) from exc
     context = ReportContext(
         files_checked=result.files_checked,
-        sources={doc.path: doc.lines for doc in result.documents},
+        sources=sources,
         color=use_color(args.color, out),
         quiet=args.quiet,
     )
-    out.write(render(result.diagnostics, context))
+    out.write(render(diagnostics, context))
     if args.exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if any(d.severity.value == "error" for d in result.diagnostics) else EXIT_OK
+    return EXIT_FINDINGS if any(d.severity.value == "error" for d in diagnostics) else EXIT_OK
 
 
 def cmd_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -1,14 +1,14 @@
 """The real renderer as an oracle: Python-Markdown + pymdown-extensions, set up as Material does.
 
-``render_outline`` reduces the rendered HTML to the container tree (admonitions, details, tab
-sets, tabs) with the words that land directly in each container, so a test can compare it
-with the outline of qalint's own block tree.
+Test extra only. ``render_tree`` parses the rendered HTML into an ElementTree; ``page_problems``
+says why a page is not a clean question bank page; ``token_homes`` maps marker tokens (``t12``)
+to the container each one lands in, to compare with qalint's own block tree.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+import xml.etree.ElementTree as ET
 
 import markdown
 
@@ -27,95 +27,100 @@ MATERIAL_CONFIG = {
     "pymdownx.tabbed": {"alternate_style": True},
     "pymdownx.arithmatex": {"generic": True},
 }
-
-Outline = tuple  # (kind, label, words, children)
+TOKEN_RE = re.compile(r"\bt\d+\b")
 
 
 def render_html(text: str) -> str:
-    """HTML exactly as an MkDocs + Material site would render the Markdown body."""
+    """HTML exactly as an MkDocs + Material site renders the Markdown body."""
     md = markdown.Markdown(extensions=MATERIAL_EXTENSIONS, extension_configs=MATERIAL_CONFIG)
     return md.convert(text)
 
 
-class _OutlineBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root: list = ["root", "", [], []]
-        self.stack: list[tuple[str, list | None]] = []
-        self.labels: list[str] = []
-        self.in_label = False
-        self.in_title = False
-        self.tabsets: list[list] = []
+def render_tree(text: str) -> ET.Element:
+    """The rendered page as an element tree under a synthetic <root>."""
+    return ET.fromstring("<root>" + render_html(text) + "</root>")
 
-    def _container(self) -> list:
-        for _tag, node in reversed(self.stack):
-            if node is not None:
-                return node
-        return self.root
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        classes = (dict(attrs).get("class") or "").split()
-        node: list | None = None
-        parent = self._container()
-        if tag == "div" and "admonition" in classes:
-            node = ["admonition", classes[1] if len(classes) > 1 else "", [], []]
-        elif tag == "details":
-            node = ["details", classes[0] if classes else "", [], []]
-        elif tag == "div" and "tabbed-set" in classes:
-            node = ["tabset", "", [], []]
-            self.tabsets.append(node)
-        elif tag == "div" and "tabbed-block" in classes:
-            tabset = self.tabsets[-1]
-            node = ["tab", "", [], []]
-        elif tag == "label" and self.stack and any(n is not None and n[0] == "tabset" for _t, n in self.stack):
-            self.in_label = True
-        elif tag == "p" and "admonition-title" in classes or tag == "summary":
-            self.in_title = True
-        if tag in {"input", "br", "hr", "img"}:
+def _classes(el: ET.Element) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+def _tabs(tabset: ET.Element) -> list[tuple[str, ET.Element]]:
+    labels = [lab.text or "" for lab in tabset.iter("label")]
+    content = next(d for d in tabset if "tabbed-content" in _classes(d))
+    blocks = [d for d in content if "tabbed-block" in _classes(d)]
+    return list(zip(labels, blocks, strict=False))
+
+
+def page_problems(text: str, heading_tag: str = "h4") -> list[str]:
+    """Why the rendered page is not made only of proper question blocks (empty when it is).
+
+    A proper block is an admonition of class ``question`` holding exactly one tab set with the
+    tabs Question then Answer, one non-empty heading in the first and content in the second.
+    Intro content may open the page and follow a section heading, but nothing else may follow
+    a question block at the top level; questions must be unique.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    after_question = False
+    for el in render_tree(text):
+        classes = _classes(el)
+        if el.tag in {"h1", "h2", "h3"}:
+            after_question = False
+            continue
+        if not (el.tag == "div" and "admonition" in classes):
+            if after_question:
+                problems.append(f"stray top-level <{el.tag}>")
+            continue
+        after_question = True
+        if "question" not in classes:
+            problems.append(f"admonition of class {classes}")
+        children = [c for c in el if "admonition-title" not in _classes(c)]
+        tabsets = [c for c in children if "tabbed-set" in _classes(c)]
+        if len(children) != 1 or len(tabsets) != 1:
+            problems.append(f"admonition holds {[c.tag for c in children]}")
+            if not tabsets:
+                continue
+        tabs = _tabs(tabsets[0])
+        titles = [t for t, _ in tabs]
+        if titles != ["Question", "Answer"]:
+            problems.append(f"tabs {titles}")
+            continue
+        question, answer = tabs[0][1], tabs[1][1]
+        headings = [c for c in question if c.tag.startswith("h")]
+        if len(headings) != 1 or headings[0].tag != heading_tag or not "".join(headings[0].itertext()).strip():
+            problems.append(f"question tab holds {[c.tag for c in question]}")
+        else:
+            words = re.sub(r"[^\w\s]", " ", "".join(headings[0].itertext()).lower())
+            key = " ".join(words.split())
+            if key in seen:
+                problems.append(f"duplicate question {key!r}")
+            seen.add(key)
+        if not len(answer) and not (answer.text or "").strip():
+            problems.append("empty answer")
+    return problems
+
+
+def token_homes(text: str) -> dict[str, str]:
+    """For each marker token in the page, a path naming the container it lands in."""
+    homes: dict[str, str] = {}
+
+    def visit(el: ET.Element, path: str) -> None:
+        classes = _classes(el)
+        if el.tag == "div" and "admonition" in classes:
+            path = f"{path}/admonition"
+        elif el.tag == "details":
+            path = f"{path}/details"
+        elif el.tag == "div" and "tabbed-set" in classes:
+            for title, block in _tabs(el):
+                visit(block, f"{path}/tab:{title}")
             return
-        if node is not None:
-            parent[3].append(node)
-        self.stack.append((tag, node))
+        for token in TOKEN_RE.findall(el.text or ""):
+            homes[token] = path
+        for child in el:
+            visit(child, path)
+            for token in TOKEN_RE.findall(child.tail or ""):
+                homes[token] = path
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "label":
-            self.in_label = False
-        if tag in {"p", "summary"}:
-            self.in_title = False
-        while self.stack:
-            open_tag, node = self.stack.pop()
-            if node is not None and node[0] == "tabset":
-                self.tabsets.pop()
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data: str) -> None:
-        if self.in_label:
-            tabset = self.tabsets[-1]
-            tabset[2].append(data)
-            return
-        if self.in_title:
-            return
-        self._container()[2].extend(data.split())
-
-
-def _freeze(node: list) -> tuple:
-    kind, label, words, children = node
-    if kind == "tabset":
-        titles = list(words)
-        tabs = [
-            ("tab", titles[i] if i < len(titles) else "", tuple(c[2]), tuple(_freeze(g) for g in c[3]))
-            for i, c in enumerate(children)
-        ]
-        return ("tabset", "", (), tuple(tabs))
-    return (kind, label, tuple(words), tuple(_freeze(c) for c in children))
-
-
-def render_outline(text: str) -> tuple:
-    """The rendered container tree: (kind, label, words directly inside, children)."""
-    builder = _OutlineBuilder()
-    builder.feed(render_html(text))
-    return _freeze(builder.root)
-
-
-WORD_RE = re.compile(r"\S+")
+    visit(render_tree(text), "")
+    return homes

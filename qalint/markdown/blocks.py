@@ -28,6 +28,8 @@ DETAILS_RE = re.compile(
 TAB_RE = re.compile(r'^={3}(\+|\+!|!\+|!)? +"(.*?)" *$')
 HEADING_RE = re.compile(r"^(#{1,6})(.*?)#*$")
 LIST_RE = re.compile(r"^(?:[*+-]|\d+[.)])[ ]+")
+LIST_ITEM_RE = re.compile(r"^[ ]{0,3}(?:\d+\.|[*+-])[ ]+")
+NESTED_ITEM_RE = re.compile(r"^[ ]{4,7}(?:\d+\.|[*+-])[ ]+")
 FENCE_OPEN_RE = re.compile(r"^(?P<ws>[ ]*)(?P<fence>~{3,}|`{3,})(?P<info>[^`\n]*)$")
 COMMENT_OPEN_RE = re.compile(r"^ {0,3}<!--")
 
@@ -182,12 +184,27 @@ def _comment_end(lines: list[SrcLine], start: int) -> int | None:
     return None
 
 
+def loose_detab(lines: list[SrcLine], length: int = TAB_LENGTH) -> list[SrcLine]:
+    """Python-Markdown's ``looseDetab``: dedent the lines that are indented, keep the others."""
+    return [line.dedent(length) if line.text.startswith(" " * length) else line for line in lines]
+
+
 def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
     """Split lines into blank-line separated blocks, as ``text.split('\\n\\n')`` does."""
     blocks: list[list[SrcLine]] = []
     current: list[SrcLine] = []
     for line in lines:
-        if line.blank and not isinstance(line, Atom):
+        if isinstance(line, Atom) and line.kind == "comment":
+            # The HTML preprocessor stashes the comment and puts a blank line after it; a blank
+            # line before it only when it starts in column 0 (else it joins the text above).
+            if current and line.text.startswith(" "):
+                blocks.append([*current, line])
+            else:
+                if current:
+                    blocks.append(current)
+                blocks.append([line])
+            current = []
+        elif line.blank and not isinstance(line, Atom):
             if current:
                 blocks.append(current)
                 current = []
@@ -216,11 +233,18 @@ class BlockParser:
 
     def __init__(self) -> None:
         self.escapes: list[Escape] = []
+        self.detabbed = False
 
     def parse(self, lines: list[SrcLine]) -> Node:
         """Parse whole-document lines into a tree rooted at a ``root`` node."""
         root = Node("root")
-        self.parse_chunk(root, stash_atoms(lines))
+        lines = stash_atoms(lines)
+        if lines and lines[0].text and lines[0].blank:
+            # NormalizeWhitespace only empties whitespace-only lines that follow a newline, so
+            # a first line of spaces stays and glues itself to the block below it.
+            first = lines[0]
+            lines[0] = Atom(first.lineno, first.col, first.text, "leading-space", (first,))
+        self.parse_chunk(root, lines)
         return root
 
     def parse_chunk(self, parent: Node, lines: list[SrcLine]) -> None:
@@ -293,15 +317,19 @@ class BlockParser:
         previous = parent.last
         if previous is not None and previous.is_container and previous.kind != "root":
             self._note_block_escape(parent, previous, first)
-        if isinstance(first, Atom):
+        if isinstance(first, Atom) and first.kind == "leading-space":
+            parent.add(Node("paragraph", lines=list(block)))
+            return
+        if (first.text.startswith(INDENT) and previous is not None and previous.kind == "list"
+                and not self.detabbed):
+            self._list_indent(previous, block)
+            return
+        if isinstance(first, Atom) and (first.kind == "comment" or len(block) == 1):
             parent.add(Node(first.kind, lines=[first]))
             if len(block) > 1:
                 blocks.insert(0, block[1:])
             return
         if first.text.startswith(INDENT):
-            if previous is not None and previous.kind == "list":
-                previous.lines.extend(block)
-                return
             code, rest = detab(block)
             if previous is not None and previous.kind == "code":
                 previous.lines.extend(code)
@@ -311,22 +339,63 @@ class BlockParser:
                 blocks.insert(0, rest)
             return
         for index, line in enumerate(block):
-            if isinstance(line, Atom):
-                if index:
-                    self.parse_blocks(parent, [block[:index]])
-                parent.add(Node(line.kind, lines=[line]))
-                if block[index + 1 :]:
-                    blocks.insert(0, block[index + 1 :])
-                return
-            if HEADING_RE.match(line.text):
+            # A stashed fence or comment inside a block is text of that block, as its
+            # placeholder is for Python-Markdown.
+            if not isinstance(line, Atom) and HEADING_RE.match(line.text):
                 if index:
                     self.parse_blocks(parent, [block[:index]])
                 parent.add(Node("heading", lines=[line]))
                 if block[index + 1 :]:
                     blocks.insert(0, block[index + 1 :])
                 return
-        kind = "list" if LIST_RE.match(first.text) else "paragraph"
-        parent.add(Node(kind, lines=list(block)))
+        if LIST_ITEM_RE.match(first.text):
+            self._list(parent, block)
+        else:
+            parent.add(Node("paragraph", lines=list(block)))
+
+    def _list(self, parent: Node, block: list[SrcLine]) -> None:
+        """A list block: item lines stay on the list; indented lines nest inside the last item.
+
+        As ``OListProcessor.get_items``: a line starting with a marker (up to 3 spaces in) is a
+        new item, a marker indented 4 to 7 spaces opens a nested list inside the last item, and
+        any other line continues the current item as lazy text.
+        """
+        node = parent.add(Node("list"))
+        nested: list[SrcLine] = []
+        for line in block:
+            if LIST_ITEM_RE.match(line.text) and not line.text.startswith(INDENT):
+                if nested:
+                    self._nest(node, nested)
+                    nested = []
+                node.lines.append(line)
+            elif NESTED_ITEM_RE.match(line.text) or nested:
+                nested.append(line)
+            else:
+                node.lines.append(line)
+        if nested:
+            self._nest(node, nested)
+
+    def _nest(self, node: Node, lines: list[SrcLine]) -> None:
+        """Parse lines indented under a list item inside it (``ListIndentProcessor``)."""
+        saved = self.detabbed
+        self.detabbed = False
+        self.parse_blocks(node, [loose_detab(lines)])
+        self.detabbed = saved
+
+    def _list_indent(self, node: Node, block: list[SrcLine]) -> None:
+        """An indented block after a list continues an item (``ListIndentProcessor``).
+
+        Each 4 spaces of indent go one nesting level deeper, as far as nested lists exist.
+        """
+        indent_level = block[0].indent // TAB_LENGTH
+        level = 1
+        while indent_level > level and node.last is not None and node.last.kind == "list":
+            node = node.last
+            level += 1
+        saved = self.detabbed
+        self.detabbed = True
+        self.parse_chunk(node, loose_detab(block, level * TAB_LENGTH))
+        self.detabbed = saved
 
     def _note_block_escape(self, parent: Node, previous: Node, first: SrcLine) -> None:
         """A new block right after a container, indented past ``parent``'s own content."""

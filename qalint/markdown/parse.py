@@ -71,12 +71,17 @@ def _collect(doc: Document, parser: BlockParser) -> None:
         if node.kind in {"admonition", "details"}:
             doc.questions.append(_question(doc, node))
         elif node.kind in {"paragraph", "list", "heading"}:
-            run = TextRun(doc.source, node.lines)
+            run = TextRun(doc.source, [line for line in node.lines if not isinstance(line, Atom)])
             pending.append((run, _scan_leaf(doc, node, run, definitions), node))
+            for line in node.lines:
+                if isinstance(line, Atom) and line.kind == "fence":
+                    _code_block(doc, node, [line])
+                elif isinstance(line, Atom) and line.kind == "comment":
+                    _comment_atom(doc, line)
         elif node.kind in {"fence", "code"}:
-            _code_block(doc, node)
+            _code_block(doc, node, node.lines)
         elif node.kind == "comment":
-            _comment_atom(doc, node)
+            _comment_atom(doc, node.lines[0])
     for run, raw_links, node in pending:
         for raw in raw_links:
             if raw.kind == "shortcut" and raw.label.lower() not in definitions:
@@ -148,14 +153,14 @@ def _heading(doc: Document, node: Node, run: TextRun) -> None:
                                 body.startswith((" ", "\t")) or not body.strip()))
 
 
-def _code_block(doc: Document, node: Node) -> None:
-    members: list[SrcLine] = [m for line in node.lines for m in expand_atom(line)]
+def _code_block(doc: Document, node: Node, lines: list[SrcLine]) -> None:
+    members: list[SrcLine] = [m for line in lines for m in expand_atom(line)]
     if not members:
         return
     first, last = members[0], members[-1]
     span = Span(first.lineno, doc.source.column(first.lineno, first.col + first.indent),
                 last.lineno, len(doc.source.lines[last.lineno - 1]) + 1)
-    if node.kind == "fence":
+    if isinstance(lines[0], Atom) and lines[0].kind == "fence":
         opener = first.text.strip()
         info = opener.lstrip("`~").strip()
         body = "\n".join(m.text for m in members[1:-1])
@@ -164,8 +169,7 @@ def _code_block(doc: Document, node: Node) -> None:
         doc.code_blocks.append(CodeBlock("", "\n".join(m.text for m in members), span, False, node))
 
 
-def _comment_atom(doc: Document, node: Node) -> None:
-    atom = node.lines[0]
+def _comment_atom(doc: Document, atom: SrcLine) -> None:
     assert isinstance(atom, Atom)
     members = list(atom.members)
     run = TextRun(doc.source, members)

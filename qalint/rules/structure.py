@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from qalint.config import Option, register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from qalint.document import Document, Heading, QuestionBlock, Tab
-from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, Node
+from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, Atom, Node
 from qalint.rules.registry import RuleContext, rule
 
 register_section(
@@ -637,3 +637,35 @@ def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"{lines}) indented {depth} spaces render flat on the site; indent them 4 spaces past "
             "their parent item", fix,
         )
+
+
+@rule(
+    "S016", "leading-blank-line-with-spaces",
+    summary="The file starts with a line of only spaces, which glues itself to the next block.",
+    explanation="""
+Python-Markdown empties whitespace-only lines except the very first one. A first line of
+spaces therefore joins the block below it, which then renders as a plain paragraph: a list
+shows its `-` markers as text, a heading its `#`. Delete the spaces (or the line).
+""",
+    bad=" \n- Here are some questions.\n",
+    good="- Here are some questions.\n",
+    severity=Severity.WARNING,
+    fixable=True,
+)
+def leading_blank_line_with_spaces(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag a whitespace-only first line that Python-Markdown keeps."""
+    doc = ctx.document
+    first = doc.root.children[0] if doc.root.children else None
+    if first is None or not first.lines or not isinstance(first.lines[0], Atom):
+        return
+    if first.lines[0].kind != "leading-space":
+        return
+    original = doc.lines[0]
+    fix = Fix((Edit(0, len(original), ""),), Applicability.SAFE, "delete the spaces on line 1")
+    follower = first.lines[1].lineno if len(first.lines) > 1 else None
+    what = f"line {follower} renders as a plain paragraph" if follower else "it renders as text"
+    yield leading_blank_line_with_spaces(
+        ctx, Span(1, 1, 1, len(original) + 1),
+        f"line 1 holds only whitespace, which Python-Markdown keeps: {what}; delete the spaces",
+        fix,
+    )

@@ -1,0 +1,286 @@
+"""Claims in a sentence: numbers with their stated precision, the labels and roles they have.
+
+A ``Number`` remembers how it was written (``0.10`` states two decimals, ``40%`` is 0.40
+with two), so checks can allow exactly the rounding the author's digits allow. Numbers that
+follow each other with only labels and connectors between them form a ``Group`` (``0.99``
+for cat and ``0.1`` for dog), the unit a distribution or a list of logits is stated in. The
+role of a number or group comes from the cue word just before it (logits, probability,
+precision...) and the label from the words just after it (for cat, to class A).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from qalint.facts.text import Sentence
+
+NUMBER_RE = re.compile(
+    r"(?<![\w.\-−/])(?P<sign>[-−](?=\d))?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+    r"(?P<pct>\s?%)?(?![\w.]\d|[\w/%])"
+)
+# Words that may sit between a cue and its number ("precision of about 0.8").
+FILLER = (r"(?:\s|=|:|\(|,|\bis\b|\bwas\b|\bof\b|\bat\b|\bequals?\b|\bequal to\b|\bscores?\b|"
+          r"\bvalues?\b|\babout\b|\baround\b|\bapproximately\b|\broughly\b|\bexactly\b|"
+          r"\bbecomes?\b|\bwould be\b|\bwill be\b|\bbe\b|\bthe\b|\ban?\b|\bits\b|\btheir\b|"
+          r"\bare\b|\bwere\b|\bgets?\b|\bhas\b|\bhave\b|\bonly\b|\bjust\b|\bvector\b|"
+          r"\bsay\b|\bthen\b|\bnow\b|\bso\b|\bis\s+then\b|\[|≈|~)*")
+FILLER_RE = re.compile(f"^{FILLER}$", re.I)
+METRIC_CUES: dict[str, str] = {
+    "precision": r"\bprecision\b|\bpositive predictive value\b|\bPPV\b",
+    "recall": r"\brecall\b|\bsensitivity\b|\btrue positive rate\b|\bTPR\b|\bhit rate\b",
+    "f1": r"\bF1(?:[- ]?score)?\b|\bF[- ]score\b|\bF[- ]measure\b|\bF_1\b",
+    "accuracy": r"\baccuracy\b",
+    "specificity": r"\bspecificity\b|\btrue negative rate\b|\bTNR\b",
+    "tp": r"\btrue positives?\b|\bTP\b",
+    "fp": r"\bfalse positives?\b|\bFP\b",
+    "fn": r"\bfalse negatives?\b|\bFN\b",
+    "tn": r"\btrue negatives?\b|\bTN\b",
+}
+COUNT_ROLES = ("tp", "fp", "fn", "tn")
+ROLE_CUES: dict[str, str] = {
+    "logit": r"\blogits?\b|\blog[- ]odds\b|\bpre-activations?\b",
+    "probability": r"\bprobabilit(?:y|ies)\b|\bconfidences?\b|\bchances?\b",
+    **METRIC_CUES,
+}
+ROLE_RES = {role: re.compile(cue, re.I if role not in {"tp", "fp", "fn", "tn"} else 0)
+            for role, cue in ROLE_CUES.items()}
+COUNT_SUFFIX_RES = {
+    role: re.compile(r"^\s*(?:" + ROLE_CUES[role].replace(r"\b", "", 1) + ")", re.I)
+    for role in COUNT_ROLES
+}
+DISTRIBUTION_RE = re.compile(
+    r"\bsoftmax\b|\bprobabilit(?:y|ies)\b|\bdistribution\b|\bconfidences?\b|\bsoft[- ]targets?\b"
+    r"|\bposteriors?\b|\bclass scores\b",
+    re.I,
+)
+SOFTMAX_RE = re.compile(r"\bsoftmax\b", re.I)
+SIGMOID_RE = re.compile(r"\bsigmoid\b|\blogistic function\b", re.I)
+OUTPUT_VERB_RE = re.compile(
+    r"\b(?:gets?|gives?|giving|yields?|yielding|produces?|producing|outputs?|results? in|"
+    r"obtains?|obtained|becomes?|returns?|returning|maps?|turns?|converts?|into|predicts?|"
+    r"assigns?|probabilit(?:y|ies)|leads? to)\b|=|->|→|⇒",
+    re.I,
+)
+LABEL_AFTER_RE = re.compile(
+    r"^\s*(?:(?:for|to|on)\s+(?:the\s+)?(?:(?:class|label|category|token)\s+)?"
+    r"(?P<label>[A-Za-z][\w'-]*(?:\s+(?!and\b|or\b|for\b|to\b)[A-Z0-9][\w-]*)?)"
+    r"|\((?P<plabel>[A-Za-z][\w -]{0,20})\))"
+)
+LABEL_BEFORE_RE = re.compile(
+    r"(?:\b(?P<label>[A-Za-z][\w-]*)\s*[:=]|\bP\s*\(\s*(?P<plabel>[\w -]{1,20})\s*\)\s*=)\s*$"
+)
+CONNECTOR_RE = re.compile(r"^\s*(?:,|;|/)?\s*(?:(?:and|or)\s+)?$", re.I)
+VECTOR_OPEN_RE = re.compile(r"[\[(]\s*$")
+COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+               "nine": 9, "ten": 10, "both": 2, "binary": 2}
+CLASS_COUNT_RE = re.compile(
+    r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|both)\s+"
+    r"(?:possible\s+|output\s+|target\s+)?(?:classes|labels|categories|outcomes|classes')\b"
+    r"|\b(?P<binary>binary)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number as written: its exact value, decimals stated, percent or not, and offsets."""
+
+    text: str
+    value: Fraction  # as a fraction of one for percentages (40% -> 2/5)
+    decimals: int  # decimals of the value in the unit it is written in
+    percent: bool
+    start: int  # offsets into the leaf text
+    end: int
+    label: str | None = None
+
+    @property
+    def ulp(self) -> Fraction:
+        """One unit in the last stated place, in the same unit as ``value``."""
+        unit = Fraction(1, 10**self.decimals)
+        return unit / 100 if self.percent else unit
+
+    def interval(self) -> tuple[Fraction, Fraction]:
+        """Every true value this text could stand for when rounded or truncated to its digits."""
+        half = self.ulp / 2
+        if self.value >= 0:
+            return self.value - half, self.value + self.ulp
+        return self.value - self.ulp, self.value + half
+
+    def admits(self, true: float | Fraction, slack: float = 0.0) -> bool:
+        """Whether ``true`` written at this number's precision gives this text."""
+        low, high = self.interval()
+        return float(low) - slack - 1e-12 <= float(true) <= float(high) + slack + 1e-12
+
+    @property
+    def shown(self) -> str:
+        """The number as the author wrote it (without surrounding code marks)."""
+        return self.text.replace("−", "-")
+
+
+@dataclass(slots=True)
+class Group:
+    """Numbers stated together (``0.7, 0.2 and 0.1``), with what the sentence says about them."""
+
+    sentence: Sentence
+    numbers: list[Number]
+    role: str | None = None
+    vector: bool = False
+    after_output_verb: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        """Offset of the first number."""
+        return self.numbers[0].start
+
+    @property
+    def end(self) -> int:
+        """Offset just past the last number."""
+        return self.numbers[-1].end
+
+    @property
+    def labels(self) -> list[str | None]:
+        """The label of each number (``None`` where none is stated)."""
+        return [n.label for n in self.numbers]
+
+    @property
+    def fully_labelled(self) -> bool:
+        """True when every number has a label and no label repeats."""
+        labels = [label.lower() for label in self.labels if label]
+        return len(labels) == len(self.numbers) and len(set(labels)) == len(labels)
+
+
+def parse_numbers(sentence: Sentence) -> list[Number]:
+    """Every number of a sentence, with its label when one is written next to it."""
+    text = sentence.plain
+    out: list[Number] = []
+    for m in NUMBER_RE.finditer(text, sentence.start, sentence.end):
+        digits = m.group("int").replace(",", "")
+        frac = m.group("frac") or ""
+        percent = bool(m.group("pct"))
+        value = Fraction(f"{digits}.{frac}" if frac else digits)
+        if m.group("sign"):
+            value = -value
+        if percent:
+            value /= 100
+        label = _label_after(text, m.end(), sentence.end) or _label_before(text, sentence.start,
+                                                                          m.start())
+        out.append(Number(m.group().strip(), value, len(frac), percent, m.start(), m.end(), label))
+    return out
+
+
+def _label_after(text: str, pos: int, end: int) -> str | None:
+    m = LABEL_AFTER_RE.match(text[pos:end])
+    if not m:
+        return None
+    label = m.group("label") or m.group("plabel")
+    if label and label.lower() in {"the", "a", "an", "each", "every", "all", "this", "that"}:
+        return None
+    return label
+
+
+def _label_before(text: str, start: int, pos: int) -> str | None:
+    m = LABEL_BEFORE_RE.search(text[max(start, pos - 40) : pos])
+    if not m:
+        return None
+    label = m.group("label") or m.group("plabel")
+    if label and any(ROLE_RES[r].fullmatch(label) for r in ROLE_RES):
+        return None
+    return label
+
+
+def _label_tail(text: str, number: Number) -> int:
+    """Offset just past the number's label when the label follows it."""
+    m = LABEL_AFTER_RE.match(text[number.end :])
+    return number.end + m.end() if m and number.label else number.end
+
+
+def group_numbers(sentence: Sentence, numbers: list[Number]) -> list[Group]:
+    """Split a sentence's numbers into groups stated together."""
+    text = sentence.plain
+    groups: list[Group] = []
+    for number in numbers:
+        if groups:
+            previous = groups[-1].numbers[-1]
+            between = text[_label_tail(text, previous) : number.start]
+            prefix = LABEL_BEFORE_RE.search(between)
+            if prefix and number.label == (prefix.group("label") or prefix.group("plabel")):
+                between = between[: prefix.start()]
+            if CONNECTOR_RE.match(between) and previous.percent == number.percent:
+                groups[-1].numbers.append(number)
+                continue
+        groups.append(Group(sentence, [number]))
+    for group in groups:
+        before = text[sentence.start : group.start]
+        group.vector = bool(VECTOR_OPEN_RE.search(before)) and len(group.numbers) > 1
+        group.role = _role(sentence, group)
+        group.after_output_verb = _after_output_verb(sentence, group)
+    return groups
+
+
+def _cue_before(text: str, start: int, pos: int) -> tuple[str, int] | None:
+    """The role whose cue ends closest before ``pos`` with only filler words in between."""
+    best: tuple[str, int] | None = None
+    window = text[start:pos]
+    for role, pattern in ROLE_RES.items():
+        for m in pattern.finditer(window):
+            if FILLER_RE.match(window[m.end() :]) and (best is None or m.end() > best[1]):
+                best = (role, m.end())
+    return best
+
+
+def _role(sentence: Sentence, group: Group) -> str | None:
+    text = sentence.plain
+    found = _cue_before(text, sentence.start, group.start)
+    if found:
+        return found[0]
+    if all(n.value.denominator == 1 and n.value >= 0 for n in group.numbers):
+        after = text[group.end : sentence.end]
+        for role in COUNT_ROLES:
+            if COUNT_SUFFIX_RES[role].match(after):
+                return role
+    return None
+
+
+def _after_output_verb(sentence: Sentence, group: Group) -> bool:
+    """True when an output verb (gives, yields, =) sits between the last logit cue and the group."""
+    text = sentence.plain[sentence.start : group.start]
+    last_logit = None
+    for m in ROLE_RES["logit"].finditer(text):
+        last_logit = m
+    tail = text[last_logit.end() :] if last_logit else text
+    return bool(OUTPUT_VERB_RE.search(tail))
+
+
+def respectively_roles(sentence: Sentence, group: Group) -> list[str] | None:
+    """Roles for "precision and recall of 0.8 and 0.6": k cues then k numbers, in order."""
+    text = sentence.plain[sentence.start : group.start]
+    cue_alternatives = "|".join(f"(?:{c})" for c in METRIC_CUES.values())
+    cue_list = re.compile(
+        rf"((?:{cue_alternatives})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{cue_alternatives}))+)"
+        rf"(?:\s+score)?\s*(?:of|are|were|=|:|at|equal to|reach)?\s*(?:about\s+)?$",
+        re.I,
+    )
+    m = cue_list.search(text)
+    if not m:
+        return None
+    roles = []
+    for piece in re.split(r"\s*(?:,\s*and|,|and)\s*", m.group(1)):
+        role = next((r for r, p in ROLE_RES.items() if p.search(piece)), None)
+        if role is None:
+            return None
+        roles.append(role)
+    return roles if len(roles) == len(group.numbers) else None
+
+
+def class_count(text: str) -> int | None:
+    """The number of classes a sentence announces ("three classes", "binary"), if any."""
+    m = CLASS_COUNT_RE.search(text)
+    if not m:
+        return None
+    if m.group("binary"):
+        return 2
+    word = m.group("n").lower()
+    return int(word) if word.isdigit() else COUNT_WORDS.get(word)

@@ -1,0 +1,450 @@
+"""Numeric checks over prose claims: distributions, logits, ranges, metrics (F001-F005).
+
+Each check states its arithmetic in the message and allows exactly the error that the
+author's stated digits allow (a value written ``0.99`` stands for anything that rounds or
+truncates to it). Only claims whose meaning is clear from cue words are checked: precision
+matters more than recall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from qalint.facts import claims, numeric
+from qalint.facts.claims import Group, Number
+from qalint.facts.findings import Finding
+from qalint.facts.text import Sentence
+
+LOOKBACK = 8  # sentences of the same answer searched for the logits of a distribution
+NEGATION_RE = re.compile(
+    r"\b(?:not|never|wrong(?:ly)?|incorrect(?:ly)?|mistaken(?:ly)?|mistakes?|misconceptions?|"
+    r"false|cannot|can't|impossible|invalid|bug|error)\b|n't\b",
+    re.I,
+)
+COUNT_NOUN_AFTER_RE = re.compile(
+    r"^\s+(?!(?:and|or|for|to|in|on|when|if|which|that|because|so|but|respectively|since|while|"
+    r"of|at|with|is|are|was|were|means?|indicates?|would|will|per|as|by|than|from|after|before|"
+    r"under|over|the|a|an|this|it|given)\b)[a-z]",
+    re.I,
+)
+SHARE_RE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+(?:the\s+)?)?(?:training\s+|test\s+)?"
+    r"(?:data(?:set)?|samples|examples|instances|images|observations|points|records|rows|"
+    r"population|variance|weights|neurons|units|tokens|labels|predictions|cases|patients)\b",
+    re.I,
+)
+SPLIT_RE = re.compile(
+    r"(?<![\w./])(?P<parts>\d{1,3}(?:\s?/\s?\d{1,3}){1,2})(?:\s?%)?\s+"
+    r"(?:(?:train(?:ing)?|validation|val|dev|test)[-/ ](?:(?:train(?:ing)?|validation|val|dev|"
+    r"test)[-/ ]){0,2})?(?:data(?:set)?\s+)?split\b",
+    re.I,
+)
+SPLIT_LABEL_RE = re.compile(r"^(?:train(?:ing)?|validation|valid|val|dev|test(?:ing)?)$", re.I)
+METRIC_ROLES = ("precision", "recall", "f1", "accuracy", "specificity")
+
+
+@dataclass
+class Options:
+    """Settings of the numeric checks (from the ``facts`` config section)."""
+
+    tolerance: float = 0.0  # extra absolute slack on every comparison
+
+
+@dataclass
+class SentenceClaims:
+    """A sentence with its numbers, groups and the metric values it states."""
+
+    sentence: Sentence
+    numbers: list[Number]
+    groups: list[Group]
+    metrics: dict[str, list[Number]] = field(default_factory=dict)
+
+
+def analyse(sentence: Sentence) -> SentenceClaims:
+    """Numbers, groups and metric roles of one sentence."""
+    numbers = claims.parse_numbers(sentence)
+    groups = claims.group_numbers(sentence, numbers)
+    result = SentenceClaims(sentence, numbers, groups)
+    for group in groups:
+        roles = claims.respectively_roles(sentence, group)
+        if roles is None and group.role in claims.METRIC_CUES:
+            roles = [group.role] * len(group.numbers) if len(group.numbers) == 1 else None
+            if roles is None:
+                # "TP = 40, FP = 10": each number takes the cue right before it.
+                roles = []
+                for number in group.numbers:
+                    found = claims._cue_before(sentence.plain, sentence.start, number.start)
+                    roles.append(found[0] if found else "")
+        if roles:
+            for role, number in zip(roles, group.numbers, strict=True):
+                if role in claims.METRIC_CUES:
+                    result.metrics.setdefault(role, []).append(number)
+    for number in numbers:
+        if any(number in values for values in result.metrics.values()):
+            continue
+        found = claims._cue_before(sentence.plain, sentence.start, number.start)
+        if found and found[0] in claims.METRIC_CUES:
+            result.metrics.setdefault(found[0], []).append(number)
+        elif number.value.denominator == 1:
+            after = sentence.plain[number.end : sentence.end]
+            for role in claims.COUNT_ROLES:
+                if claims.COUNT_SUFFIX_RES[role].match(after):
+                    result.metrics.setdefault(role, []).append(number)
+    return result
+
+
+def check(sentences: list[Sentence], options: Options) -> Iterator[Finding]:
+    """Every numeric finding of a document's sentences."""
+    analysed = [analyse(s) for s in sentences if not s.is_question]
+    leaf_metrics = _leaf_metrics(analysed)
+    for index, item in enumerate(analysed):
+        if NEGATION_RE.search(item.sentence.text):
+            continue
+        for group in item.groups:
+            yield from _check_distribution(analysed, index, group, options)
+        yield from _check_ranges(item, options)
+        yield from _check_metrics(item, leaf_metrics.get(id(item.sentence.prose), {}), options)
+
+
+# --- distributions and logits ------------------------------------------------------------
+
+
+def _is_distribution(group: Group) -> bool:
+    sentence = group.sentence.text
+    if len(group.numbers) < 2 or group.role not in (None, "probability"):
+        return False
+    if not claims.DISTRIBUTION_RE.search(sentence):
+        return False
+    if claims.SIGMOID_RE.search(sentence) and not claims.SOFTMAX_RE.search(sentence):
+        return False
+    if re.search(r"\bmulti-?label\b|\bindependent\b|\bthreshold", sentence, re.I):
+        return False
+    if group.role is None and claims.ROLE_RES["logit"].search(sentence) and not (
+        group.after_output_verb
+    ):
+        return False
+    return group.fully_labelled or group.vector or claims.class_count(sentence) == len(
+        group.numbers
+    )
+
+
+def _find_logits(analysed: list[SentenceClaims], index: int, group: Group) -> Group | None:
+    """The logits a distribution was computed from: same sentence first, then earlier ones."""
+    here = analysed[index]
+    for candidate in reversed(here.groups):
+        if candidate.start < group.start and _is_logits(candidate, group):
+            return candidate
+    scope = here.sentence.scope
+    for back in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
+        item = analysed[back]
+        if item.sentence.scope != scope or here.sentence.index - item.sentence.index > LOOKBACK:
+            break
+        for candidate in reversed(item.groups):
+            if _is_logits(candidate, group):
+                return candidate
+    return None
+
+
+def _is_logits(candidate: Group, outputs: Group) -> bool:
+    if candidate.role != "logit" or candidate.after_output_verb:
+        return False
+    if len(candidate.numbers) != len(outputs.numbers):
+        return False
+    if candidate.fully_labelled and outputs.fully_labelled:
+        return sorted(x.lower() for x in candidate.labels if x) == sorted(
+            x.lower() for x in outputs.labels if x
+        )
+    return True
+
+
+def _aligned(logits: Group, outputs: Group) -> list[float]:
+    """Logit values in the order of the outputs (matched by label when both are labelled)."""
+    if logits.fully_labelled and outputs.fully_labelled:
+        by_label = {n.label.lower(): float(n.value) for n in logits.numbers if n.label}
+        return [by_label[n.label.lower()] for n in outputs.numbers if n.label]
+    return [float(n.value) for n in logits.numbers]
+
+
+def _describe(number: Number) -> str:
+    return f"{number.shown} for {number.label}" if number.label else number.shown
+
+
+def _check_distribution(
+    analysed: list[SentenceClaims], index: int, group: Group, options: Options
+) -> Iterator[Finding]:
+    if not _is_distribution(group):
+        return
+    if any(n.value < 0 or n.value > 1 for n in group.numbers):
+        return
+    sentence = group.sentence
+    run = sentence.prose.run
+    logits = _find_logits(analysed, index, group)
+    softmax_named = bool(claims.SOFTMAX_RE.search(sentence.text))
+    sigmoid_named = bool(claims.SIGMOID_RE.search(sentence.text))
+    total = sum((n.value for n in group.numbers), Fraction(0))
+    low = sum((n.interval()[0] for n in group.numbers), Fraction(0))
+    high = sum((n.interval()[1] for n in group.numbers), Fraction(0))
+    slack = options.tolerance * len(group.numbers)
+    complete = bool(logits) or group.vector or claims.class_count(sentence.text) == len(
+        group.numbers
+    )
+    decimals = [n.decimals + (2 if n.percent else 0) for n in group.numbers]
+    shown = numeric.shown_decimals(decimals)
+    computed: list[float] | None = None
+    function = "softmax"
+    if logits is not None:
+        values = _aligned(logits, group)
+        computed = numeric.softmax(values)
+        if sigmoid_named and not softmax_named:
+            computed, function = [numeric.sigmoid(v) for v in values], "sigmoid"
+    if function == "softmax" and (
+        float(low) - slack > 1 + 1e-12 or (complete and float(high) + slack < 1 - 1e-12)
+    ):
+        kind = "softmax outputs" if softmax_named else "probabilities"
+        as_percent = all(n.percent for n in group.numbers)
+        sum_text = (
+            numeric.fmt_percent(total, max(decimals) - 2)
+            if as_percent
+            else numeric.fmt_exact(total, max(decimals))
+        )
+        message = (
+            f"{kind} {' + '.join(n.shown for n in group.numbers)} sum to {sum_text}, "
+            f"not {'100%' if as_percent else '1'}"
+        )
+        if computed is not None:
+            message += (
+                f"; softmax({', '.join(n.shown for n in logits.numbers)}) = "  # type: ignore[union-attr]
+                f"({', '.join(numeric.fmt(v, shown) for v in computed)})"
+            )
+        else:
+            fix = _single_correction(group, total)
+            message += f"; {fix}" if fix else "; correct the values so they sum to 1"
+        yield Finding("F001", sentence.prose.run, group.start, group.end, message)
+    if computed is None or logits is None:
+        return
+    wrong = [
+        (n, v)
+        for n, v in zip(group.numbers, computed, strict=True)
+        if not n.admits(v, options.tolerance)
+    ]
+    if not wrong:
+        return
+    if not softmax_named and not sigmoid_named:
+        # No function named: accept the values if either reading fits.
+        alt = [numeric.sigmoid(v) for v in _aligned(logits, group)]
+        if all(n.admits(v, options.tolerance) for n, v in zip(group.numbers, alt, strict=True)):
+            return
+    inputs = ", ".join(n.shown for n in logits.numbers)
+    outputs = ", ".join(numeric.fmt(v, shown) for v in computed)
+    call = (
+        f"softmax({inputs}) = ({outputs})"
+        if function == "softmax"
+        else f"sigmoid of ({inputs}) = ({outputs})"
+    )
+    fixes = "; ".join(f"{_describe(n)} should be {numeric.fmt(v, shown)}" for n, v in wrong)
+    stated = " and ".join(_describe(n) for n in group.numbers)
+    first = wrong[0][0]
+    logit_span = logits.sentence.prose.run.span(logits.start, logits.end)
+    yield Finding(
+        "F002",
+        run,
+        first.start,
+        first.end,
+        f"{call} for the logits on line {logit_span.line}, but the text states {stated}: {fixes}",
+    )
+
+
+def _single_correction(group: Group, total: Fraction) -> str | None:
+    """The one value that, changed alone, makes the values sum to 1 (when only one can)."""
+    candidates = []
+    for number in group.numbers:
+        replacement = 1 - (total - number.value)
+        if 0 <= replacement <= 1 and replacement != number.value:
+            candidates.append((number, replacement))
+    if len(candidates) != 1:
+        return None
+    number, replacement = candidates[0]
+    shown = (
+        numeric.fmt_percent(replacement, number.decimals)
+        if number.percent
+        else numeric.fmt_exact(replacement, max(number.decimals, 1))
+    )
+    return f"if the others are right, {_describe(number)} should be {shown}"
+
+
+# --- ranges --------------------------------------------------------------------------------
+
+
+def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
+    sentence = item.sentence
+    text = sentence.plain
+    run = sentence.prose.run
+    metric_numbers = {id(n): role for role, ns in item.metrics.items() for n in ns}
+    for number in item.numbers:
+        role = metric_numbers.get(id(number))
+        if role is None:
+            found = claims._cue_before(text, sentence.start, number.start)
+            role = found[0] if found else None
+        if role not in ("probability", *METRIC_ROLES):
+            continue
+        if COUNT_NOUN_AFTER_RE.match(text[number.end : sentence.end]):
+            continue
+        if role != "probability" and not number.percent and number.decimals == 0:
+            continue  # "accuracy of 95" may mean percent; too ambiguous to judge
+        if 0 <= number.value <= 1:
+            continue
+        what = "a probability" if role == "probability" else f"{role} (a rate)"
+        limit = "100%" if number.percent else "1"
+        yield Finding(
+            "F003", run, number.start, number.end,
+            f"{number.shown} is outside the range of {what}: it must lie between 0 and {limit}",
+        )
+    for m in SHARE_RE.finditer(text, sentence.start, sentence.end):
+        value = Fraction(m.group("num"))
+        if value > 100:
+            yield Finding(
+                "F003", run, m.start(), m.end("num") + 1,
+                f"a share of {m.group('num')}% of a whole is impossible: a part is at most 100%",
+            )
+    yield from _check_splits(item, options)
+
+
+def _check_splits(item: SentenceClaims, options: Options) -> Iterator[Finding]:
+    sentence = item.sentence
+    run = sentence.prose.run
+    for m in SPLIT_RE.finditer(sentence.plain, sentence.start, sentence.end):
+        parts = [int(p) for p in re.split(r"\s?/\s?", m.group("parts"))]
+        if sum(parts) != 100 and all(p <= 100 for p in parts):
+            yield Finding(
+                "F003", run, m.start("parts"), m.end("parts"),
+                f"a {m.group('parts')} split adds up to {sum(parts)}%, not 100%",
+            )
+    for group in item.groups:
+        if len(group.numbers) < 2 or not all(n.percent for n in group.numbers):
+            continue
+        labels = [n.label for n in group.numbers]
+        if not all(label and SPLIT_LABEL_RE.match(label) for label in labels):
+            continue
+        total = sum((n.value for n in group.numbers), Fraction(0))
+        low = sum((n.interval()[0] for n in group.numbers), Fraction(0))
+        high = sum((n.interval()[1] for n in group.numbers), Fraction(0))
+        complete = len(group.numbers) >= 3 or bool(
+            re.search(r"\bsplit\b", sentence.text, re.I)
+        )
+        if low > 1 or (complete and high < 1):
+            parts = " + ".join(n.shown for n in group.numbers)
+            decimals = max(n.decimals for n in group.numbers)
+            yield Finding(
+                "F003", run, group.start, group.end,
+                f"the data split {parts} adds up to {numeric.fmt_percent(total, decimals)}, "
+                "not 100%",
+            )
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+
+def _leaf_metrics(analysed: list[SentenceClaims]) -> dict[int, dict[str, Number]]:
+    """Per prose leaf, each metric stated exactly once in it (ambiguous ones left out)."""
+    seen: dict[int, dict[str, list[Number]]] = {}
+    for item in analysed:
+        bucket = seen.setdefault(id(item.sentence.prose), {})
+        for role, numbers in item.metrics.items():
+            bucket.setdefault(role, []).extend(numbers)
+    return {
+        leaf: {role: ns[0] for role, ns in bucket.items() if len(ns) == 1}
+        for leaf, bucket in seen.items()
+    }
+
+
+def _check_metrics(
+    item: SentenceClaims, leaf: dict[str, Number], options: Options
+) -> Iterator[Finding]:
+    own = {role: ns[0] for role, ns in item.metrics.items() if len(ns) == 1}
+    if not own:
+        return
+    values = {**leaf, **own}
+    run = item.sentence.prose.run
+    slack = options.tolerance
+    counts = {r: values[r] for r in claims.COUNT_ROLES if r in values}
+    if not all(n.value.denominator == 1 and n.value >= 0 and not n.percent
+               for n in counts.values()):
+        counts = {}
+    checked_f1 = False
+    if counts:
+        tp, fp = counts.get("tp"), counts.get("fp")
+        fn, tn = counts.get("fn"), counts.get("tn")
+        formulas: dict[str, tuple[Fraction, str] | None] = {
+            "precision": _ratio(tp, [tp, fp], "TP / (TP + FP)"),
+            "recall": _ratio(tp, [tp, fn], "TP / (TP + FN)"),
+            "specificity": _ratio(tn, [tn, fp], "TN / (TN + FP)"),
+            "accuracy": _accuracy(tp, fp, fn, tn),
+            "f1": _ratio(tp, [tp, tp, fp, fn], "2TP / (2TP + FP + FN)", numerator_factor=2),
+        }
+        for role, formula in formulas.items():
+            stated = own.get(role)
+            if stated is None or formula is None:
+                continue
+            # Only check when the sentence states the metric or the counts.
+            true, text = formula
+            checked_f1 = checked_f1 or role == "f1"
+            if not stated.admits(true, slack):
+                decimals = numeric.shown_decimals([stated.decimals + (2 if stated.percent else 0)])
+                yield Finding(
+                    "F005", run, stated.start, stated.end,
+                    f"{role} {stated.shown} contradicts the confusion matrix: {text} = "
+                    f"{numeric.fmt(true, decimals)}",
+                )
+    if checked_f1 or "f1" not in own:
+        return
+    precision, recall, stated_f1 = values.get("precision"), values.get("recall"), own["f1"]
+    if precision is None or recall is None:
+        return
+    if not all(0 <= n.value <= 1 for n in (precision, recall, stated_f1)):
+        return
+    p_low, p_high = precision.interval()
+    r_low, r_high = recall.interval()
+    low = numeric.f1(float(max(p_low, 0)), float(max(r_low, 0)))
+    high = numeric.f1(float(min(p_high, 1)), float(min(r_high, 1)))
+    if numeric.intervals_overlap(tuple(map(float, stated_f1.interval())), (low, high), slack):
+        return
+    true = numeric.f1(float(precision.value), float(recall.value))
+    decimals = numeric.shown_decimals(
+        [n.decimals + (2 if n.percent else 0) for n in (precision, recall, stated_f1)]
+    )
+    yield Finding(
+        "F004", run, stated_f1.start, stated_f1.end,
+        f"F1 {stated_f1.shown} contradicts precision {precision.shown} and recall "
+        f"{recall.shown}: F1 = 2PR / (P + R) = 2 × {precision.shown} × {recall.shown} / "
+        f"({precision.shown} + {recall.shown}) = {numeric.fmt(true, decimals)}",
+    )
+
+
+def _ratio(
+    numerator: Number | None, parts: list[Number | None], text: str, numerator_factor: int = 1
+) -> tuple[Fraction, str] | None:
+    if numerator is None or any(p is None for p in parts):
+        return None
+    denominator = sum((p.value for p in parts if p is not None), Fraction(0))
+    if denominator == 0:
+        return None
+    value = numerator.value * numerator_factor / denominator
+    shown = text
+    return value, f"{shown} = {numerator_factor * int(numerator.value)} / {int(denominator)}"
+
+
+def _accuracy(
+    tp: Number | None, fp: Number | None, fn: Number | None, tn: Number | None
+) -> tuple[Fraction, str] | None:
+    if tp is None or fp is None or fn is None or tn is None:
+        return None
+    total = tp.value + fp.value + fn.value + tn.value
+    if total == 0:
+        return None
+    return (
+        (tp.value + tn.value) / total,
+        f"(TP + TN) / (TP + FP + FN + TN) = {int(tp.value + tn.value)} / {int(total)}",
+    )

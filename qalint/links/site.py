@@ -1,0 +1,86 @@
+"""What the MkDocs site around a page does: its mkdocs.yml features and its other pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qalint.document import Document
+
+MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+def page_folder(document: Document) -> Path | None:
+    """The folder a page lives in, when the page is a real file (not ``<text>``)."""
+    if not document.path or document.path.startswith("<"):
+        return None
+    folder = Path(document.path).parent
+    return folder if folder.is_dir() else None
+
+
+def _mkdocs_text(folder: Path) -> str | None:
+    for candidate in (folder, *folder.parents):
+        for name in MKDOCS_FILES:
+            path = candidate / name
+            if path.is_file():
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    return None
+                return "\n".join(
+                    line.split(" #", 1)[0]
+                    for line in text.splitlines()
+                    if not line.lstrip().startswith("#")
+                )
+    return None
+
+
+def mkdocs_uses(document: Document, pattern: str, cache: dict[Path, str | None]) -> bool:
+    """True when the nearest mkdocs.yml above the page mentions ``pattern`` (a regex).
+
+    ``cache`` maps folders to the mkdocs.yml text found from there, for one run.
+    """
+    folder = (page_folder(document) or Path.cwd()).resolve()
+    if folder not in cache:
+        cache[folder] = _mkdocs_text(folder)
+    text = cache[folder]
+    return bool(text and re.search(pattern, text))
+
+
+def resolve_target(document: Document, path: str) -> Path | None:
+    """The file a relative link names, resolved against the page's folder; None if unknown."""
+    folder = page_folder(document)
+    if folder is None or not path:
+        return None
+    return (folder / path).resolve()
+
+
+def target_exists(path: Path) -> bool:
+    """True when the link target exists as written, as a folder, or as ``path.md``."""
+    if path.exists():
+        return True
+    return path.with_name(path.name + ".md").is_file()
+
+
+def find_document(
+    path: Path, documents: list[Document], cache: dict[Path, Document | None]
+) -> Document | None:
+    """The parsed page at ``path``: one of this run's documents, else read from disk."""
+    if path in cache:
+        return cache[path]
+    found = None
+    for document in documents:
+        if not document.path.startswith("<") and Path(document.path).resolve() == path:
+            found = document
+            break
+    if found is None and path.is_file() and path.suffix.lower() in {".md", ".markdown"}:
+        from qalint.files import load
+        from qalint.markdown.parse import parse
+
+        loaded = load(path, 10_000_000)
+        if loaded.source is not None:
+            found = parse(loaded.source, str(path))
+    cache[path] = found
+    return found

@@ -1,0 +1,119 @@
+"""Malformed link syntax that the link scanner cannot surface, found in prose text.
+
+Python-Markdown prints these as literal text: a ``]`` with no ``[`` before ``(url)``, a
+``[`` never closed before ``(https://...)``, a ``(`` after ``]`` never closed, and a link
+written backwards, ``(url)[text]``. The text given here has code spans, math and comments
+masked out, so nothing inside them is read as link syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qalint.links.urls import looks_like_address
+
+URL_START_RE = re.compile(r"\((?:https?://|www\.)", re.I)
+REVERSED_RE = re.compile(r"\(((?:https?://|www\.)[^\s()]+)\)\[([^\]\n]+)\](?![\[(:])", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    """A malformed construct: offsets into the text and what is wrong."""
+
+    kind: str  # stray-bracket, unclosed-bracket, unclosed-target, reversed
+    start: int
+    end: int
+    snippet: str
+
+
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def opening_bracket(text: str, close: int) -> int:
+    """Index of the ``[`` matching the ``]`` at ``close`` (-1 when there is none)."""
+    depth = 0
+    for index in range(close, -1, -1):
+        char = text[index]
+        if char not in "[]" or _escaped(text, index):
+            continue
+        depth += 1 if char == "]" else -1
+        if depth == 0:
+            return index
+    return -1
+
+
+def closing_bracket(text: str, start: int) -> int:
+    """Index of the ``]`` matching the ``[`` at ``start`` (-1 when there is none)."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char not in "[]" or _escaped(text, index):
+            continue
+        depth += 1 if char == "[" else -1
+        if depth == 0:
+            return index
+    return -1
+
+
+def destination_end(text: str, start: int) -> int:
+    """Index after the ``)`` closing the ``(`` at ``start``, -1 if the paragraph ends first."""
+    depth = 0
+    for index in range(start, len(text)):
+        char = text[index]
+        if char in "()" and not _escaped(text, index):
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                return index + 1
+    return -1
+
+
+def _line_end(text: str, index: int) -> int:
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end
+
+
+def find_malformed(text: str) -> list[Malformed]:
+    """Every malformed link construct in ``text``, in order."""
+    found: list[Malformed] = []
+    reported: set[int] = set()
+    for m in re.finditer(r"\]\(", text):
+        close = m.start()
+        if _escaped(text, close):
+            continue
+        opener = opening_bracket(text, close)
+        if opener < 0:
+            found.append(
+                Malformed(
+                    "stray-bracket",
+                    close,
+                    close + 1,
+                    text[
+                        max(0, text.rfind("\n", 0, close) + 1, close - 40) : _line_end(text, close)
+                    ].strip(),
+                )
+            )
+            continue
+        if destination_end(text, close + 1) < 0:
+            head = text[close + 2 :].lstrip("(<").split()[:1]
+            if head and looks_like_address(head[0]):
+                end = _line_end(text, close)
+                found.append(Malformed("unclosed-target", opener, end, text[opener:end]))
+                reported.add(opener)
+    for index, char in enumerate(text):
+        if char != "[" or index in reported or _escaped(text, index):
+            continue
+        if closing_bracket(text, index) >= 0:
+            continue
+        end = _line_end(text, index)
+        url = URL_START_RE.search(text, index, min(end, index + 300))
+        if url and not any(c in "()" for c in text[index + 1 : url.start()]):
+            found.append(Malformed("unclosed-bracket", index, index + 1, text[index:end]))
+    for m in REVERSED_RE.finditer(text):
+        found.append(Malformed("reversed", m.start(), m.end(), m.group(0)))
+    found.sort(key=lambda f: f.start)
+    return found

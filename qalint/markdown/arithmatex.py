@@ -1,0 +1,93 @@
+r"""Math spans exactly as pymdownx.arithmatex (generic mode, default options) finds them.
+
+Inline (``InlineArithmatexPattern``, priority 189.9, right after code spans): the pattern is
+searched from the start of the text again after every match, and each match is replaced by
+a placeholder (``\x02...\x03``) so that the next search sees neither its text nor a backslash
+before it. Smart dollars: ``$`` must not be followed by white space and the closing ``$`` must
+not follow white space; a run of escaped backslashes (``\\``) right before ``$`` or ``\(`` is
+consumed as text. There is no inline ``$$...$$``: in a paragraph, ``$$x$$`` renders as
+``$`` + math ``x`` + ``$``.
+
+Block (``BlockArithmatexProcessor``): a whole block (blank-line separated, after container
+indentation is removed) that is exactly ``$$...$$``, ``\[...\]`` or
+``\begin{env}...\end{env}``, with nothing before it (no indentation) and only spaces after.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qalint.markdown.inline import RawMath
+
+_SMART_DOLLAR = (
+    r"(?:(?<!\\)((?:\\{2})+)(?=\$)|(?<!\\)(\$)(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)(?:\$))"
+)
+_BRACKET = r"(?:(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\\x02\x03])+?)(?:\\\)))"
+INLINE_RE = re.compile(f"(?:{_SMART_DOLLAR}|{_BRACKET})", re.S)
+
+_DOLLAR_BLOCK = r"(?P<dollar>[$]{2})(?P<math>((?:\\.|[^\\])+?))(?P=dollar)"
+_TEX_BLOCK = r"(?P<math2>\\begin\{(?P<env>[a-z]+\*?)\}(?:\\.|[^\\])+?\\end\{(?P=env)\})"
+_BRACKET_BLOCK = r"\\\[(?P<math3>(?:\\[^\]]|[^\\])+?)\\\]"
+BLOCK_RE = re.compile(rf"(?s)^(?:{_DOLLAR_BLOCK}|{_BRACKET_BLOCK}|{_TEX_BLOCK})[ ]*$")
+
+
+def _placeholder(length: int) -> str:
+    """A same-length stand-in for stashed text, as Python-Markdown's ``\\x02klzzwxh:N\\x03``."""
+    if length <= 1:
+        return "\x02"[:length]
+    return "\x02" + "k" * (length - 2) + "\x03"
+
+
+def find_block_math(text: str) -> RawMath | None:
+    """The formula when the whole block is display math (``$$``, ``\\[``, ``\\begin``)."""
+    m = BLOCK_RE.match(text)
+    if m is None:
+        return None
+    if m.group("math") is not None:
+        return RawMath(m.group("math"), "$$", True, m.start(), m.end("math") + 2,
+                       m.start("math"))
+    if m.group("math3") is not None:
+        return RawMath(m.group("math3"), "\\[", True, m.start(), m.end("math3") + 2,
+                       m.start("math3"))
+    return RawMath(m.group("math2"), "\\begin", True, m.start(), m.end("math2"),
+                   m.start("math2"))
+
+
+def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawMath]:
+    """Inline formulas, with ``skip_ranges`` (code spans, comments) already stashed."""
+    if "$" not in text and "\\(" not in text:
+        return []
+    work = text
+    for start, end in sorted(skip_ranges):
+        work = work[:start] + _placeholder(end - start) + work[end:]
+    found: list[RawMath] = []
+    while True:
+        m = INLINE_RE.search(work)
+        if m is None:
+            break
+        if m.group(2):
+            found.append(RawMath(m.group(3), "$", False, m.start(), m.end(), m.start(3)))
+        elif m.group(5):
+            found.append(RawMath(m.group(6), "\\(", False, m.start(), m.end(), m.start(6)))
+        work = work[: m.start()] + _placeholder(m.end() - m.start()) + work[m.end():]
+    found.sort(key=lambda r: r.start)
+    return found
+
+
+def unmatched_openers(text: str, skip_ranges: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """``$``/``\\(`` left as plain text after extraction: (offset, opener).
+
+    Math found by ``find_inline_math`` and ``skip_ranges`` are stashed first; a ``$`` with an
+    odd number of backslashes before it is escaped and not reported.
+    """
+    work = text
+    ranges = list(skip_ranges) + [(m.start, m.end) for m in find_inline_math(text, skip_ranges)]
+    for start, end in sorted(ranges):
+        work = work[:start] + _placeholder(end - start) + work[end:]
+    out: list[tuple[int, str]] = []
+    for m in re.finditer(r"(\\*)(\$|\\\()", work):
+        if m.group(2) == "$" and len(m.group(1)) % 2 == 0:
+            out.append((m.start(2), "$"))
+        elif m.group(2) == "\\(" and len(m.group(1)) % 2 == 0:
+            out.append((m.start(2), "\\("))
+    return out

