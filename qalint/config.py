@@ -229,8 +229,14 @@ def find_config_file(start: Path) -> Path | None:
             if name != "pyproject.toml":
                 return candidate
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                raw = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            try:
+                data = tomllib.loads(raw)
+            except tomllib.TOMLDecodeError as exc:
+                if "tool.qalint" in raw:
+                    raise ConfigError(f"{candidate}: invalid TOML: {exc}") from None
                 continue
             if "qalint" in data.get("tool", {}):
                 return candidate

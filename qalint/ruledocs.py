@@ -72,11 +72,11 @@ def explain(r: Rule) -> str:
 
 
 def _indent(text: str) -> str:
-    return "\n".join("    " + line if line else "" for line in text.splitlines())
+    return "\n".join("    " + line if line else "" for line in text.strip("\n").splitlines())
 
 
 def _fence(text: str) -> str:
-    return "````markdown\n" + text + "\n````"
+    return "````markdown\n" + text.strip("\n") + "\n````"
 
 
 def rules_markdown() -> str:
@@ -90,8 +90,9 @@ def rules_markdown() -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in all_rules():
+        summary = r.summary.replace("|", "\\|")
         out.append(f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.family} | {r.severity.value} "
-                   f"| {'yes' if r.fixable else 'no'} | {r.summary.replace('|', '\\|')} |")
+                   f"| {'yes' if r.fixable else 'no'} | {summary} |")
     for r in all_rules():
         out += [
             "",

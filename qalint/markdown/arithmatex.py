@@ -44,13 +44,12 @@ def find_block_math(text: str) -> RawMath | None:
     if m is None:
         return None
     if m.group("math") is not None:
-        return RawMath(m.group("math"), "$$", True, m.start(), m.end("math") + 2,
-                       m.start("math"))
+        return RawMath(m.group("math"), "$$", True, m.start(), m.end("math") + 2, m.start("math"))
     if m.group("math3") is not None:
-        return RawMath(m.group("math3"), "\\[", True, m.start(), m.end("math3") + 2,
-                       m.start("math3"))
-    return RawMath(m.group("math2"), "\\begin", True, m.start(), m.end("math2"),
-                   m.start("math2"))
+        return RawMath(
+            m.group("math3"), "\\[", True, m.start(), m.end("math3") + 2, m.start("math3")
+        )
+    return RawMath(m.group("math2"), "\\begin", True, m.start(), m.end("math2"), m.start("math2"))
 
 
 def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawMath]:
@@ -69,7 +68,7 @@ def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawM
             found.append(RawMath(m.group(3), "$", False, m.start(), m.end(), m.start(3)))
         elif m.group(5):
             found.append(RawMath(m.group(6), "\\(", False, m.start(), m.end(), m.start(6)))
-        work = work[: m.start()] + _placeholder(m.end() - m.start()) + work[m.end():]
+        work = work[: m.start()] + _placeholder(m.end() - m.start()) + work[m.end() :]
     found.sort(key=lambda r: r.start)
     return found
 

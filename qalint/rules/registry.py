@@ -110,8 +110,8 @@ def rule(
             raise ValueError(f"rule code {code} registered twice")
         if any(r.name == name for r in _REGISTRY.values()):
             raise ValueError(f"rule name {name} registered twice")
-        registered = Rule(code, name, summary, explanation.strip(), bad.strip("\n"),
-                          good.strip("\n"), severity, fixable, check, scope, config_keys, online)
+        registered = Rule(code, name, summary, explanation.strip(), bad, good, severity,
+                          fixable, check, scope, config_keys, online)
         _REGISTRY[code] = registered
         return registered
 
