@@ -61,6 +61,7 @@ class _Hop:
     error: ErrorKind | None = None
     detail: str = ""
     retry_after: float | None = None
+    method: str = "HEAD"
 
     @property
     def retryable(self) -> bool:
@@ -294,6 +295,7 @@ class LinkChecker:
         attempt = 0
         while True:
             hop = self._try(url, want_body)
+            want_body = want_body or hop.method == "GET"  # HEAD was refused: retry with GET
             if not hop.retryable or attempt >= self.settings.retries:
                 return hop
             delay = self.settings.backoff * (2**attempt)
@@ -384,6 +386,7 @@ class LinkChecker:
             location=response.headers.get("Location"),
             response=response,
             retry_after=retry_after,
+            method=response.request.method or "GET",
         )
 
     def _read_anchors(

@@ -10,6 +10,8 @@ from qalint.links.outcome import Outcome, Verdict
 from qalint.links.settings import LinkSettings
 from qalint.links.urls import is_web_url, split_fragment
 
+from qalint.diagnostics import Span
+
 if TYPE_CHECKING:
     from qalint.document import Document, Link
 
@@ -18,13 +20,13 @@ URL_KINDS = {"inline", "autolink", "bare", "definition"}
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One place a URL is written: the document, the link and the URL's file offsets."""
+    """One place a URL is written: the file, the URL's span and its offsets in the file text."""
 
-    document: Document
-    link: Link
+    path: str
     url: str
     start: int
     end: int
+    span: Span
 
     @property
     def fragment(self) -> str:
@@ -74,22 +76,36 @@ def bare_urls(document: Document) -> list[Link]:
     ]
 
 
-def collect(documents: list[Document], settings: LinkSettings) -> dict[str, list[Occurrence]]:
-    """Every http(s) URL written in the documents (not in comments), minus excluded ones."""
+def summarize(document: Document) -> list[list]:
+    """The http(s) URLs written in a document (not in comments), JSON-safe for the cache.
+
+    Each entry is ``[url, start, end, [line, column, end_line, end_column]]``.
+    """
+    out: list[list] = []
+    bare = {id(link) for link in bare_urls(document)}
+    for link in document.links:
+        if link.kind == "bare" and id(link) not in bare:
+            continue
+        located = url_location(document, link)
+        if located is None:
+            continue
+        url, start, end = located
+        if not is_web_url(url):
+            continue
+        span = link.target_span or link.span
+        out.append([url, start, end, [span.line, span.column, span.end_line, span.end_column]])
+    return out
+
+
+def collect(summaries: dict[str, list | None], settings: LinkSettings) -> dict[str, list[Occurrence]]:
+    """Occurrences grouped by URL (fragment removed), minus excluded URLs, in path order."""
     found: dict[str, list[Occurrence]] = {}
-    for document in documents:
-        bare = {id(link) for link in bare_urls(document)}
-        for link in document.links:
-            if link.kind == "bare" and id(link) not in bare:
-                continue
-            located = url_location(document, link)
-            if located is None:
-                continue
-            url, start, end = located
-            if not is_web_url(url) or settings.excluded(url):
+    for path in sorted(summaries):
+        for url, start, end, span in summaries[path] or []:
+            if settings.excluded(url):
                 continue
             base = split_fragment(url)[0]
-            found.setdefault(base, []).append(Occurrence(document, link, url, start, end))
+            found.setdefault(base, []).append(Occurrence(path, url, start, end, Span(*span)))
     return found
 
 
@@ -100,12 +116,24 @@ def check_documents(
     use_cache: bool,
     progress: bool,
 ) -> OnlineResult:
+    """Check the URLs of parsed documents (see ``check_summaries``)."""
+    summaries = {doc.path: summarize(doc) for doc in documents}
+    return check_summaries(summaries, settings, cache_folder, use_cache, progress)
+
+
+def check_summaries(
+    summaries: dict[str, list | None],
+    settings: LinkSettings,
+    cache_folder: Path,
+    use_cache: bool,
+    progress: bool,
+) -> OnlineResult:
     """Check every unique URL once; reuse fresh cached successes unless ``use_cache`` is off."""
     from qalint.links.cache import LinkCache
     from qalint.links.checker import LinkChecker, anchor_found
     from qalint.links.progress import Progress
 
-    result = OnlineResult(collect(documents, settings))
+    result = OnlineResult(collect(summaries, settings))
     wanted = {
         url: {o.fragment for o in occ if o.fragment} if settings.check_fragments else set()
         for url, occ in result.occurrences.items()
@@ -138,11 +166,3 @@ def check_documents(
         cache.put_many(result.outcomes[url] for url in todo)
         cache.close()
     return result
-
-
-def cache_folder(cache_dir: str, root: Path | None) -> Path:
-    """The cache folder: ``cache_dir`` relative to the config's folder, else to the cwd."""
-    folder = Path(cache_dir).expanduser()
-    if folder.is_absolute():
-        return folder
-    return (root or Path.cwd()) / folder

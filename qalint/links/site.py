@@ -20,10 +20,11 @@ def page_folder(document: Document) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _mkdocs_text(folder: Path) -> str | None:
+def _mkdocs_text(folder: Path, consulted: list[Path]) -> str | None:
     for candidate in (folder, *folder.parents):
         for name in MKDOCS_FILES:
             path = candidate / name
+            consulted.append(path)
             if path.is_file():
                 try:
                     text = path.read_text(encoding="utf-8", errors="replace")
@@ -37,14 +38,16 @@ def _mkdocs_text(folder: Path) -> str | None:
     return None
 
 
-def mkdocs_uses(document: Document, pattern: str, cache: dict[Path, str | None]) -> bool:
+def mkdocs_uses(document: Document, pattern: str, cache: dict[Path, str | None],
+                consulted: list[Path] | None = None) -> bool:
     """True when the nearest mkdocs.yml above the page mentions ``pattern`` (a regex).
 
-    ``cache`` maps folders to the mkdocs.yml text found from there, for one run.
+    ``cache`` maps folders to the mkdocs.yml text found from there, for one run; the paths
+    looked at (present or not) are appended to ``consulted``, as the result depends on them.
     """
     folder = (page_folder(document) or Path.cwd()).resolve()
     if folder not in cache:
-        cache[folder] = _mkdocs_text(folder)
+        cache[folder] = _mkdocs_text(folder, consulted if consulted is not None else [])
     text = cache[folder]
     return bool(text and re.search(pattern, text))
 

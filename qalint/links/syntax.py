@@ -87,16 +87,12 @@ def find_malformed(text: str) -> list[Malformed]:
             continue
         opener = opening_bracket(text, close)
         if opener < 0:
-            found.append(
-                Malformed(
-                    "stray-bracket",
-                    close,
-                    close + 1,
-                    text[
-                        max(0, text.rfind("\n", 0, close) + 1, close - 40) : _line_end(text, close)
-                    ].strip(),
-                )
-            )
+            line_start = text.rfind("\n", 0, close) + 1
+            start = text.rfind("[", line_start, close)
+            start = start if start >= 0 else max(line_start, close - 40)
+            end = destination_end(text, close + 1)
+            end = end if end > 0 else _line_end(text, close)
+            found.append(Malformed("stray-bracket", close, close + 1, text[start:end]))
             continue
         if destination_end(text, close + 1) < 0:
             head = text[close + 2 :].lstrip("(<").split()[:1]

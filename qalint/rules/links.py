@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qalint.config import register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
@@ -24,6 +25,10 @@ from qalint.links.settings import OPTIONS, LinkSettings
 from qalint.links.syntax import Malformed, closing_bracket, find_malformed
 from qalint.markdown import inline
 from qalint.rules.registry import RuleContext, rule
+
+if TYPE_CHECKING:
+    from qalint.links.online import Occurrence, OnlineResult
+    from qalint.links.outcome import Outcome
 
 register_section("links", OPTIONS)
 
@@ -102,7 +107,11 @@ def _mkdocs_uses(ctx: RuleContext, doc: Document, pattern: str) -> bool:
     from qalint.links.site import mkdocs_uses
 
     cache = ctx.state.setdefault("links.mkdocs", {})
-    return mkdocs_uses(doc, pattern, cache)
+    consulted: list[Path] = []
+    found = mkdocs_uses(doc, pattern, cache, consulted)
+    for path in consulted:
+        ctx.depends_on(path)
+    return found
 
 
 # --------------------------------------------------------------------------- L001..L014
@@ -557,6 +566,9 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
         return
     for link, path, _ in _local_targets(doc):
         resolved = resolve_target(doc, path)
+        if resolved is not None:
+            ctx.depends_on(resolved)
+            ctx.depends_on(resolved.with_name(resolved.name + ".md"))
         if resolved is None or target_exists(resolved):
             continue
         shown = (folder / path).as_posix()
@@ -576,7 +588,7 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
     "(lower-case, punctuation dropped, spaces to `-`, `_1` for repeats); headings inside "
     "content tabs get ids too, and `{#id}` attributes and HTML ids count. A missing fragment "
     "leaves the reader at the top of the page.",
-    bad="[See above](#what-is-dropout)\n\n#### What is Dropout?!",
+    bad="[See above](#what-is-dropout)\n\n#### What is a dropout layer?",
     good="[See above](#what-is-dropout)\n\n#### What is Dropout?",
     severity=Severity.WARNING,
 )
@@ -593,6 +605,8 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         if path:
             resolved = resolve_target(doc, path)
+            if resolved is not None:
+                ctx.depends_on(resolved)
             if resolved is None or resolved.suffix.lower() not in {".md", ".markdown"}:
                 continue
             target_doc = find_document(resolved, ctx.documents, parsed)
@@ -618,21 +632,29 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
 # --------------------------------------------------------------------------- L101..L106
 
 
-def _online_result(ctx: RuleContext):  # -> qalint.links.online.OnlineResult | None
+def _url_summary(ctx: RuleContext) -> list[list]:
+    """The web URLs of one file, for the online rules (shared by L101-L106)."""
+    from qalint.links.online import summarize
+
+    return summarize(ctx.document)
+
+
+def _online_result(ctx: RuleContext) -> OnlineResult | None:
     """Run the online check once per run (shared by every L1xx rule)."""
     key = "links.online"
     if key in ctx.state:
-        return ctx.state[key]
+        cached: OnlineResult | None = ctx.state[key]
+        return cached
     settings = _settings(ctx)
     options = ctx.options
-    enabled = settings.check_urls or bool(getattr(options, "check_urls", False))
-    result = None
-    if enabled and ctx.documents:
-        from qalint.links.online import cache_folder, check_documents
+    result: OnlineResult | None = None
+    if ctx.summaries:
+        from qalint.cachedb import cache_folder
+        from qalint.links.online import check_summaries
 
         folder = cache_folder(ctx.config.cache_dir, ctx.config.root)
-        result = check_documents(
-            ctx.documents,
+        result = check_summaries(
+            ctx.summaries,
             settings,
             folder,
             use_cache=bool(getattr(options, "use_cache", True)),
@@ -651,13 +673,13 @@ def _status_text(status: int | None) -> str:
         return str(status)
 
 
-def _via(outcome) -> str:
+def _via(outcome: Outcome) -> str:
     if not outcome.hops:
         return ""
     return f" (after redirects to {_quote(outcome.final_url, 100)})"
 
 
-def _each(ctx: RuleContext, verdicts: set[str]) -> Iterator[tuple[object, object]]:
+def _each(ctx: RuleContext, verdicts: set[str]) -> Iterator[tuple[Occurrence, Outcome]]:
     result = _online_result(ctx)
     if result is None:
         return
@@ -670,8 +692,8 @@ def _each(ctx: RuleContext, verdicts: set[str]) -> Iterator[tuple[object, object
             yield occurrence, outcome
 
 
-def _where(occurrence) -> Span:
-    return occurrence.link.target_span or occurrence.link.span
+def _where(occurrence: Occurrence) -> Span:
+    return occurrence.span
 
 
 @rule(
@@ -686,6 +708,8 @@ def _where(occurrence) -> Span:
     severity=Severity.ERROR,
     scope="project",
     online=True,
+    summarize=_url_summary,
+    summary_key="links.urls",
     config_keys=("links.exclude", "links.accept"),
 )
 def check_url_not_found(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -696,7 +720,7 @@ def check_url_not_found(ctx: RuleContext) -> Iterator[Diagnostic]:
             _where(occurrence),
             f"'{_quote(occurrence.url, 100)}' is dead: the server answers "
             f"{_status_text(outcome.status)}{_via(outcome)}; update or remove the link",
-            document=occurrence.document,
+            path=occurrence.path,
         )
 
 
@@ -712,6 +736,8 @@ def check_url_not_found(ctx: RuleContext) -> Iterator[Diagnostic]:
     severity=Severity.WARNING,
     scope="project",
     online=True,
+    summarize=_url_summary,
+    summary_key="links.urls",
     config_keys=("links.accept", "links.exclude", "links.headers"),
 )
 def check_url_blocked(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -724,7 +750,7 @@ def check_url_blocked(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"'{_quote(occurrence.url, 100)}' answers {_status_text(outcome.status)}"
             f"{_via(outcome)}{extra}: blocked, not proven dead; check it in a browser, then "
             f"add {outcome.status} to links.accept or the URL to links.exclude",
-            document=occurrence.document,
+            path=occurrence.path,
         )
 
 
@@ -741,6 +767,8 @@ def check_url_blocked(ctx: RuleContext) -> Iterator[Diagnostic]:
     severity=Severity.WARNING,
     scope="project",
     online=True,
+    summarize=_url_summary,
+    summary_key="links.urls",
     config_keys=("links.connect-timeout", "links.read-timeout", "links.retries"),
 )
 def check_url_unreachable(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -758,7 +786,7 @@ def check_url_unreachable(ctx: RuleContext) -> Iterator[Diagnostic]:
             _where(occurrence),
             f"'{_quote(occurrence.url, 100)}' could not be checked: {why}; check the link by "
             f"hand (add it to links.exclude if it is known to work)",
-            document=occurrence.document,
+            path=occurrence.path,
         )
 
 
@@ -775,6 +803,8 @@ def check_url_unreachable(ctx: RuleContext) -> Iterator[Diagnostic]:
     fixable=True,
     scope="project",
     online=True,
+    summarize=_url_summary,
+    summary_key="links.urls",
 )
 def check_url_moved(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Working URLs whose first redirects are permanent."""
@@ -786,14 +816,11 @@ def check_url_moved(ctx: RuleContext) -> Iterator[Diagnostic]:
         new = moved if "#" in moved or not fragment else f"{moved}#{fragment}"
         if new == occurrence.url:
             continue
-        doc = occurrence.document
-        fix = None
-        if doc.text[occurrence.start : occurrence.end] == occurrence.url:
-            fix = Fix(
-                (Edit(occurrence.start, occurrence.end, new),),
-                Applicability.UNSAFE,
-                "link to the new address",
-            )
+        fix = Fix(
+            (Edit(occurrence.start, occurrence.end, new),),
+            Applicability.UNSAFE,
+            "link to the new address",
+        )
         status = outcome.hops[0][0] if outcome.hops else 301
         yield check_url_moved(
             ctx,
@@ -801,7 +828,7 @@ def check_url_moved(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"'{_quote(occurrence.url, 100)}' permanently redirects ({status}) to "
             f"'{_quote(new, 100)}'; link to the new address",
             fix,
-            document=doc,
+            path=occurrence.path,
         )
 
 
@@ -816,6 +843,8 @@ def check_url_moved(ctx: RuleContext) -> Iterator[Diagnostic]:
     severity=Severity.WARNING,
     scope="project",
     online=True,
+    summarize=_url_summary,
+    summary_key="links.urls",
     config_keys=("links.deadline",),
 )
 def check_url_not_checked(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -826,7 +855,7 @@ def check_url_not_checked(ctx: RuleContext) -> Iterator[Diagnostic]:
             _where(occurrence),
             f"'{_quote(occurrence.url, 100)}' was not checked: {outcome.detail}; raise "
             f"links.deadline or exclude the host",
-            document=occurrence.document,
+            path=occurrence.path,
         )
 
 
@@ -842,6 +871,8 @@ def check_url_not_checked(ctx: RuleContext) -> Iterator[Diagnostic]:
     severity=Severity.WARNING,
     scope="project",
     online=True,
+    summarize=_url_summary,
+    summary_key="links.urls",
     config_keys=("links.check-fragments", "links.max-body"),
 )
 def check_url_fragment(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -862,5 +893,5 @@ def check_url_fragment(ctx: RuleContext) -> Iterator[Diagnostic]:
             ctx,
             _where(occurrence),
             f"'{_quote(occurrence.url, 100)}': the page has no element with id '{fragment}'{hint}",
-            document=occurrence.document,
+            path=occurrence.path,
         )
