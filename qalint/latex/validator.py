@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from qalint.latex.findings import Finding, Kind
 from qalint.latex.tables import RENDERER_NAMES, Table, load_table, other_renderer
@@ -20,17 +21,60 @@ from qalint.latex.tokens import CHAR, COMMENT, LONE, SPACE, SYMBOL, WORD, Token,
 # Environments whose rows have a single column (no &).
 NO_AMP_ENVS = frozenset({"equation", "equation*", "multline", "multline*"})
 # Environments that take a brace argument right after \begin{...}.
-ENV_ARGS = {"array": "n", "darray": "n", "subarray": "n", "alignat": "n", "alignat*": "n",
-            "alignedat": "n", "xalignat": "n", "xalignat*": "n", "xxalignat": "n"}
+ENV_ARGS = {
+    "array": "n",
+    "darray": "n",
+    "subarray": "n",
+    "alignat": "n",
+    "alignat*": "n",
+    "alignedat": "n",
+    "xalignat": "n",
+    "xalignat*": "n",
+    "xxalignat": "n",
+}
 # Arguments of these commands are set upright: a word there is not an italic word.
-UPRIGHT = frozenset({
-    "mathrm", "mathbf", "mathsf", "mathtt", "operatorname", "operatornamewithlimits", "mathup",
-    "textrm", "mbox", "mathop", "mathbb", "mathcal", "mathfrak", "mathscr", "boldsymbol", "bm",
-    "pmb", "symrm", "symbf", "symup", "mathnormal", "mathit", "label", "tag",
-})
+UPRIGHT = frozenset(
+    {
+        "mathrm",
+        "mathbf",
+        "mathsf",
+        "mathtt",
+        "operatorname",
+        "operatornamewithlimits",
+        "mathup",
+        "textrm",
+        "mbox",
+        "mathop",
+        "mathbb",
+        "mathcal",
+        "mathfrak",
+        "mathscr",
+        "boldsymbol",
+        "bm",
+        "pmb",
+        "symrm",
+        "symbf",
+        "symup",
+        "mathnormal",
+        "mathit",
+        "label",
+        "tag",
+    }
+)
 LIMITS_EXTRA = frozenset({"operatorname", "mathop", "operatornamewithlimits"})
-DEFINERS = frozenset({"newcommand", "renewcommand", "providecommand", "def", "gdef", "edef",
-                      "xdef", "DeclareMathOperator", "let"})
+DEFINERS = frozenset(
+    {
+        "newcommand",
+        "renewcommand",
+        "providecommand",
+        "def",
+        "gdef",
+        "edef",
+        "xdef",
+        "DeclareMathOperator",
+        "let",
+    }
+)
 MAX_DEPTH = 200
 _DEF_RE = re.compile(
     r"\\(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\s*\\([a-zA-Z]+|.)\s*\}?"
@@ -52,18 +96,35 @@ def collect_definitions(texts: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def validate(tex: str, renderer: str = "mathjax", display: bool = False,
-             macros: dict[str, int] | None = None) -> list[Finding]:
+def validate(
+    tex: str, renderer: str = "mathjax", display: bool = False, macros: dict[str, int] | None = None
+) -> list[Finding]:
     """Findings for one formula (offsets into ``tex``), errors and style findings alike.
 
     ``macros`` maps user-defined command names (no backslash) to their argument counts.
     """
     if not tex.strip() or _only_comments(tex):
-        return [Finding(Kind.EMPTY, "empty formula: write the math or remove the delimiters",
-                        0, len(tex))]
+        return [
+            Finding(
+                Kind.EMPTY, "empty formula: write the math or remove the delimiters", 0, len(tex)
+            )
+        ]
     parser = _Parser(tex, load_table(renderer), display, macros or {})
     parser.run()
     return parser.findings
+
+
+def _closest(name: str, names: Iterable[str]) -> str | None:
+    """The known name closest to ``name`` (same length give or take two), if close enough."""
+    size = len(name)
+    pool = [n for n in names if abs(len(n) - size) <= 2 and n.isalpha()]
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.7)
+    return close[0] if close else None
+
+
+@lru_cache(maxsize=4096)
+def _suggest(name: str, renderer: str) -> str | None:
+    return _closest(name, load_table(renderer).specs)
 
 
 def _only_comments(tex: str) -> bool:
@@ -133,8 +194,12 @@ class _Parser:
             kind, text, start, end = toks[i]
             if kind == CHAR:
                 if text.isalpha() and text.isascii():
-                    if word_start < 0 or toks[i - 1][3] != start or toks[i - 1][0] != CHAR \
-                            or not toks[i - 1][1].isalpha():
+                    if (
+                        word_start < 0
+                        or toks[i - 1][3] != start
+                        or toks[i - 1][0] != CHAR
+                        or not toks[i - 1][1].isalpha()
+                    ):
                         self.word_end(word_start, i, upright)
                         word_start = i
                     sup = sub = limits_ok = False
@@ -152,8 +217,9 @@ class _Parser:
                     if closer == "}" or self.open_braces:
                         self.depth -= 1
                         return i
-                    self.error(Kind.BRACES, "unmatched }: remove it or add the { it closes",
-                               start, end)
+                    self.error(
+                        Kind.BRACES, "unmatched }: remove it or add the { it closes", start, end
+                    )
                     i += 1
                     continue
                 if text == "]" and closer == "]":
@@ -161,11 +227,20 @@ class _Parser:
                     return i
                 if text == "^" or text == "_":
                     if text == "^" and sup:
-                        self.error(Kind.DOUBLE_SCRIPT, "double superscript: put the scripts in "
-                                   "braces, e.g. x^{a^b} or {x^a}^b", start, end)
+                        self.error(
+                            Kind.DOUBLE_SCRIPT,
+                            "double superscript: put the scripts in "
+                            "braces, e.g. x^{a^b} or {x^a}^b",
+                            start,
+                            end,
+                        )
                     elif text == "_" and sub:
-                        self.error(Kind.DOUBLE_SCRIPT, "double subscript: put the scripts in "
-                                   "braces, e.g. x_{a_b} or {x_a}_b", start, end)
+                        self.error(
+                            Kind.DOUBLE_SCRIPT,
+                            "double subscript: put the scripts in braces, e.g. x_{a_b} or {x_a}_b",
+                            start,
+                            end,
+                        )
                     if text == "^":
                         sup = True
                     else:
@@ -175,15 +250,24 @@ class _Parser:
                     continue
                 if text == "'":
                     if sup:
-                        self.error(Kind.DOUBLE_SCRIPT, "prime after a superscript makes a double "
-                                   "superscript: write x'^{a} or x^{a'}", start, end)
+                        self.error(
+                            Kind.DOUBLE_SCRIPT,
+                            "prime after a superscript makes a double "
+                            "superscript: write x'^{a} or x^{a'}",
+                            start,
+                            end,
+                        )
                     i += 1
                     continue
                 if text == "&":
                     if not amp:
-                        self.error(Kind.ALIGNMENT, "misplaced &: & separates columns only "
-                                   "directly inside an environment such as aligned or matrix",
-                                   start, end)
+                        self.error(
+                            Kind.ALIGNMENT,
+                            "misplaced &: & separates columns only "
+                            "directly inside an environment such as aligned or matrix",
+                            start,
+                            end,
+                        )
                     sup = sub = prev_operand = False
                     i += 1
                     continue
@@ -193,15 +277,29 @@ class _Parser:
                     i += 1
                     continue
                 if text == "#":
-                    self.error(Kind.CHARACTER, "# cannot be used in math (it marks macro "
-                               "parameters): write \\# for the symbol", start, end)
+                    self.error(
+                        Kind.CHARACTER,
+                        "# cannot be used in math (it marks macro "
+                        "parameters): write \\# for the symbol",
+                        start,
+                        end,
+                    )
                 elif text == "$":
                     if self.katex:
-                        self.error(Kind.CHARACTER, "KaTeX refuses $ inside math: write \\$ "
-                                   "for a dollar sign, or close the formula earlier", start, end)
+                        self.error(
+                            Kind.CHARACTER,
+                            "KaTeX refuses $ inside math: write \\$ "
+                            "for a dollar sign, or close the formula earlier",
+                            start,
+                            end,
+                        )
                 elif ord(text) < 32 and text not in "\t\n\r":
-                    self.error(Kind.CHARACTER, f"control character U+{ord(text):04X} in math: "
-                               "remove it", start, end)
+                    self.error(
+                        Kind.CHARACTER,
+                        f"control character U+{ord(text):04X} in math: remove it",
+                        start,
+                        end,
+                    )
                 sup = sub = limits_ok = False
                 prev_operand = text.isalnum() or text in ")]|."
                 i += 1
@@ -215,8 +313,15 @@ class _Parser:
             self.word_end(word_start, i, upright)
             word_start = -1
             if kind == LONE:
-                self.error(Kind.UNDEFINED, "a lone \\ ends the formula: remove it or write "
-                           "\\backslash", start, end)
+                if not self.katex:  # MathJax ignores a trailing backslash
+                    i += 1
+                    continue
+                self.error(
+                    Kind.UNDEFINED,
+                    "a lone \\ ends the formula: remove it or write \\backslash",
+                    start,
+                    end,
+                )
                 i += 1
                 continue
             if kind == SYMBOL:
@@ -236,9 +341,13 @@ class _Parser:
                     self.depth -= 1
                     return i
                 j = self.delimiter_after(i, "\\right")
-                self.error(Kind.LEFT_RIGHT, f"{self.tex[start:self._tok_end(j - 1)]} has no "
-                           "matching \\left: add a \\left before it or remove it", start,
-                           self._tok_end(j - 1))
+                self.error(
+                    Kind.LEFT_RIGHT,
+                    f"{self.tex[start : self._tok_end(j - 1)]} has no "
+                    "matching \\left: add a \\left before it or remove it",
+                    start,
+                    self._tok_end(j - 1),
+                )
                 i = j
                 continue
             if text == "end":
@@ -246,31 +355,46 @@ class _Parser:
                     self.depth -= 1
                     return i
                 name, j = self.env_name(i)
-                self.error(Kind.ENVIRONMENT, f"\\end{{{name}}} has no matching \\begin{{{name}}}",
-                           start, self._tok_end(j - 1))
+                self.error(
+                    Kind.ENVIRONMENT,
+                    f"\\end{{{name}}} has no matching \\begin{{{name}}}",
+                    start,
+                    self._tok_end(j - 1),
+                )
                 i = j
                 continue
             if text == "limits" or text == "nolimits":
                 if not limits_ok:
-                    self.error(Kind.ARGUMENT, f"\\{text} must follow a large operator such as "
-                               "\\sum or \\lim", start, end)
+                    self.error(
+                        Kind.ARGUMENT,
+                        f"\\{text} must follow a large operator such as \\sum or \\lim",
+                        start,
+                        end,
+                    )
                 i += 1
                 continue
             if text == "middle":
                 j = self.delimiter_after(i, "\\middle")
                 if not in_left:
-                    self.error(Kind.LEFT_RIGHT, "\\middle is only allowed between \\left and "
-                               "\\right", start, self._tok_end(j - 1))
+                    self.error(
+                        Kind.LEFT_RIGHT,
+                        "\\middle is only allowed between \\left and \\right",
+                        start,
+                        self._tok_end(j - 1),
+                    )
                 i = j
                 continue
             if text == "hline" or text == "hdashline":
                 if not amp:
-                    self.error(Kind.ALIGNMENT, f"\\{text} is only allowed inside an array or "
-                               "matrix environment", start, end)
+                    self.error(
+                        Kind.ALIGNMENT,
+                        f"\\{text} is only allowed inside an array or matrix environment",
+                        start,
+                        end,
+                    )
                 i += 1
                 continue
-            limits_ok = text in self.table.limits or text in LIMITS_EXTRA \
-                or text in self.macros
+            limits_ok = text in self.table.limits or text in LIMITS_EXTRA or text in self.macros
             i = self.command(i, amp, upright)
             sup = sub = False
             prev_operand = True
@@ -288,8 +412,14 @@ class _Parser:
         self.open_braces -= 1
         if self.is_char(j, "}"):
             return j + 1
-        self.error(Kind.BRACES, "missing } for the { opened at {related}", start, start + 1,
-                   related=start)
+        at = self.toks[j][2] if j < self.n else len(self.tex.rstrip()) or len(self.tex)
+        self.error(
+            Kind.BRACES,
+            "missing } for the { opened at {related}",
+            max(at - 1, start),
+            max(at, start + 1),
+            related=start,
+        )
         return j
 
     def raw_group(self, i: int, text_mode: bool = False) -> int:
@@ -311,19 +441,31 @@ class _Parser:
                 elif text == "$":
                     math_shift = not math_shift
                 elif text_mode and self.katex and not math_shift and text in "^_&#":
-                    self.error(Kind.CHARACTER, f"KaTeX refuses {text} in text: write \\{text}"
-                               if text != "^" else "KaTeX refuses ^ in text: write \\^{}",
-                               s, e)
+                    self.error(
+                        Kind.CHARACTER,
+                        f"KaTeX refuses {text} in text: write \\{text}"
+                        if text != "^"
+                        else "KaTeX refuses ^ in text: write \\^{}",
+                        s,
+                        e,
+                    )
             elif kind == WORD and text_mode and not math_shift:
                 if not self.known(text):
                     self.undefined(text, s, e)
-                elif self.katex and text not in self.table.text_commands \
-                        and text not in self.macros:
-                    self.error(Kind.UNDEFINED, f"KaTeX does not know \\{text} in text: move it "
-                               "out of the text, or wrap it in $...$", s, e)
+                elif (
+                    self.katex and text not in self.table.text_commands and text not in self.macros
+                ):
+                    self.error(
+                        Kind.UNDEFINED,
+                        f"KaTeX does not know \\{text} in text: move it "
+                        "out of the text, or wrap it in $...$",
+                        s,
+                        e,
+                    )
             j += 1
-        self.error(Kind.BRACES, "missing } for the { opened at {related}", start, start + 1,
-                   related=start)
+        self.error(
+            Kind.BRACES, "missing } for the { opened at {related}", start, start + 1, related=start
+        )
         return j
 
     def skip_bracket(self, i: int) -> int:
@@ -341,13 +483,14 @@ class _Parser:
         message = f"undefined control sequence \\{name}"
         other = other_renderer(self.table.renderer)
         if name in load_table(other).specs:
-            message += (f": {RENDERER_NAMES[other]} knows it but {self.table.name} does not "
-                        f"(math.renderer is {self.table.renderer})")
+            message += (
+                f": {RENDERER_NAMES[other]} knows it but {self.table.name} does not "
+                f"(math.renderer is {self.table.renderer})"
+            )
         else:
-            close = difflib.get_close_matches(name, list(self.table.specs) + list(self.macros),
-                                              n=1, cutoff=0.7)
+            close = _suggest(name, self.table.renderer) or _closest(name, self.macros)
             if close:
-                message += f" (did you mean \\{close[0]}?)"
+                message += f" (did you mean \\{close}?)"
             else:
                 message += ": define it with \\newcommand or in math.macros, or fix its name"
         self.error(Kind.UNDEFINED, message, start, end)
@@ -391,14 +534,22 @@ class _Parser:
             if part == "d":
                 j = self.delimiter_after(i if index == 0 else j - 1, "\\" + name)
                 continue
-            if k >= self.n or self.toks[k][0] in (SPACE, COMMENT) or (
-                self.toks[k][0] == CHAR and self.toks[k][1] in "}&"
-            ) or (self.toks[k][0] == WORD and self.toks[k][1] in ("right", "end")):
+            if (
+                k >= self.n
+                or self.toks[k][0] in (SPACE, COMMENT)
+                or (self.toks[k][0] == CHAR and self.toks[k][1] in "}&")
+                or (self.toks[k][0] == WORD and self.toks[k][1] in ("right", "end"))
+            ):
                 missing = spec.count("m") + spec.count("t") + spec.count("n")
                 where = self._tok_end(j - 1)
-                self.error(Kind.ARGUMENT, f"\\{name} needs {missing} argument"
-                           f"{'s' if missing > 1 else ''} in braces; argument {index + 1} is "
-                           "missing", start, max(end, where))
+                self.error(
+                    Kind.ARGUMENT,
+                    f"\\{name} needs {missing} argument"
+                    f"{'s' if missing > 1 else ''} in braces; argument {index + 1} is "
+                    "missing",
+                    start,
+                    max(end, where),
+                )
                 return k
             kind, text, s, _e = self.toks[k]
             if kind == CHAR and text == "{":
@@ -407,8 +558,13 @@ class _Parser:
                 else:
                     j = self.raw_group(k, text_mode=part == "t")
             elif kind == CHAR and text in "^_":
-                self.error(Kind.ARGUMENT, f"\\{name} is followed by {text} instead of its "
-                           "argument: put the argument in braces", s, s + 1)
+                self.error(
+                    Kind.ARGUMENT,
+                    f"\\{name} is followed by {text} instead of its "
+                    "argument: put the argument in braces",
+                    s,
+                    s + 1,
+                )
                 j = k + 1
             elif kind == WORD and part == "m":
                 j = self.command(k, amp, arg_upright) if text not in ("left", "begin") else k + 1
@@ -423,15 +579,22 @@ class _Parser:
         j = self.seq(k + 1, "]", amp=False, upright=False, in_left=False)
         if self.is_char(j, "]"):
             return j + 1
-        self.error(Kind.ARGUMENT, f"missing ] for the optional argument of \\{name} opened at "
-                   "{related}", self.toks[k][2], self.toks[k][3], related=self.toks[k][2])
+        self.error(
+            Kind.ARGUMENT,
+            f"missing ] for the optional argument of \\{name} opened at {{related}}",
+            self.toks[k][2],
+            self.toks[k][3],
+            related=self.toks[k][2],
+        )
         return j
 
     def dimension(self, k: int) -> int:
         if self.is_char(k, "{"):
             return self.raw_group(k)
-        while k < self.n and self.toks[k][0] == CHAR and (
-            self.toks[k][1].isalnum() or self.toks[k][1] in ".-+,"
+        while (
+            k < self.n
+            and self.toks[k][0] == CHAR
+            and (self.toks[k][1].isalnum() or self.toks[k][1] in ".-+,")
         ):
             k += 1
         return k
@@ -442,28 +605,50 @@ class _Parser:
         _kind, char, start, end = toks[i]
         k = self.skip_space(i + 1)
         what = "superscript" if char == "^" else "subscript"
-        if k >= self.n or (toks[k][0] == CHAR and toks[k][1] in "}&^_") or (
-            toks[k][0] == WORD and toks[k][1] in ("right", "end")
-        ) or toks[k][0] == LONE:
-            self.error(Kind.ARGUMENT, f"{char} has no {what}: write {char}{{...}} or remove the "
-                       f"{char}", start, end)
+        if (
+            k >= self.n
+            or (toks[k][0] == CHAR and toks[k][1] in "}&^_")
+            or (toks[k][0] == WORD and toks[k][1] in ("right", "end"))
+            or toks[k][0] == LONE
+        ):
+            self.error(
+                Kind.ARGUMENT,
+                f"{char} has no {what}: write {char}{{...}} or remove the {char}",
+                start,
+                end,
+            )
             return k if k < self.n and toks[k][1] not in "^_" else min(k + 1, self.n)
         kind, text, s, e = toks[k]
         if kind == CHAR and text == "{":
             j = self.group(k, upright=upright)
-            if j == k + 2 or (j > k + 1 and all(t[0] in (SPACE, COMMENT) for t in toks[k + 1:j - 1])):
-                self.error(Kind.EMPTY_SCRIPT, f"empty {what} {char}{{}}: remove it", start,
-                           self._tok_end(j - 1))
+            if j == k + 2 or (
+                j > k + 1 and all(t[0] in (SPACE, COMMENT) for t in toks[k + 1 : j - 1])
+            ):
+                self.error(
+                    Kind.EMPTY_SCRIPT,
+                    f"empty {what} {char}{{}}: remove it",
+                    start,
+                    self._tok_end(j - 1),
+                )
             return j
         if kind == WORD:
             if text == "left" or text == "begin":
                 if self.katex:
-                    self.error(Kind.ARGUMENT, f"KaTeX refuses \\{text} right after {char}: put "
-                               f"the {what} in braces", s, e)
+                    self.error(
+                        Kind.ARGUMENT,
+                        f"KaTeX refuses \\{text} right after {char}: put the {what} in braces",
+                        s,
+                        e,
+                    )
                 return self.command(k, False, upright)
             if self.katex and text in self.table.script_refused:
-                self.error(Kind.ARGUMENT, f"KaTeX refuses \\{text} as a {what} without braces: "
-                           f"write {char}{{\\{text}...}}", s, e)
+                self.error(
+                    Kind.ARGUMENT,
+                    f"KaTeX refuses \\{text} as a {what} without braces: "
+                    f"write {char}{{\\{text}...}}",
+                    s,
+                    e,
+                )
             return self.command(k, False, upright)
         if kind == SYMBOL and not self.known(text):
             self.undefined(text, s, e)
@@ -475,18 +660,24 @@ class _Parser:
         if not prev_operand or k >= self.n:
             return
         kind, text, _s, _e = self.toks[k]
-        nxt = (kind == CHAR and (text.isalnum() or text in "({")) or kind == WORD and text not in (
-            "right", "end")
+        nxt = (kind == CHAR and (text.isalnum() or text in "({")) or (
+            kind == WORD and text not in ("right", "end")
+        )
         if nxt:
             start, end = self.toks[i][2], self.toks[i][3]
-            self.error(Kind.STAR, "* renders as an asterisk: write \\cdot or \\times for "
-                       "multiplication (\\ast for convolution)", start, end)
+            self.error(
+                Kind.STAR,
+                "* renders as an asterisk: write \\cdot or \\times for "
+                "multiplication (\\ast for convolution)",
+                start,
+                end,
+            )
 
     def word_end(self, first: int, stop: int, upright: bool) -> None:
         """A style finding when letters ``toks[first:stop]`` spell a word set in italics."""
         if first < 0 or upright or stop - first < 2:
             return
-        word = self.tex[self.toks[first][2]:self.toks[stop - 1][3]]
+        word = self.tex[self.toks[first][2] : self.toks[stop - 1][3]]
         lower = word.lower()
         if lower not in self.table.words or (len(word) < 3 and lower != "ln"):
             return
@@ -494,8 +685,12 @@ class _Parser:
             advice = f"write \\{lower}"
         else:
             advice = f"write \\operatorname{{{word}}} or \\text{{{word}}}"
-        self.error(Kind.ITALIC_WORD, f"'{word}' is set as the product of italic letters "
-                   f"{' '.join(word)}: {advice}", self.toks[first][2], self.toks[stop - 1][3])
+        self.error(
+            Kind.ITALIC_WORD,
+            f"'{word}' is set as the product of italic letters {' '.join(word)}: {advice}",
+            self.toks[first][2],
+            self.toks[stop - 1][3],
+        )
 
     # -- delimiters ------------------------------------------------------------------------
 
@@ -508,25 +703,37 @@ class _Parser:
             if delim in self.table.delimiters:
                 return k + 1
         start = self.toks[i][2]
-        found = self.tex[self.toks[k][2]:self.toks[k][3]] if k < self.n else "the end"
-        self.error(Kind.LEFT_RIGHT, f"{what} must be followed by a delimiter such as ( [ \\{{ | "
-                   f"or . (found {found!r})" if k < self.n else
-                   f"{what} must be followed by a delimiter such as ( [ \\{{ | or .",
-                   start, self._tok_end(i))
-        return k + 1 if k < self.n and self.toks[k][0] in (CHAR, SYMBOL) and \
-            self.toks[k][1] not in "{}" else k
+        found = self.tex[self.toks[k][2] : self.toks[k][3]] if k < self.n else "the end"
+        self.error(
+            Kind.LEFT_RIGHT,
+            f"{what} must be followed by a delimiter such as ( [ \\{{ | or . (found {found!r})"
+            if k < self.n
+            else f"{what} must be followed by a delimiter such as ( [ \\{{ | or .",
+            start,
+            self._tok_end(i),
+        )
+        return (
+            k + 1
+            if k < self.n and self.toks[k][0] in (CHAR, SYMBOL) and self.toks[k][1] not in "{}"
+            else k
+        )
 
     def left(self, i: int, upright: bool) -> int:
         start = self.toks[i][2]
         j = self.delimiter_after(i, "\\left")
-        label = self.tex[start:self._tok_end(j - 1)]
+        label = self.tex[start : self._tok_end(j - 1)]
         self.open_lefts += 1
         k = self.seq(j, "right", amp=False, upright=upright, in_left=True)
         self.open_lefts -= 1
         if k < self.n and self.toks[k][0] == WORD and self.toks[k][1] == "right":
             return self.delimiter_after(k, "\\right")
-        self.error(Kind.LEFT_RIGHT, f"{label} has no matching \\right: add \\right) (or "
-                   "\\right. for none) before the end of its group", start, self._tok_end(j - 1))
+        self.error(
+            Kind.LEFT_RIGHT,
+            f"{label} has no matching \\right: add \\right) (or "
+            "\\right. for none) before the end of its group",
+            start,
+            self._tok_end(j - 1),
+        )
         return k
 
     # -- environments ----------------------------------------------------------------------
@@ -539,15 +746,19 @@ class _Parser:
         j = k + 1
         while j < self.n and not self.is_char(j, "}"):
             j += 1
-        name = self.tex[self.toks[k][3]:self.toks[j][2]] if j < self.n else ""
+        name = self.tex[self.toks[k][3] : self.toks[j][2]] if j < self.n else ""
         return name.strip(), min(j + 1, self.n)
 
     def environment(self, i: int) -> int:
         start = self.toks[i][2]
         name, j = self.env_name(i)
         if not name:
-            self.error(Kind.ARGUMENT, "\\begin needs an environment name in braces, e.g. "
-                       "\\begin{aligned}", start, self._tok_end(i))
+            self.error(
+                Kind.ARGUMENT,
+                "\\begin needs an environment name in braces, e.g. \\begin{aligned}",
+                start,
+                self._tok_end(i),
+            )
             return j
         head_end = self._tok_end(j - 1)
         envs = self.table.environments
@@ -560,28 +771,44 @@ class _Parser:
                 hint = f" (did you mean {{{close[0]}}}?)" if close else ""
             self.error(Kind.ENVIRONMENT, f"unknown environment {{{name}}}{hint}", start, head_end)
         elif self.katex and envs[name].get("display_only") and not self.display:
-            self.error(Kind.ENVIRONMENT, f"KaTeX allows {{{name}}} only in display math: use "
-                       "$$...$$ or \\[...\\], or an inline form such as {aligned}", start,
-                       head_end)
+            self.error(
+                Kind.ENVIRONMENT,
+                f"KaTeX allows {{{name}}} only in display math: use "
+                "$$...$$ or \\[...\\], or an inline form such as {aligned}",
+                start,
+                head_end,
+            )
         if name in ENV_ARGS:
             k = self.skip_space(j)
             if self.is_char(k, "{"):
                 j = self.raw_group(k)
+            elif not self.katex and k < self.n:  # MathJax takes one token as the argument
+                j = k + 1
             else:
-                self.error(Kind.ARGUMENT, f"\\begin{{{name}}} needs its column argument in "
-                           "braces, e.g. {cc}", start, head_end)
+                self.error(
+                    Kind.ARGUMENT,
+                    f"\\begin{{{name}}} needs its column argument in braces, e.g. {{cc}}",
+                    start,
+                    head_end,
+                )
         self.open_envs += 1
         k = self.seq(j, "end", amp=name not in NO_AMP_ENVS, upright=False, in_left=False)
         self.open_envs -= 1
         if k < self.n and self.toks[k][0] == WORD and self.toks[k][1] == "end":
             end_name, after = self.env_name(k)
             if end_name != name:
-                self.error(Kind.ENVIRONMENT, f"\\begin{{{name}}} at {{related}} is ended by "
-                           f"\\end{{{end_name}}}: make the names match", self.toks[k][2],
-                           self._tok_end(after - 1), related=start)
+                self.error(
+                    Kind.ENVIRONMENT,
+                    f"\\begin{{{name}}} at {{related}} is ended by "
+                    f"\\end{{{end_name}}}: make the names match",
+                    self.toks[k][2],
+                    self._tok_end(after - 1),
+                    related=start,
+                )
             return after
-        self.error(Kind.ENVIRONMENT, f"\\begin{{{name}}} has no matching \\end{{{name}}}",
-                   start, head_end)
+        self.error(
+            Kind.ENVIRONMENT, f"\\begin{{{name}}} has no matching \\end{{{name}}}", start, head_end
+        )
         return k
 
     # -- definitions -----------------------------------------------------------------------
@@ -603,16 +830,30 @@ class _Parser:
             target = self.toks[j][1]
             j += 1
         if not target:
-            self.error(Kind.DEFINITION, f"\\{name} needs the name of the command to define, "
-                       "e.g. \\newcommand{\\R}{\\mathbb{R}}", start, end)
+            self.error(
+                Kind.DEFINITION,
+                f"\\{name} needs the name of the command to define, "
+                "e.g. \\newcommand{\\R}{\\mathbb{R}}",
+                start,
+                end,
+            )
             return j
         if self.katex and name == "newcommand" and target in self.table.specs:
-            self.error(Kind.DEFINITION, f"KaTeX already defines \\{target}: \\newcommand "
-                       "cannot redefine it; use \\renewcommand or another name", start,
-                       self._tok_end(j - 1))
+            self.error(
+                Kind.DEFINITION,
+                f"KaTeX already defines \\{target}: \\newcommand "
+                "cannot redefine it; use \\renewcommand or another name",
+                start,
+                self._tok_end(j - 1),
+            )
         elif self.katex and name == "renewcommand" and not self.known(target):
-            self.error(Kind.DEFINITION, f"\\renewcommand{{\\{target}}}: KaTeX does not know "
-                       f"\\{target} yet; use \\newcommand", start, self._tok_end(j - 1))
+            self.error(
+                Kind.DEFINITION,
+                f"\\renewcommand{{\\{target}}}: KaTeX does not know "
+                f"\\{target} yet; use \\newcommand",
+                start,
+                self._tok_end(j - 1),
+            )
         # parameters: [n] [default] or #1#2
         arity = 0
         while True:
@@ -621,7 +862,7 @@ class _Parser:
                 close = k
                 while close < self.n and not self.is_char(close, "]"):
                     close += 1
-                digits = self.tex[self.toks[k][3]:self.toks[close][2]] if close < self.n else ""
+                digits = self.tex[self.toks[k][3] : self.toks[close][2]] if close < self.n else ""
                 if digits.strip().isdigit() and not arity:
                     arity = int(digits.strip())
                 j = min(close + 1, self.n)

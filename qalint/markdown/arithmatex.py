@@ -38,6 +38,11 @@ def _placeholder(length: int) -> str:
     return "\x02" + "k" * (length - 2) + "\x03"
 
 
+def is_block_math(text: str) -> bool:
+    """True when a whole block is one display formula (``$$``, ``\\[``, ``\\begin``)."""
+    return BLOCK_RE.match(text) is not None
+
+
 def find_block_math(text: str) -> RawMath | None:
     """The formula when the whole block is display math (``$$``, ``\\[``, ``\\begin``)."""
     m = BLOCK_RE.match(text)

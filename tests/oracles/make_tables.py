@@ -24,9 +24,12 @@ def main() -> None:
         folder = sys.argv[1]
     else:
         script = HERE.parent.parent / ".ci" / "install-renderers"
-        folder = subprocess.run([str(script)], capture_output=True, text=True, check=True).stdout.strip()
-    out = subprocess.run(["node", str(HERE / "dump_tables.js"), folder], capture_output=True,
-                         text=True, check=True).stdout
+        folder = subprocess.run(
+            [str(script)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    out = subprocess.run(
+        ["node", str(HERE / "dump_tables.js"), folder], capture_output=True, text=True, check=True
+    ).stdout
     tables = json.loads(out)
     for renderer, table in tables.items():
         commands: dict[str, int | None] = {}

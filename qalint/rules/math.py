@@ -1,0 +1,361 @@
+"""M rules: every formula renders (MathJax or KaTeX), plus math style findings.
+
+Each formula of the page, and of Markdown hidden in HTML comments, is validated once per
+document by ``qalint.latex.validate`` (cached in ``ctx.state``); each rule reports the
+findings of its kind. Positions inside the TeX map back to the file through the span's
+``TextRun``, so they are exact inside multi-line blocks and indented tab bodies too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qalint.config import Option, register_section
+from qalint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
+from qalint.document import Document, MathSpan
+from qalint.latex import Finding, Kind, collect_definitions, validate
+from qalint.markdown import arithmatex, inline
+from qalint.rules.registry import Rule, RuleContext, rule
+
+
+def _validate_macros(value: object) -> str | None:
+    assert isinstance(value, dict)
+    for name, expansion in value.items():
+        if not re.fullmatch(r"\\?[a-zA-Z]+", name):
+            return f'macro name {name!r} must be letters, e.g. "R" or "\\\\R"'
+        if isinstance(expansion, bool) or not isinstance(expansion, str | int | list):
+            return f"macro {name!r}: give its expansion (a string) or its argument count"
+        if isinstance(expansion, int) and not 0 <= expansion <= 9:
+            return f"macro {name!r}: argument count must be 0 to 9"
+    return None
+
+
+register_section(
+    "math",
+    {
+        "renderer": Option(
+            "enum",
+            "mathjax",
+            "The renderer the site uses: mathjax or katex.",
+            choices=("mathjax", "katex"),
+        ),
+        "macros": Option(
+            "dict",
+            {},
+            "Macros the site defines: name -> expansion or argument "
+            'count (e.g. R = "\\\\mathbb{R}", norm = 1).',
+            validate=_validate_macros,
+        ),
+    },
+)
+
+ARG_RE = re.compile(r"#(\d)")
+TEX_MARKER_RE = re.compile(r"\\[a-zA-Z]+|[_^{]")
+
+
+def _config_macros(ctx: RuleContext) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name, expansion in ctx.config.section("math")["macros"].items():
+        key = name.lstrip("\\")
+        if isinstance(expansion, int):
+            out[key] = expansion
+        elif isinstance(expansion, list):  # MathJax style: [expansion, count]
+            out[key] = int(expansion[1]) if len(expansion) > 1 else 0
+        else:
+            out[key] = max((int(d) for d in ARG_RE.findall(expansion)), default=0)
+    return out
+
+
+def _findings(ctx: RuleContext) -> list[tuple[MathSpan, Finding]]:
+    """Every finding of every formula of the document (computed once, then cached)."""
+    doc = ctx.document
+    cache = ctx.state.setdefault("math.findings", {})
+    key = (id(doc), doc.path)
+    if key in cache:
+        return cache[key]
+    spans = list(doc.all_math(include_hidden=True))
+    section = ctx.config.section("math")
+    macros = _config_macros(ctx)
+    macros.update(collect_definitions(ms.tex for ms in spans))
+    found = [
+        (ms, f) for ms in spans for f in validate(ms.tex, section["renderer"], ms.display, macros)
+    ]
+    cache[key] = found
+    return found
+
+
+def _position(ms: MathSpan, offset: int) -> str:
+    line, column = ms.run.position(ms.tex_start + offset)
+    return f"{line}:{column}"
+
+
+def _message(ms: MathSpan, finding: Finding) -> str:
+    message = finding.message
+    if finding.related >= 0:
+        message = message.replace("{related}", _position(ms, finding.related))
+    if ms.in_comment:
+        message = "in a commented-out formula (it breaks once uncommented): " + message
+    return message
+
+
+def _span(ms: MathSpan, start: int, end: int) -> Span:
+    return ms.run.span(ms.tex_start + start, ms.tex_start + end)
+
+
+def _report(ctx: RuleContext, this: Rule, kind: Kind) -> Iterator[Diagnostic]:
+    for ms, finding in _findings(ctx):
+        if finding.kind is kind:
+            yield this(ctx, _span(ms, finding.start, finding.end), _message(ms, finding))
+
+
+def _kind_rule(code: str, name: str, kind: Kind, **metadata) -> Rule:
+    def check(ctx: RuleContext) -> Iterator[Diagnostic]:
+        return _report(ctx, registered, kind)
+
+    check.__doc__ = metadata["summary"]
+    registered = rule(code, name, config_keys=("math.renderer", "math.macros"), **metadata)(check)
+    return registered
+
+
+UNDEFINED = _kind_rule(
+    "M001",
+    "undefined-control-sequence",
+    Kind.UNDEFINED,
+    summary="A formula uses a control sequence the renderer does not define.",
+    explanation="MathJax and KaTeX each know a fixed set of commands (generated from the "
+    "renderers themselves, see `math.renderer`). A typo such as `\\farc` or a command only the "
+    "other renderer has shows up as red source on the site. Macros from `math.macros` and "
+    "from `\\newcommand`/`\\def` anywhere in the page are known.",
+    bad="$\\farc{a}{b}$",
+    good="$\\frac{a}{b}$",
+)
+BRACES = _kind_rule(
+    "M002",
+    "unbalanced-braces",
+    Kind.BRACES,
+    summary="A { has no matching }, or a } has no matching {.",
+    explanation="Every group opened with `{` must be closed with `}` inside the same formula; "
+    "the message names where the unclosed `{` was opened.",
+    bad="$\\frac{a}{b$",
+    good="$\\frac{a}{b}$",
+)
+LEFT_RIGHT = _kind_rule(
+    "M003",
+    "left-right-mismatch",
+    Kind.LEFT_RIGHT,
+    summary="\\left, \\middle and \\right are not paired, or lack a valid delimiter.",
+    explanation="`\\left` needs a `\\right` in the same group (use `\\right.` for an invisible "
+    "one), `\\middle` is allowed only between them, and each takes a delimiter such as `(`, "
+    "`[`, `\\{`, `|` or `.`.",
+    bad="$\\left( \\frac{a}{b}$",
+    good="$\\left( \\frac{a}{b} \\right)$",
+)
+ENVIRONMENT = _kind_rule(
+    "M004",
+    "environment-error",
+    Kind.ENVIRONMENT,
+    summary="\\begin/\\end do not match, or the environment is unknown or not allowed here.",
+    explanation="Environments must be closed by `\\end` with the same name, and must be known "
+    "to the renderer. KaTeX allows `align`, `equation`, `gather` and `split` only in display "
+    "math; inline, use `aligned` or `gathered`.",
+    bad="$$\n\\begin{aligned} a &= b \\end{align}\n$$",
+    good="$$\n\\begin{aligned} a &= b \\end{aligned}\n$$",
+)
+ALIGNMENT = _kind_rule(
+    "M005",
+    "misplaced-alignment",
+    Kind.ALIGNMENT,
+    summary="& or \\hline is used outside an environment that has columns.",
+    explanation="`&` separates columns only directly inside `aligned`, `matrix`, `cases`, "
+    "`array` and similar environments (not inside a `{...}` group there, and not in "
+    "`equation`).",
+    bad="$a & b$",
+    good="$\\begin{aligned} a &= b \\end{aligned}$",
+)
+ARGUMENT = _kind_rule(
+    "M006",
+    "missing-argument",
+    Kind.ARGUMENT,
+    summary="A command, ^ or _ lacks an argument it needs.",
+    explanation="`\\frac` needs two arguments, `\\sqrt` one, `^` and `_` one; an argument that "
+    "is missing makes the whole formula fail. Also reported: `\\limits` not after an operator, "
+    "and (KaTeX) a command with arguments used as a script without braces.",
+    bad="$\\frac{a}$",
+    good="$\\frac{a}{b}$",
+)
+DOUBLE_SCRIPT = _kind_rule(
+    "M007",
+    "double-script",
+    Kind.DOUBLE_SCRIPT,
+    summary="Two superscripts or two subscripts on the same base.",
+    explanation="`x^a^b` and `x_a_b` are errors in TeX (and `x^a'` too: the prime is a "
+    "superscript). Group them: `x^{a^b}` or `{x^a}^b`.",
+    bad="$x^2^3$",
+    good="$x^{2^3}$",
+)
+EMPTY = _kind_rule(
+    "M009",
+    "empty-formula",
+    Kind.EMPTY,
+    summary="A formula has nothing in it.",
+    explanation="`\\( \\)` or a `$$` block with nothing inside renders nothing; remove it or "
+    "write the math.",
+    bad="\\( \\)",
+    good="\\( x \\)",
+)
+CHARACTER = _kind_rule(
+    "M010",
+    "refused-character",
+    Kind.CHARACTER,
+    summary="A character the renderer refuses in math (#, control characters; $ in KaTeX).",
+    explanation="`#` marks macro parameters and cannot appear in math; write `\\#`. KaTeX "
+    "also refuses `$` inside math, and `^`, `_`, `&`, `#` inside `\\text{}`.",
+    bad="$a # b$",
+    good="$a \\# b$",
+)
+DEFINITION = _kind_rule(
+    "M011",
+    "invalid-macro-definition",
+    Kind.DEFINITION,
+    summary="\\newcommand or \\def is malformed, or redefines a command (KaTeX).",
+    explanation="`\\newcommand` needs the name of the new command; KaTeX refuses to "
+    "`\\newcommand` a name it already defines (such as `\\R`): use `\\renewcommand`.",
+    bad="$\\newcommand{\\R}{\\mathbb{R}}$  (with math.renderer = katex)",
+    good="$\\renewcommand{\\R}{\\mathbb{R}}$",
+)
+ITALIC_WORD = _kind_rule(
+    "M102",
+    "italic-word",
+    Kind.ITALIC_WORD,
+    summary="A word is written in math italics, as a product of single letters.",
+    explanation="In math, `mean` is the product m·e·a·n with italic spacing. Write operators "
+    "TeX knows as commands (`\\log`, `\\max`), other names with `\\operatorname{}` and labels "
+    "with `\\text{}`.",
+    bad="$mean(x) + Std(x)$",
+    good="$\\operatorname{mean}(x) + \\operatorname{Std}(x)$",
+    severity=Severity.WARNING,
+)
+STAR = _kind_rule(
+    "M103",
+    "star-multiplication",
+    Kind.STAR,
+    summary="* is used for multiplication.",
+    explanation="In math `*` renders as a raised asterisk. Write `\\cdot` or `\\times` for "
+    "multiplication; `x^*` (an optimum) and `\\ast` are fine.",
+    bad="$2 * x$",
+    good="$2 \\cdot x$",
+    severity=Severity.INFO,
+)
+
+
+@rule(
+    "M101",
+    "empty-script",
+    summary="An empty superscript or subscript (^{} or _{}).",
+    explanation="`x^{}` renders nothing but is usually a leftover (the seed writes "
+    "`\\sum_{i}^{}`); remove it. The fix deletes it.",
+    bad="$-\\sum_{i}^{} p_i \\log p_i$",
+    good="$-\\sum_{i} p_i \\log p_i$",
+    severity=Severity.INFO,
+    fixable=True,
+    config_keys=("math.renderer", "math.macros"),
+)
+def empty_script(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Report ``^{}``/``_{}`` with a safe fix that removes them."""
+    source = ctx.document.source
+    for ms, finding in _findings(ctx):
+        if finding.kind is not Kind.EMPTY_SCRIPT:
+            continue
+        span = _span(ms, finding.start, finding.end)
+        fix = None
+        if not ms.in_comment and span.line == span.end_line:
+            start = source.offset(span.line, span.column)
+            end = source.offset(span.end_line, span.end_column)
+            fix = Fix((Edit(start, end, ""),), description="remove the empty script")
+        yield empty_script(ctx, span, _message(ms, finding), fix)
+
+
+@rule(
+    "M008",
+    "unclosed-math",
+    summary="A $, $$ or \\( in prose that does not make a formula on the site.",
+    explanation="arithmatex renders `$...$` only when no space follows the opening `$` and "
+    "none precedes the closing one; a `$` without a partner stays literal text, and "
+    "`$$...$$` inside a sentence leaves stray `$` signs around the math. Reported only when "
+    "TeX follows (a command, `^`, `_` or `{`), so prices like $5 are left alone.",
+    bad="the loss is $ \\sum_i x_i $ here",
+    good="the loss is $\\sum_i x_i$ here",
+)
+def unclosed_math(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Report dollar signs and ``\\(`` that arithmatex leaves as text next to TeX."""
+    for prose in ctx.document.all_prose(include_hidden=True):
+        text = prose.run.text
+        if ("$" not in text and "\\(" not in text) or arithmatex.find_block_math(text):
+            continue
+        for start, end, message in _unclosed(text, list(prose.code_spans)):
+            if prose.in_comment:
+                message = "in commented-out text: " + message
+            yield unclosed_math(ctx, prose.run.span(start, end), message)
+
+
+def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    skip = code + [(s, e) for s, e, _ in inline.find_comments(text)]
+    maths = arithmatex.find_inline_math(text, skip)
+    dollar_edges = {m.start - 1 for m in maths if m.delimiter == "$"}
+    dollar_edges |= {m.end for m in maths if m.delimiter == "$"}
+    openers = arithmatex.unmatched_openers(text, skip)
+    used: set[int] = set()
+    for index, (offset, opener) in enumerate(openers):
+        if offset in used:
+            continue
+        if opener == "$" and offset in dollar_edges:
+            used.add(offset)
+            yield (
+                offset,
+                offset + 1,
+                "stray $ next to a formula: $$...$$ inside a sentence "
+                "renders as $ + math + $; use $...$ inline, or put $$...$$ in its own "
+                "paragraph",
+            )
+            continue
+        rest = text[offset + len(opener) :]
+        if opener == "\\(":
+            if TEX_MARKER_RE.search(rest[:120]):
+                used.add(offset)
+                yield (
+                    offset,
+                    offset + 2,
+                    "\\( has no closing \\) in this paragraph, so the "
+                    "formula is shown as text: add \\)",
+                )
+            continue
+        partner = next(
+            (o for o, kind in openers[index + 1 :] if kind == "$" and o not in used), None
+        )
+        if partner is not None:
+            inner = text[offset + 1 : partner]
+            if TEX_MARKER_RE.search(inner) and (inner[:1].isspace() or inner[-1:].isspace()):
+                used.update({offset, partner})
+                yield (
+                    offset,
+                    partner + 1,
+                    "not rendered as math: arithmatex needs no space "
+                    "right after the opening $ and right before the closing $; write "
+                    f"${inner.strip()}$",
+                )
+            continue
+        if TEX_MARKER_RE.search(rest[:120]):
+            used.add(offset)
+            yield (
+                offset,
+                offset + 1,
+                "unclosed $: the formula that starts here has no "
+                "closing $ in this paragraph, so it is shown as text; add the closing $ "
+                "(or write \\$ for a dollar sign)",
+            )
+
+
+def math_spans(document: Document) -> list[MathSpan]:
+    """All formulas of a document, hidden ones included (for tools and tests)."""
+    return list(document.all_math(include_hidden=True))
