@@ -95,6 +95,35 @@ class Diagnostic:
         """A copy with another severity (config overrides)."""
         return replace(self, severity=severity)
 
+    def to_record(self) -> dict[str, object]:
+        """A JSON-safe record that ``from_record`` turns back into an equal Diagnostic."""
+        record: dict[str, object] = {
+            "path": self.path,
+            "span": [self.span.line, self.span.column, self.span.end_line, self.span.end_column],
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+        if self.fix is not None:
+            record["fix"] = {
+                "edits": [[e.start, e.end, e.replacement] for e in self.fix.edits],
+                "applicability": self.fix.applicability.value,
+                "description": self.fix.description,
+            }
+        return record
+
+    @staticmethod
+    def from_record(record: dict) -> Diagnostic:
+        """The Diagnostic a ``to_record`` record describes."""
+        fix = None
+        if record.get("fix"):
+            raw = record["fix"]
+            fix = Fix(tuple(Edit(int(a), int(b), str(c)) for a, b, c in raw["edits"]),
+                      Applicability(raw["applicability"]), raw["description"])
+        return Diagnostic(record["path"], Span(*record["span"]), record["code"], record["name"],
+                          Severity(record["severity"]), record["message"], fix)
+
     def to_dict(self) -> dict[str, object]:
         """The JSON shape promised by the command-line contract."""
         return {

@@ -1,19 +1,34 @@
-"""The rule engine: parse, run the selected rules, filter, suppress, override and sort."""
+"""The rule engine: read, parse, run the selected rules, filter, suppress, override and sort.
+
+Files are linted one by one into ``FileResult`` records (diagnostics of file rules, plus the
+small per-file summaries that cross-file rules need), in worker processes when there are
+enough files to pay for them, and reused from the cache when the file, the configuration
+and qalint's version are unchanged. Cross-file (``scope="project"``) rules then run once over
+the summaries, so they stay correct in parallel and cached runs. Output order is always
+(path, line, column, code).
+"""
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qalint.config import Config
 from qalint.diagnostics import Diagnostic
 from qalint.document import Document
-from qalint.files import LoadedFile, discover, load
+from qalint.files import discover, load, load_bytes
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules
-from qalint.suppress import parse_suppressions
+from qalint.suppress import Suppressions, parse_suppressions
+
+PARALLEL_MIN_FILES = 48  # below this, worker start-up costs more than it saves
 
 
 @dataclass
@@ -23,6 +38,70 @@ class RunOptions:
     check_urls: bool = False
     use_cache: bool = True
     progress: bool = False  # draw progress bars on stderr (only when it is a TTY)
+    jobs: int | None = None  # worker processes; None: one per core when it pays
+
+
+@dataclass
+class FileResult:
+    """What linting one file produced; JSON-safe so it can be cached."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    summaries: dict[str, Any] = field(default_factory=dict)
+    suppressions: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    dependencies: dict[str, list[int] | None] = field(default_factory=dict)
+    parsed: bool = True
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-safe form stored in the cache."""
+        return {
+            "path": self.path,
+            "diagnostics": [d.to_record() for d in self.diagnostics],
+            "summaries": self.summaries,
+            "suppressions": self.suppressions,
+            "dependencies": self.dependencies,
+            "parsed": self.parsed,
+        }
+
+    @staticmethod
+    def from_record(record: dict[str, Any]) -> FileResult:
+        """Rebuild a FileResult from its cached form (raises on a foreign record)."""
+        return FileResult(
+            record["path"],
+            [Diagnostic.from_record(d) for d in record["diagnostics"]],
+            dict(record["summaries"]),
+            [(int(a), int(b), list(c)) for a, b, c in record["suppressions"]],
+            dict(record["dependencies"]),
+            bool(record["parsed"]),
+        )
+
+    def suppression_table(self) -> Suppressions:
+        """The inline suppressions of the file."""
+        return Suppressions([(a, b, frozenset(c)) for a, b, c in self.suppressions])
+
+
+class SourceLines(Mapping[str, list[str]]):
+    """Lines of checked files, read on demand (reporters need only files with findings)."""
+
+    def __init__(self, known: dict[str, list[str]] | None = None) -> None:
+        self._known = dict(known or {})
+
+    def __getitem__(self, path: str) -> list[str]:
+        if path not in self._known:
+            try:
+                loaded = load_bytes(path, Path(path).read_bytes())
+            except OSError:
+                raise KeyError(path) from None
+            if loaded.source is None:
+                raise KeyError(path)
+            self._known[path] = loaded.source.lines
+        return self._known[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
 
 
 @dataclass
@@ -32,6 +111,8 @@ class LintResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     files_checked: int = 0
+    sources: SourceLines = field(default_factory=SourceLines)
+    cache_hits: int = 0
 
 
 def _match_length(code: str, name: str, selectors: Iterable[str]) -> int:
@@ -49,10 +130,7 @@ def _match_length(code: str, name: str, selectors: Iterable[str]) -> int:
 
 def is_enabled(rule_code: str, rule_name: str, config: Config) -> bool:
     """Whether a rule is on after select, extend-select and ignore (the more specific wins)."""
-    if config.select:
-        selected = _match_length(rule_code, rule_name, config.select)
-    else:
-        selected = 0
+    selected = _match_length(rule_code, rule_name, config.select) if config.select else 0
     selected = max(selected, _match_length(rule_code, rule_name, config.extend_select))
     if selected < 0:
         return False
@@ -60,14 +138,18 @@ def is_enabled(rule_code: str, rule_name: str, config: Config) -> bool:
     return ignored < 0 or ignored < selected
 
 
+def online_enabled(config: Config, options: RunOptions) -> bool:
+    """Network checks run with ``--check-urls`` or ``links.check-urls = true``."""
+    return options.check_urls or bool(config.section("links").get("check-urls", False))
+
+
 def enabled_rules(config: Config, options: RunOptions) -> list[Rule]:
     """The rules to run with this configuration."""
+    online = online_enabled(config, options)
     return [
         r
         for r in all_rules()
-        if r.check is not None
-        and (options.check_urls or not r.online)
-        and is_enabled(r.code, r.name, config)
+        if r.check is not None and (online or not r.online) and is_enabled(r.code, r.name, config)
     ]
 
 
@@ -91,9 +173,9 @@ def _override_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
     return diagnostic.with_severity(chosen) if chosen is not None else diagnostic
 
 
-def finalize(diagnostics: Iterable[Diagnostic], documents: list[Document], config: Config) -> list[Diagnostic]:
-    """Apply selection, per-file ignores, inline suppressions and severity overrides; sort."""
-    suppressions = {doc.path: parse_suppressions(doc.lines) for doc in documents}
+def _keep(diagnostics: Iterable[Diagnostic], config: Config,
+          suppressions: Mapping[str, Suppressions]) -> list[Diagnostic]:
+    """Selection, per-file ignores, inline suppressions and severity overrides, deduplicated."""
     kept: list[Diagnostic] = []
     seen: set[tuple] = set()
     for diagnostic in diagnostics:
@@ -109,32 +191,141 @@ def finalize(diagnostics: Iterable[Diagnostic], documents: list[Document], confi
             continue
         seen.add(key)
         kept.append(_override_severity(diagnostic, config))
+    return kept
+
+
+def finalize(diagnostics: Iterable[Diagnostic], documents: list[Document], config: Config) -> list[Diagnostic]:
+    """Apply selection, per-file ignores, inline suppressions and severity overrides; sort."""
+    suppressions = {doc.path: parse_suppressions(doc.lines) for doc in documents}
+    kept = _keep(diagnostics, config, suppressions)
     kept.sort(key=Diagnostic.sort_key)
     return kept
 
 
-def check_documents(documents: list[Document], config: Config, options: RunOptions) -> list[Diagnostic]:
-    """Run every enabled rule over parsed documents (file rules, then project rules)."""
-    rules = enabled_rules(config, options)
+def _stat(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_mtime_ns, info.st_size]
+
+
+def lint_document(doc: Document, config: Config, options: RunOptions, rules: list[Rule],
+                  documents: list[Document] | None = None) -> FileResult:
+    """Run the file rules over one Document and take the summaries project rules need."""
+    state: dict[str, Any] = {}
     found: list[Diagnostic] = []
-    shared_state: dict = {}
+    summaries: dict[str, Any] = {}
     for rule in rules:
-        assert rule.check is not None
+        ctx = RuleContext(doc, config, documents if documents is not None else [doc], state, options)
         if rule.scope == "project":
-            ctx = RuleContext(documents[0] if documents else None, config, documents, shared_state, options)  # type: ignore[arg-type]
-            found.extend(rule.check(ctx))
+            if rule.summarize is not None and rule.summary_key not in summaries:
+                summaries[rule.summary_key] = rule.summarize(ctx)
             continue
-        for doc in documents:
-            found.extend(rule.check(RuleContext(doc, config, documents, shared_state, options)))
+        assert rule.check is not None
+        found.extend(rule.check(ctx))
+    table = parse_suppressions(doc.lines)
+    kept = _keep(found, config, {doc.path: table})
+    dependencies = {path: _stat(path) for path in sorted(state.get("dependencies", ()))}
+    return FileResult(doc.path, kept, summaries,
+                      [(a, b, sorted(c)) for a, b, c in table.ranges], dependencies)
+
+
+def lint_path(path: Path, config: Config, options: RunOptions, rules: list[Rule]) -> FileResult:
+    """Read, parse and lint one file; an input problem becomes its only diagnostic."""
+    loaded = load(path, config.max_file_size)
+    if loaded.problem is not None or loaded.source is None:
+        problems = [loaded.problem] if loaded.problem is not None else []
+        return FileResult(loaded.path, _keep(problems, config, {}), parsed=False)
+    return lint_document(parse(loaded.source, loaded.path), config, options, rules)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(config: Config, options: RunOptions) -> None:
+    _WORKER["config"] = config
+    _WORKER["options"] = options
+    _WORKER["rules"] = enabled_rules(config, options)
+
+
+def _worker_lint(path: str) -> dict[str, Any]:
+    return lint_path(Path(path), _WORKER["config"], _WORKER["options"], _WORKER["rules"]).to_record()
+
+
+def _jobs(options: RunOptions, count: int) -> int:
+    if options.jobs is not None:
+        return max(1, options.jobs)
+    if count < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, count // (PARALLEL_MIN_FILES // 2)))
+
+
+def lint_files(paths: list[Path], config: Config, options: RunOptions) -> list[FileResult]:
+    """Lint files serially or in worker processes; results in the order of ``paths``."""
+    jobs = _jobs(options, len(paths))
+    if jobs <= 1:
+        rules = enabled_rules(config, options)
+        return [lint_path(p, config, options, rules) for p in paths]
+    chunk = max(1, len(paths) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                             initargs=(config, options)) as pool:
+        records = list(pool.map(_worker_lint, [str(p) for p in paths], chunksize=chunk))
+    return [FileResult.from_record(r) for r in records]
+
+
+def run_key(config: Config, options: RunOptions) -> str:
+    """Digest of everything but the file that decides a file's result."""
+    from qalint import __version__
+
+    rules = [r.code for r in enabled_rules(config, options)]
+    payload = json.dumps(
+        {
+            "version": __version__,
+            "rules": rules,
+            "config": {k: v for k, v in vars(config).items() if k != "source"},
+            "check_urls": online_enabled(config, options),
+            "cwd": os.getcwd(),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def run_project_rules(results: list[FileResult], config: Config, options: RunOptions,
+                      documents: list[Document] | None = None) -> list[Diagnostic]:
+    """Cross-file rules over the per-file summaries (and documents, when they are at hand)."""
+    found: list[Diagnostic] = []
+    state: dict[str, Any] = {}
+    for rule in enabled_rules(config, options):
+        if rule.scope != "project":
+            continue
+        assert rule.check is not None
+        summaries = {r.path: r.summaries.get(rule.summary_key) for r in results if r.parsed}
+        ctx = RuleContext(documents[0] if documents else None, config,  # type: ignore[arg-type]
+                          documents or [], state, options, summaries)
+        found.extend(rule.check(ctx))
     return found
+
+
+def combine(results: list[FileResult], project: list[Diagnostic], config: Config) -> list[Diagnostic]:
+    """File diagnostics plus filtered project diagnostics, sorted."""
+    tables = {r.path: r.suppression_table() for r in results}
+    everything = [d for r in results for d in r.diagnostics] + _keep(project, config, tables)
+    everything.sort(key=Diagnostic.sort_key)
+    return everything
 
 
 def lint_documents(documents: list[Document], config: Config, options: RunOptions | None = None,
                    extra: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
-    """Check documents and return the final, sorted diagnostics."""
+    """Check parsed documents in this process and return the final, sorted diagnostics."""
     options = options or RunOptions()
-    raw = list(extra) + check_documents(documents, config, options)
-    return finalize(raw, documents, config)
+    rules = enabled_rules(config, options)
+    results = [lint_document(doc, config, options, rules, documents) for doc in documents]
+    project = run_project_rules(results, config, options, documents)
+    extras = FileResult("<input>", _keep(extra, config, {}), parsed=False)
+    return combine([*results, extras], project, config)
 
 
 def load_documents(paths: list[str], config: Config) -> tuple[list[Document], list[Diagnostic], int]:
@@ -142,7 +333,7 @@ def load_documents(paths: list[str], config: Config) -> tuple[list[Document], li
     files, problems = discover(paths, config.exclude)
     documents: list[Document] = []
     for path in files:
-        loaded: LoadedFile = load(path, config.max_file_size)
+        loaded = load(path, config.max_file_size)
         if loaded.problem is not None:
             problems.append(loaded.problem)
             continue
@@ -151,8 +342,44 @@ def load_documents(paths: list[str], config: Config) -> tuple[list[Document], li
     return documents, problems, len(files)
 
 
-def run(paths: list[str], config: Config, options: RunOptions | None = None) -> LintResult:
-    """Lint files and folders: the whole of ``qalint check`` short of reporting."""
-    documents, problems, count = load_documents(paths, config)
-    diagnostics = lint_documents(documents, config, options, problems)
-    return LintResult(diagnostics, documents, count)
+def run(paths: list[str], config: Config, options: RunOptions | None = None,
+        report_only: set[Path] | None = None) -> LintResult:
+    """Lint files and folders: the whole of ``qalint check`` short of reporting.
+
+    With ``report_only`` (resolved paths), every file is linted, so cross-file rules see the
+    whole bank, but only findings in those files are reported.
+    """
+    from qalint.filecache import FileResultCache
+
+    options = options or RunOptions()
+    files, problems = discover(paths, config.exclude)
+    cache = FileResultCache.open(config, options) if options.use_cache else None
+    results: dict[Path, FileResult] = {}
+    misses: list[Path] = []
+    digests: dict[Path, str] = {}
+    for path in files:
+        hit = None
+        if cache is not None:
+            digest = cache.digest(path)
+            if digest is not None:
+                digests[path] = digest
+                hit = cache.get(path, digest)
+        if hit is not None:
+            results[path] = hit
+        else:
+            misses.append(path)
+    for path, result in zip(misses, lint_files(misses, config, options), strict=True):
+        results[path] = result
+        if cache is not None and path in digests:
+            cache.put(path, digests[path], result)
+    if cache is not None:
+        cache.close()
+    ordered = [results[p] for p in files]
+    project = run_project_rules(ordered, config, options)
+    diagnostics = combine(ordered, project, config) + _keep(problems, config, {})
+    diagnostics.sort(key=Diagnostic.sort_key)
+    if report_only is not None:
+        wanted = {str(p) for p in report_only}
+        diagnostics = [d for d in diagnostics if str(Path(d.path).resolve()) in wanted]
+    return LintResult(diagnostics, [], len(files) + len(problems), SourceLines(),
+                      len(files) - len(misses))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qalint.markdown import arithmatex
 from qalint.markdown.source import TAB_LENGTH, SrcLine
 
 ADMONITION_RE = re.compile(r'^!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *$')
@@ -337,6 +338,11 @@ class BlockParser:
                 parent.add(Node("code", lines=code))
             if rest:
                 blocks.insert(0, rest)
+            return
+        if arithmatex.is_block_math("\n".join(line.text for line in block)):
+            # arithmatex's block processor (priority 79.9) takes the whole block before the
+            # heading and list processors can split it.
+            parent.add(Node("paragraph", lines=list(block)))
             return
         for index, line in enumerate(block):
             # A stashed fence or comment inside a block is text of that block, as its

@@ -1,8 +1,8 @@
 """Inline syntax with positions: code spans, arithmatex math, links, images, comments.
 
 The order follows Python-Markdown's inline pattern priorities: code spans (backticks) first,
-then arithmatex math, then links and images, so a ``$`` inside code or a ``[`` inside math is
-never read as something else.
+then arithmatex math (``qalint.markdown.arithmatex``), then links and images, so a ``$``
+inside code or a ``[`` inside math is never read as something else.
 """
 
 from __future__ import annotations
@@ -11,19 +11,6 @@ import re
 from dataclasses import dataclass
 
 BACKTICK_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.S)
-# pymdownx.arithmatex generic mode, smart_dollar on (its defaults), inline syntaxes.
-DOLLAR_INLINE_RE = re.compile(r"(?<!\\)(\$)(?!\s)((?:\\.|[^\\$])+?)(?<!\s)(?:\$)", re.S)
-ROUND_INLINE_RE = re.compile(r"(?<!\\)(\\\()((?:\\[^)]|[^\\])+?)(?:\\\))", re.S)
-DOUBLE_DOLLAR_INLINE_RE = re.compile(r"(?<!\\)(\$\$)((?:\\.|[^\\$])+?)(?:\$\$)", re.S)
-# arithmatex block syntaxes: the whole block is one formula.
-BLOCK_MATH_RES = (
-    ("$$", re.compile(r"^\s*\$\$(?P<math>(?:\\.|[^\\])+?)\$\$\s*$", re.S)),
-    ("\\[", re.compile(r"^\s*\\\[(?P<math>(?:\\[^\]]|[^\\])+?)\\\]\s*$", re.S)),
-    (
-        "\\begin",
-        re.compile(r"^\s*(?P<math>\\begin\{(?P<env>[a-z]+\*?)\}(?:\\.|[^\\])+?\\end\{(?P=env)\})\s*$", re.S),
-    ),
-)
 COMMENT_RE = re.compile(r"<!--(.*?)-->", re.S)
 AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>", re.I)
 BARE_URL_RE = re.compile(r"(?<![\w/(<\[\"'=])(?:https?://|www\.)[^\s<>()\[\]`]*[^\s<>()\[\]`.,;:!?'\"*_]", re.I)
@@ -65,33 +52,6 @@ def code_span_ranges(text: str) -> list[tuple[int, int]]:
 
 def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
     return any(start <= pos < end for start, end in ranges)
-
-
-def find_block_math(text: str) -> RawMath | None:
-    """The formula when the whole block is display math (``$$``, ``\\[``, ``\\begin``)."""
-    for delimiter, pattern in BLOCK_MATH_RES:
-        m = pattern.match(text)
-        if m:
-            return RawMath(m.group("math"), delimiter, True, m.start("math") - len(delimiter)
-                           if delimiter != "\\begin" else m.start("math"),
-                           m.end(), m.start("math"))
-    return None
-
-
-def find_inline_math(text: str, skip: list[tuple[int, int]]) -> list[RawMath]:
-    """Inline formulas outside ``skip`` ranges (code spans)."""
-    found: list[RawMath] = []
-    taken: list[tuple[int, int]] = list(skip)
-    for delimiter, pattern in (("$$", DOUBLE_DOLLAR_INLINE_RE), ("$", DOLLAR_INLINE_RE),
-                               ("\\(", ROUND_INLINE_RE)):
-        for m in pattern.finditer(text):
-            if _inside(m.start(), taken) or _inside(m.end() - 1, taken):
-                continue
-            found.append(RawMath(m.group(2), delimiter, delimiter == "$$", m.start(), m.end(),
-                                 m.start(2)))
-            taken.append((m.start(), m.end()))
-    found.sort(key=lambda r: r.start)
-    return found
 
 
 def mask(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -167,7 +127,8 @@ def find_links(text: str) -> list[RawLink]:
         start = i - 1 if image else i
         label_text = text[i + 1 : close]
         after = close + 1
-        # Python-Markdown allows spaces between ] and ( ; a separate rule reports them.
+        # Python-Markdown renders `[t] (url)` as text; the link is still recorded so that
+        # L002 can report the space and offer to remove it.
         probe = after
         while probe < len(text) and text[probe] in " \t":
             probe += 1
@@ -207,6 +168,8 @@ def find_links(text: str) -> list[RawLink]:
             links.append(RawLink("autolink", False, m.group(1), m.group(1), m.start(), m.end(),
                                  m.start(1), m.end(1)))
             taken.append((m.start(), m.end()))
+    for m in DEFINITION_RE.finditer(text):
+        taken.append((m.start(), m.end()))
     for m in BARE_URL_RE.finditer(text):
         if not _inside(m.start(), taken):
             links.append(RawLink("bare", False, m.group(0), m.group(0), m.start(), m.end(),

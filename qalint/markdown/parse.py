@@ -16,7 +16,7 @@ from qalint.document import (
     QuestionBlock,
     Tab,
 )
-from qalint.markdown import inline
+from qalint.markdown import arithmatex, inline
 from qalint.markdown.blocks import HEADING_RE, Atom, BlockParser, Node, expand_atom
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
@@ -115,11 +115,11 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
         doc.comments.append(Comment(body, run.span(start, end), True,
                                     _hidden_from_run(doc, run, start + 4, body)))
     maths: list[inline.RawMath] = []
-    block = inline.find_block_math(text) if node.kind == "paragraph" else None
+    block = arithmatex.find_block_math(text) if node.kind == "paragraph" else None
     if block is not None:
         maths.append(block)
     else:
-        maths = inline.find_inline_math(text, skip)
+        maths = arithmatex.find_inline_math(text, skip)
     for raw in maths:
         doc.math.append(MathSpan(raw.tex, raw.delimiter, raw.display, run.span(raw.start, raw.end),
                                  run.span(raw.tex_start, raw.tex_start + len(raw.tex)), run,

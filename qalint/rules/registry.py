@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qalint.diagnostics import Diagnostic, Fix, Severity, Span
@@ -39,6 +40,7 @@ class RuleContext:
     documents: list[Document] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     options: Any = None  # qalint.engine.RunOptions: check_urls, use_cache, ...
+    summaries: dict[str, Any] = field(default_factory=dict)  # project rules: path -> summary
 
     def diagnostic(
         self,
@@ -47,10 +49,15 @@ class RuleContext:
         message: str,
         fix: Fix | None = None,
         document: Document | None = None,
+        path: str | None = None,
     ) -> Diagnostic:
         """A Diagnostic of ``rule`` at ``span`` with the rule's default severity."""
-        doc = document or self.document
-        return Diagnostic(doc.path, span, rule.code, rule.name, rule.severity, message, fix)
+        where = path if path is not None else (document or self.document).path
+        return Diagnostic(where, span, rule.code, rule.name, rule.severity, message, fix)
+
+    def depends_on(self, path: str | Path) -> None:
+        """Record that this file's result depends on another file (for the result cache)."""
+        self.state.setdefault("dependencies", set()).add(str(path))
 
 
 CheckFunction = Callable[[RuleContext], Iterable[Diagnostic]]
@@ -72,6 +79,8 @@ class Rule:
     scope: str = "file"  # "file" or "project"
     config_keys: tuple[str, ...] = ()
     online: bool = False
+    summarize: Callable[[RuleContext], Any] | None = None
+    summary_key: str = ""
 
     @property
     def family(self) -> str:
@@ -79,9 +88,9 @@ class Rule:
         return FAMILIES[self.code[0]]
 
     def __call__(self, ctx: RuleContext, span: Span, message: str, fix: Fix | None = None,
-                 document: Document | None = None) -> Diagnostic:
+                 document: Document | None = None, path: str | None = None) -> Diagnostic:
         """Shorthand inside a check: ``yield THIS_RULE(ctx, span, message)``."""
-        return ctx.diagnostic(self, span, message, fix, document)
+        return ctx.diagnostic(self, span, message, fix, document, path)
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -100,8 +109,16 @@ def rule(
     scope: str = "file",
     config_keys: tuple[str, ...] = (),
     online: bool = False,
+    summarize: Callable[[RuleContext], Any] | None = None,
+    summary_key: str = "",
 ) -> Callable[[CheckFunction | None], Rule]:
-    """Register a rule; decorate its check function (or call with ``None`` for metadata only)."""
+    """Register a rule; decorate its check function (or call with ``None`` for metadata only).
+
+    A project rule (``scope="project"``) runs once over every file; it must work from the
+    JSON-safe summaries that ``summarize(ctx)`` takes of each file (``ctx.summaries`` maps
+    path to summary), so that it stays correct when files are linted in parallel or come
+    from the cache. Rules sharing a ``summary_key`` share one summary.
+    """
 
     def register(check: CheckFunction | None) -> Rule:
         if not CODE_RE.match(code):
@@ -111,7 +128,8 @@ def rule(
         if any(r.name == name for r in _REGISTRY.values()):
             raise ValueError(f"rule name {name} registered twice")
         registered = Rule(code, name, summary, explanation.strip(), bad, good, severity,
-                          fixable, check, scope, config_keys, online)
+                          fixable, check, scope, config_keys, online, summarize,
+                          summary_key or code)
         _REGISTRY[code] = registered
         return registered
 

@@ -453,6 +453,18 @@ def _question_headings(doc: Document, options: dict) -> Iterator[tuple[QuestionB
                 break
 
 
+def _question_summary(ctx: RuleContext) -> list[list]:
+    """Each question of the file as [normalised text, heading text, span]."""
+    options = _options(ctx)
+    out = []
+    for _block, heading in _question_headings(ctx.document, options):
+        key = normalise_question(heading.text)
+        if key:
+            span = heading.span
+            out.append([key, heading.text, [span.line, span.column, span.end_line, span.end_column]])
+    return out
+
+
 @rule(
     "S010", "duplicate-question",
     summary="The same question appears twice, in one file or across the files checked.",
@@ -464,23 +476,20 @@ duplicate usually means two answers drift apart over time; keep one.
     good="#### What is dropout?\n...\n#### What is weight decay?\n",
     scope="project",
     severity=Severity.WARNING,
+    summarize=_question_summary,
 )
 def duplicate_question(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Flag every later occurrence of a question already asked."""
-    options = _options(ctx)
-    first_seen: dict[str, tuple[str, Heading]] = {}
-    for doc in ctx.documents:
-        for _block, heading in _question_headings(doc, options):
-            key = normalise_question(heading.text)
-            if not key:
-                continue
+    """Flag every later occurrence of a question already asked (files in path order)."""
+    first_seen: dict[str, tuple[str, int]] = {}
+    for path in sorted(ctx.summaries):
+        for key, text, span in ctx.summaries[path] or []:
             if key in first_seen:
-                path, first = first_seen[key]
-                where = f"line {first.span.line}" if path == doc.path else f"{path}:{first.span.line}"
-                yield duplicate_question(ctx, heading.span, f'question "{heading.text}" is already '
-                                                            f"asked at {where}", document=doc)
+                first_path, first_line = first_seen[key]
+                where = f"line {first_line}" if first_path == path else f"{first_path}:{first_line}"
+                yield duplicate_question(ctx, Span(*span), f'question "{text}" is already asked '
+                                                           f"at {where}", path=path)
             else:
-                first_seen[key] = (doc.path, heading)
+                first_seen[key] = (path, span[0])
 
 
 @rule(

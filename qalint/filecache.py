@@ -1,0 +1,118 @@
+"""Per-file results in the cache database, keyed by qalint's version, the effective
+configuration and the file's content (and path).
+
+An entry also records the files the result depended on (targets of relative links, with
+their mtime and size); a change to any of them invalidates it. A record that cannot be read
+back (foreign or corrupt) is ignored and replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qalint.cachedb import cache_folder, ensure_table, open_database
+
+if TYPE_CHECKING:
+    from qalint.config import Config
+    from qalint.engine import FileResult, RunOptions
+
+TABLE = "file_results"
+VERSION = 1
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    key TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    record TEXT NOT NULL,
+    stored_at REAL NOT NULL
+)
+"""
+
+
+class FileResultCache:
+    """Read and write per-file results for one run (one configuration)."""
+
+    def __init__(self, conn: sqlite3.Connection, run_key: str) -> None:
+        self.conn = conn
+        self.run_key = run_key
+        self.pending: list[tuple[str, str, str, float]] = []
+
+    @classmethod
+    def open(cls, config: Config, options: RunOptions) -> FileResultCache | None:
+        """The cache for this configuration, or None when the cache folder is unusable."""
+        from qalint.engine import run_key
+
+        conn = open_database(cache_folder(config.cache_dir, config.root))
+        if conn is None:
+            return None
+        try:
+            ensure_table(conn, TABLE, VERSION, SCHEMA)
+        except sqlite3.Error:
+            conn.close()
+            return None
+        return cls(conn, run_key(config, options))
+
+    @staticmethod
+    def digest(path: Path) -> str | None:
+        """The content digest of a file (None when it cannot be read)."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+    def _key(self, path: Path, digest: str) -> str:
+        return hashlib.sha256(f"{self.run_key}\0{path}\0{digest}".encode()).hexdigest()
+
+    def get(self, path: Path, digest: str) -> FileResult | None:
+        """The cached result, when still valid."""
+        from qalint.engine import FileResult
+
+        try:
+            row = self.conn.execute(f"SELECT record FROM {TABLE} WHERE key = ?",
+                                    (self._key(path, digest),)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        try:
+            result = FileResult.from_record(json.loads(row[0]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        for dependency, stamp in result.dependencies.items():
+            if _stamp(dependency) != stamp:
+                return None
+        return result
+
+    def put(self, path: Path, digest: str, result: FileResult) -> None:
+        """Queue a result; written in one transaction by ``close``."""
+        self.pending.append((self._key(path, digest), str(path),
+                             json.dumps(result.to_record(), separators=(",", ":")), time.time()))
+
+    def close(self) -> None:
+        """Write queued results atomically and close the database."""
+        try:
+            if self.pending:
+                with self.conn:
+                    self.conn.execute("BEGIN")
+                    self.conn.executemany(
+                        f"INSERT OR REPLACE INTO {TABLE} (key, path, record, stored_at) "
+                        "VALUES (?, ?, ?, ?)", self.pending)
+        except sqlite3.Error:
+            pass  # a locked or read-only cache only costs speed next time
+        finally:
+            self.pending = []
+            self.conn.close()
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_mtime_ns, info.st_size]
