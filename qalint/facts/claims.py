@@ -21,11 +21,14 @@ NUMBER_RE = re.compile(
     r"(?P<pct>\s?%)?(?![\w.]\d|[\w/%])"
 )
 # Words that may sit between a cue and its number ("precision of about 0.8").
-FILLER = (r"(?:\s|=|:|\(|,|\bis\b|\bwas\b|\bof\b|\bat\b|\bequals?\b|\bequal to\b|\bscores?\b|"
-          r"\bvalues?\b|\babout\b|\baround\b|\bapproximately\b|\broughly\b|\bexactly\b|"
-          r"\bbecomes?\b|\bwould be\b|\bwill be\b|\bbe\b|\bthe\b|\ban?\b|\bits\b|\btheir\b|"
-          r"\bare\b|\bwere\b|\bgets?\b|\bhas\b|\bhave\b|\bonly\b|\bjust\b|\bvector\b|"
-          r"\bsay\b|\bthen\b|\bnow\b|\bso\b|\bis\s+then\b|\[|≈|~)*")
+FILLER = (
+    r"(?:\s|=|:|\(|,|\bis\b|\bwas\b|\bof\b|\bat\b|\bequals?\b|\bequal to\b|\bscores?\b|"
+    r"\bvalues?\b|\babout\b|\baround\b|\bapproximately\b|\broughly\b|\bexactly\b|"
+    r"\bbecomes?\b|\bwould be\b|\bwill be\b|\bbe\b|\bthe\b|\ban?\b|\bits\b|\btheir\b|"
+    r"\bare\b|\bwere\b|\bgets?\b|\bhas\b|\bhave\b|\bonly\b|\bjust\b|\bvector\b|"
+    r"\bsay\b|\bthen\b|\bnow\b|\bso\b|\bis\s+then\b|\bset\s+(?:to|at)\b|\bfixed\s+at\b|"
+    r"\btherefore\b|\bthus\b|\bhence\b|\bonly\b|\[|≈|~)*"
+)
 FILLER_RE = re.compile(f"^{FILLER}$", re.I)
 METRIC_CUES: dict[str, str] = {
     "precision": r"\bprecision\b|\bpositive predictive value\b|\bPPV\b",
@@ -39,16 +42,27 @@ METRIC_CUES: dict[str, str] = {
     "tn": r"\btrue negatives?\b|\bTN\b",
 }
 COUNT_ROLES = ("tp", "fp", "fn", "tn")
+# "softmax of [3, 2, 1]", "the sigmoid of 2": the group right after is the function's input.
+LOGIT_INPUT_RE = re.compile(
+    r"\b(?:softmax|sigmoid)(?:\s+function)?\s*(?:of|to|on|over|applied\s+to)?\s*"
+    r"(?:the\s+)?(?:logits?\s+|scores?\s+|inputs?\s+|vector\s+)?[\[(]?\s*$",
+    re.I,
+)
+OUTPUT_AFTER_INPUT_RE = re.compile(r"\b(?:is|are|equals?|becomes?)\b|=", re.I)
 ROLE_CUES: dict[str, str] = {
     "logit": r"\blogits?\b|\blog[- ]odds\b|\bpre-activations?\b",
     "probability": r"\bprobabilit(?:y|ies)\b|\bconfidences?\b|\bchances?\b",
     **METRIC_CUES,
 }
-ROLE_RES = {role: re.compile(cue, re.I if role not in {"tp", "fp", "fn", "tn"} else 0)
-            for role, cue in ROLE_CUES.items()}
+ROLE_RES = {
+    role: re.compile(cue, re.I if role not in {"tp", "fp", "fn", "tn"} else 0)
+    for role, cue in ROLE_CUES.items()
+}
 COUNT_SUFFIX_RES = {
-    role: re.compile(r"^\s*(?:" + ROLE_CUES[role].replace(r"\b", "", 1) + ")", re.I)
-    for role in COUNT_ROLES
+    role: re.compile(
+        r"^\s*(?:" + ROLE_CUES[role].replace(r"\b", "", 1) + ")", 0 if role in COUNT_ROLES else re.I
+    )
+    for role in METRIC_CUES
 }
 DISTRIBUTION_RE = re.compile(
     r"\bsoftmax\b|\bprobabilit(?:y|ies)\b|\bdistribution\b|\bconfidences?\b|\bsoft[- ]targets?\b"
@@ -73,8 +87,19 @@ LABEL_BEFORE_RE = re.compile(
 )
 CONNECTOR_RE = re.compile(r"^\s*(?:,|;|/)?\s*(?:(?:and|or)\s+)?$", re.I)
 VECTOR_OPEN_RE = re.compile(r"[\[(]\s*$")
-COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-               "nine": 9, "ten": 10, "both": 2, "binary": 2}
+COUNT_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "both": 2,
+    "binary": 2,
+}
 CLASS_COUNT_RE = re.compile(
     r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|both)\s+"
     r"(?:possible\s+|output\s+|target\s+)?(?:classes|labels|categories|outcomes|classes')\b"
@@ -165,8 +190,9 @@ def parse_numbers(sentence: Sentence) -> list[Number]:
             value = -value
         if percent:
             value /= 100
-        label = _label_after(text, m.end(), sentence.end) or _label_before(text, sentence.start,
-                                                                          m.start())
+        label = _label_after(text, m.end(), sentence.end) or _label_before(
+            text, sentence.start, m.start()
+        )
         out.append(Number(m.group().strip(), value, len(frac), percent, m.start(), m.end(), label))
     return out
 
@@ -176,7 +202,23 @@ def _label_after(text: str, pos: int, end: int) -> str | None:
     if not m:
         return None
     label = m.group("label") or m.group("plabel")
-    if label and label.lower() in {"the", "a", "an", "each", "every", "all", "this", "that"}:
+    if label and (
+        label in {"a", "an"}
+        or label.lower()
+        in {
+            "the",
+            "each",
+            "every",
+            "all",
+            "this",
+            "that",
+            "its",
+            "their",
+            "it",
+            "them",
+            "both",
+        }
+    ):
         return None
     return label
 
@@ -212,15 +254,28 @@ def group_numbers(sentence: Sentence, numbers: list[Number]) -> list[Group]:
                 groups[-1].numbers.append(number)
                 continue
         groups.append(Group(sentence, [number]))
+    input_end: int | None = None
     for group in groups:
         before = text[sentence.start : group.start]
         group.vector = bool(VECTOR_OPEN_RE.search(before)) and len(group.numbers) > 1
         group.role = _role(sentence, group)
         group.after_output_verb = _after_output_verb(sentence, group)
+        if input_end is not None:
+            between = text[input_end : group.start]
+            if OUTPUT_AFTER_INPUT_RE.search(between) or OUTPUT_VERB_RE.search(between):
+                group.after_output_verb = True
+                if group.role == "logit":
+                    group.role = None
+                continue
+        if group.role == "logit" and not group.after_output_verb:
+            input_end = group.end
+        elif group.role is None and LOGIT_INPUT_RE.search(before):
+            group.role = "logit"
+            input_end = group.end
     return groups
 
 
-def _cue_before(text: str, start: int, pos: int) -> tuple[str, int] | None:
+def cue_before(text: str, start: int, pos: int) -> tuple[str, int] | None:
     """The role whose cue ends closest before ``pos`` with only filler words in between."""
     best: tuple[str, int] | None = None
     window = text[start:pos]
@@ -231,17 +286,27 @@ def _cue_before(text: str, start: int, pos: int) -> tuple[str, int] | None:
     return best
 
 
+def role_after(text: str, number_end: int, end: int, integer: bool) -> str | None:
+    """The metric or count named right after a number ("40% precision", "90 true positives")."""
+    after = text[number_end:end]
+    for role, pattern in COUNT_SUFFIX_RES.items():
+        if (role in COUNT_ROLES) == integer and pattern.match(after):
+            return role
+    return None
+
+
 def _role(sentence: Sentence, group: Group) -> str | None:
     text = sentence.plain
-    found = _cue_before(text, sentence.start, group.start)
+    integer = all(
+        n.value.denominator == 1 and n.value >= 0 and not n.percent for n in group.numbers
+    )
+    suffix = role_after(text, group.end, sentence.end, integer)
+    if suffix in COUNT_ROLES:
+        return suffix
+    found = cue_before(text, sentence.start, group.start)
     if found:
         return found[0]
-    if all(n.value.denominator == 1 and n.value >= 0 for n in group.numbers):
-        after = text[group.end : sentence.end]
-        for role in COUNT_ROLES:
-            if COUNT_SUFFIX_RES[role].match(after):
-                return role
-    return None
+    return suffix
 
 
 def _after_output_verb(sentence: Sentence, group: Group) -> bool:

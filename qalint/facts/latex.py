@@ -29,38 +29,171 @@ class Unsupported(Exception):
 
 
 RELATIONS = {
-    "=": "=", "\\neq": "!=", "\\ne": "!=", "≠": "!=", "<": "<", ">": ">", "\\lt": "<",
-    "\\gt": ">", "\\le": "<=", "\\leq": "<=", "\\leqslant": "<=", "≤": "<=", "\\ge": ">=",
-    "\\geq": ">=", "\\geqslant": ">=", "≥": ">=", "\\approx": "~", "≈": "~", "\\simeq": "~",
+    "=": "=",
+    "\\neq": "!=",
+    "\\ne": "!=",
+    "≠": "!=",
+    "<": "<",
+    ">": ">",
+    "\\lt": "<",
+    "\\gt": ">",
+    "\\le": "<=",
+    "\\leq": "<=",
+    "\\leqslant": "<=",
+    "≤": "<=",
+    "\\ge": ">=",
+    "\\geq": ">=",
+    "\\geqslant": ">=",
+    "≥": ">=",
+    "\\approx": "~",
+    "≈": "~",
+    "\\simeq": "~",
     "\\thickapprox": "~",
 }
-DEFINITIONS = {"\\equiv", "\\triangleq", "\\coloneqq", "\\doteq", "\\sim", "\\propto",
-               "\\stackrel", "\\overset", "\\defeq", "\\eqqcolon", "\\cong"}
+DEFINITIONS = {
+    "\\equiv",
+    "\\triangleq",
+    "\\coloneqq",
+    "\\doteq",
+    "\\sim",
+    "\\propto",
+    "\\stackrel",
+    "\\overset",
+    "\\defeq",
+    "\\eqqcolon",
+    "\\cong",
+}
 FUNCTIONS = {
-    "\\log": "log", "\\ln": "ln", "\\exp": "exp", "\\sin": "sin", "\\cos": "cos",
-    "\\tan": "tan", "\\tanh": "tanh", "\\sinh": "sinh", "\\cosh": "cosh", "\\max": "max",
-    "\\min": "min", "\\arctan": "atan", "\\lg": "log2", "\\sgn": "sign",
+    "\\log": "log",
+    "\\ln": "ln",
+    "\\exp": "exp",
+    "\\sin": "sin",
+    "\\cos": "cos",
+    "\\tan": "tan",
+    "\\tanh": "tanh",
+    "\\sinh": "sinh",
+    "\\cosh": "cosh",
+    "\\max": "max",
+    "\\min": "min",
+    "\\arctan": "atan",
+    "\\lg": "log2",
+    "\\sgn": "sign",
 }
 NAMED_FUNCTIONS = {
-    "relu": "relu", "sigmoid": "sigmoid", "softplus": "softplus", "tanh": "tanh", "exp": "exp",
-    "log": "log", "ln": "ln", "max": "max", "min": "min", "sgn": "sign", "sign": "sign",
-    "abs": "abs", "sigm": "sigmoid", "logit": "logit", "elu": None, "gelu": None,
-    "softmax": None, "swish": None,
+    "relu": "relu",
+    "sigmoid": "sigmoid",
+    "softplus": "softplus",
+    "tanh": "tanh",
+    "exp": "exp",
+    "log": "log",
+    "ln": "ln",
+    "max": "max",
+    "min": "min",
+    "sgn": "sign",
+    "sign": "sign",
+    "abs": "abs",
+    "sigm": "sigmoid",
+    "logit": "logit",
+    "elu": None,
+    "gelu": None,
+    "softmax": None,
+    "swish": None,
 }
-GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-         "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "tau", "upsilon",
-         "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi",
-         "Phi", "Psi", "Omega", "ell", "Sigma", "Pi"}
-ACCENTS = {"\\hat", "\\bar", "\\tilde", "\\dot", "\\ddot", "\\widehat", "\\widetilde",
-           "\\overline"}
-SKIP = {"\\,", "\\;", "\\:", "\\!", "\\ ", "~", "\\left", "\\right", "\\big", "\\Big",
-        "\\bigg", "\\Bigg", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\displaystyle",
-        "\\textstyle", "\\limits", "&", "\\middle"}
+GREEK = {
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "rho",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Phi",
+    "Psi",
+    "Omega",
+    "ell",
+    "Sigma",
+    "Pi",
+}
+ACCENTS = {"\\hat", "\\bar", "\\tilde", "\\dot", "\\ddot", "\\widehat", "\\widetilde", "\\overline"}
+SKIP = {
+    "\\,",
+    "\\;",
+    "\\:",
+    "\\!",
+    "\\ ",
+    "~",
+    "\\left",
+    "\\right",
+    "\\big",
+    "\\Big",
+    "\\bigg",
+    "\\Bigg",
+    "\\bigl",
+    "\\bigr",
+    "\\Bigl",
+    "\\Bigr",
+    "\\displaystyle",
+    "\\textstyle",
+    "\\limits",
+    "&",
+    "\\middle",
+}
 SEPARATORS = {",", ";", "\\quad", "\\qquad", "\\\\", "\\text-sep"}
-CONNECTIVES = {"and", "or", "for", "if", "where", "when", "so", "since", "thus", "hence",
-               "with", "i.e.", "e.g.", "then", "because", "but", "while", "as", "but not"}
-TEXT_COMMANDS = {"\\text", "\\mathrm", "\\operatorname", "\\textrm", "\\textit", "\\mathit",
-                 "\\textsf", "\\mathsf", "\\texttt", "\\mathtt"}
+CONNECTIVES = {
+    "and",
+    "or",
+    "for",
+    "if",
+    "where",
+    "when",
+    "so",
+    "since",
+    "thus",
+    "hence",
+    "with",
+    "i.e.",
+    "e.g.",
+    "then",
+    "because",
+    "but",
+    "while",
+    "as",
+    "but not",
+}
+TEXT_COMMANDS = {
+    "\\text",
+    "\\mathrm",
+    "\\operatorname",
+    "\\textrm",
+    "\\textit",
+    "\\mathit",
+    "\\textsf",
+    "\\mathsf",
+    "\\texttt",
+    "\\mathtt",
+}
 INTEGER_NAMES = {"n", "k", "m", "i", "j", "N", "K", "M", "T"}
 TOKEN_RE = re.compile(
     r"(?P<num>\d{1,3}(?:\{,\}\d{3})+(?:\.\d+)?|\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|"
@@ -275,9 +408,18 @@ class _Parser:
             return True
         if token.kind == "ch":
             return token.text.isalpha() or token.text in {"(", "{", "[", "|"}
-        return token.text not in RELATIONS and token.text not in DEFINITIONS and token.text not in {
-            "\\cdot", "\\times", "\\div", "\\ast", "\\%",
-        }
+        return (
+            token.text not in RELATIONS
+            and token.text not in DEFINITIONS
+            and token.text
+            not in {
+                "\\cdot",
+                "\\times",
+                "\\div",
+                "\\ast",
+                "\\%",
+            }
+        )
 
     def power(self) -> Node:
         node = self.atom()
@@ -504,9 +646,18 @@ class _Parser:
     def juxtaposed(self) -> Node:
         """The argument of ``\\log x y``: atoms up to an operator or another function."""
         node = self.power()
-        while self.starts_atom() and self.text() not in FUNCTIONS and self.text() not in {
-            "\\frac", "\\sum", "\\prod", "(",
-        } and (self.peek() is None or self.peek().kind != "word"):  # type: ignore[union-attr]
+        while (
+            self.starts_atom()
+            and self.text() not in FUNCTIONS
+            and self.text()
+            not in {
+                "\\frac",
+                "\\sum",
+                "\\prod",
+                "(",
+            }
+            and (self.peek() is None or self.peek().kind != "word")
+        ):  # type: ignore[union-attr]
             node = ("mul", (node, self.power()))
         return node
 
@@ -548,8 +699,10 @@ class _Parser:
 
 def _number(text: str, percent: bool) -> Node:
     clean = text.replace("{,}", "")
-    value = Fraction(clean) if "e" not in clean.lower() else Fraction(float(clean)).limit_denominator(
-        10**12
+    value = (
+        Fraction(clean)
+        if "e" not in clean.lower()
+        else Fraction(float(clean)).limit_denominator(10**12)
     )
     decimals = len(clean.split(".")[1].split("e")[0].split("E")[0]) if "." in clean else 0
     return ("num", value, decimals, percent)

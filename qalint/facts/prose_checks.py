@@ -21,7 +21,7 @@ from qalint.facts.text import Sentence
 LOOKBACK = 8  # sentences of the same answer searched for the logits of a distribution
 NEGATION_RE = re.compile(
     r"\b(?:not|never|wrong(?:ly)?|incorrect(?:ly)?|mistaken(?:ly)?|mistakes?|misconceptions?|"
-    r"false|cannot|can't|impossible|invalid|bug|error)\b|n't\b",
+    r"false(?!\s+(?:positive|negative)s?\b)|cannot|can't|impossible|invalid)\b|n't\b",
     re.I,
 )
 COUNT_NOUN_AFTER_RE = re.compile(
@@ -30,6 +30,12 @@ COUNT_NOUN_AFTER_RE = re.compile(
     r"under|over|the|a|an|this|it|given)\b)[a-z]",
     re.I,
 )
+PROBABILITY_CONTEXT_RE = re.compile(
+    r"\b(?:probability|chance|likelihood)\s+(?:of|that)\b[^.;:]{0,60}?\b(?:is|was|equals|becomes)"
+    r"\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|exactly\s+|only\s+)?$|=\s*$",
+    re.I,
+)
+CONFIDENT_RE = re.compile(r"^\s*(?:confident|sure|certain|likely|chance|probability)\b", re.I)
 SHARE_RE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+(?:the\s+)?)?(?:training\s+|test\s+)?"
     r"(?:data(?:set)?|samples|examples|instances|images|observations|points|records|rows|"
@@ -42,7 +48,11 @@ SPLIT_RE = re.compile(
     r"test)[-/ ]){0,2})?(?:data(?:set)?\s+)?split\b",
     re.I,
 )
-SPLIT_LABEL_RE = re.compile(r"^(?:train(?:ing)?|validation|valid|val|dev|test(?:ing)?)$", re.I)
+SPLIT_PART_RE = re.compile(
+    r"(?<![\w.])(?P<num>\d{1,3}(?:\.\d+)?)\s?%\s+(?:(?:of\s+the\s+data\s+)?(?:is\s+|are\s+)?"
+    r"(?:used\s+)?(?:for|as)\s+)?(?:the\s+)?(?P<label>train(?:ing)?|validation|val|dev|test(?:ing)?)\b",
+    re.I,
+)
 METRIC_ROLES = ("precision", "recall", "f1", "accuracy", "specificity")
 
 
@@ -76,7 +86,7 @@ def analyse(sentence: Sentence) -> SentenceClaims:
                 # "TP = 40, FP = 10": each number takes the cue right before it.
                 roles = []
                 for number in group.numbers:
-                    found = claims._cue_before(sentence.plain, sentence.start, number.start)
+                    found = claims.cue_before(sentence.plain, sentence.start, number.start)
                     roles.append(found[0] if found else "")
         if roles:
             for role, number in zip(roles, group.numbers, strict=True):
@@ -85,14 +95,12 @@ def analyse(sentence: Sentence) -> SentenceClaims:
     for number in numbers:
         if any(number in values for values in result.metrics.values()):
             continue
-        found = claims._cue_before(sentence.plain, sentence.start, number.start)
-        if found and found[0] in claims.METRIC_CUES:
-            result.metrics.setdefault(found[0], []).append(number)
-        elif number.value.denominator == 1:
-            after = sentence.plain[number.end : sentence.end]
-            for role in claims.COUNT_ROLES:
-                if claims.COUNT_SUFFIX_RES[role].match(after):
-                    result.metrics.setdefault(role, []).append(number)
+        integer = number.value.denominator == 1 and number.value >= 0 and not number.percent
+        suffix = claims.role_after(sentence.plain, number.end, sentence.end, integer)
+        found = claims.cue_before(sentence.plain, sentence.start, number.start)
+        role = suffix if suffix in claims.COUNT_ROLES else (found[0] if found else suffix)
+        if role in claims.METRIC_CUES:
+            result.metrics.setdefault(role, []).append(number)
     return result
 
 
@@ -122,28 +130,41 @@ def _is_distribution(group: Group) -> bool:
         return False
     if re.search(r"\bmulti-?label\b|\bindependent\b|\bthreshold", sentence, re.I):
         return False
-    if group.role is None and claims.ROLE_RES["logit"].search(sentence) and not (
-        group.after_output_verb
+    if (
+        group.role is None
+        and claims.ROLE_RES["logit"].search(sentence)
+        and not (group.after_output_verb)
     ):
         return False
-    return group.fully_labelled or group.vector or claims.class_count(sentence) == len(
-        group.numbers
+    return (
+        group.fully_labelled or group.vector or claims.class_count(sentence) == len(group.numbers)
     )
 
 
 def _find_logits(analysed: list[SentenceClaims], index: int, group: Group) -> Group | None:
-    """The logits a distribution was computed from: same sentence first, then earlier ones."""
+    """The logits a distribution was computed from: same sentence first, then earlier ones.
+
+    An earlier sentence counts only inside the same answer (tab or admonition) or the same
+    paragraph or list, and only when the outputs refer back to logits or both are labelled
+    with the same classes.
+    """
     here = analysed[index]
     for candidate in reversed(here.groups):
         if candidate.start < group.start and _is_logits(candidate, group):
             return candidate
-    scope = here.sentence.scope
+    refers_back = bool(claims.ROLE_RES["logit"].search(here.sentence.text))
     for back in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
         item = analysed[back]
-        if item.sentence.scope != scope or here.sentence.index - item.sentence.index > LOOKBACK:
+        same_leaf = item.sentence.prose is here.sentence.prose
+        if not same_leaf and (
+            item.sentence.scope != here.sentence.scope or here.sentence.scope_is_root
+        ):
             break
         for candidate in reversed(item.groups):
-            if _is_logits(candidate, group):
+            if not _is_logits(candidate, group):
+                continue
+            labelled = candidate.fully_labelled and group.fully_labelled
+            if refers_back or labelled:
                 return candidate
     return None
 
@@ -172,89 +193,141 @@ def _describe(number: Number) -> str:
     return f"{number.shown} for {number.label}" if number.label else number.shown
 
 
+def _is_output(group: Group) -> bool:
+    """A group stated as the result of softmax/sigmoid (for comparison with logits)."""
+    if group.role not in (None, "probability"):
+        return False
+    sentence = group.sentence.text
+    named = claims.SOFTMAX_RE.search(sentence) or claims.SIGMOID_RE.search(sentence)
+    return bool(group.after_output_verb or group.role == "probability") and bool(
+        named or claims.DISTRIBUTION_RE.search(sentence)
+    )
+
+
 def _check_distribution(
     analysed: list[SentenceClaims], index: int, group: Group, options: Options
 ) -> Iterator[Finding]:
-    if not _is_distribution(group):
-        return
     if any(n.value < 0 or n.value > 1 for n in group.numbers):
         return
     sentence = group.sentence
-    run = sentence.prose.run
-    logits = _find_logits(analysed, index, group)
     softmax_named = bool(claims.SOFTMAX_RE.search(sentence.text))
-    sigmoid_named = bool(claims.SIGMOID_RE.search(sentence.text))
-    total = sum((n.value for n in group.numbers), Fraction(0))
-    low = sum((n.interval()[0] for n in group.numbers), Fraction(0))
-    high = sum((n.interval()[1] for n in group.numbers), Fraction(0))
-    slack = options.tolerance * len(group.numbers)
-    complete = bool(logits) or group.vector or claims.class_count(sentence.text) == len(
-        group.numbers
+    sigmoid_named = bool(claims.SIGMOID_RE.search(sentence.text)) and not softmax_named
+    is_distribution = _is_distribution(group)
+    if not is_distribution and not _is_output(group):
+        return
+    logits = _find_logits(analysed, index, group)
+    if logits is not None and len(group.numbers) == 1 and softmax_named:
+        logits = None  # the softmax of one logit is 1; a lone value is a sigmoid claim
+    temperature = _temperature(analysed, index, logits)
+    values = (
+        [v / temperature for v in _aligned(logits, group)]
+        if logits is not None and temperature is not None
+        else None
     )
     decimals = [n.decimals + (2 if n.percent else 0) for n in group.numbers]
     shown = numeric.shown_decimals(decimals)
-    computed: list[float] | None = None
-    function = "softmax"
-    if logits is not None:
-        values = _aligned(logits, group)
-        computed = numeric.softmax(values)
-        if sigmoid_named and not softmax_named:
-            computed, function = [numeric.sigmoid(v) for v in values], "sigmoid"
-    if function == "softmax" and (
-        float(low) - slack > 1 + 1e-12 or (complete and float(high) + slack < 1 - 1e-12)
-    ):
-        kind = "softmax outputs" if softmax_named else "probabilities"
-        as_percent = all(n.percent for n in group.numbers)
-        sum_text = (
-            numeric.fmt_percent(total, max(decimals) - 2)
-            if as_percent
-            else numeric.fmt_exact(total, max(decimals))
-        )
-        message = (
-            f"{kind} {' + '.join(n.shown for n in group.numbers)} sum to {sum_text}, "
-            f"not {'100%' if as_percent else '1'}"
-        )
-        if computed is not None:
-            message += (
-                f"; softmax({', '.join(n.shown for n in logits.numbers)}) = "  # type: ignore[union-attr]
-                f"({', '.join(numeric.fmt(v, shown) for v in computed)})"
-            )
-        else:
-            fix = _single_correction(group, total)
-            message += f"; {fix}" if fix else "; correct the values so they sum to 1"
-        yield Finding("F001", sentence.prose.run, group.start, group.end, message)
-    if computed is None or logits is None:
+    if is_distribution and not sigmoid_named:
+        yield from _check_sum(group, logits, values, softmax_named, decimals, shown, options)
+    if values is None or logits is None:
         return
+    readings: list[tuple[str, list[float]]] = []
+    if softmax_named or (not sigmoid_named and len(values) > 1):
+        readings.append(("softmax", numeric.softmax(values)))
+    if sigmoid_named or not softmax_named:
+        readings.append(("sigmoid", [numeric.sigmoid(v) for v in values]))
+    for _, computed in readings:
+        if all(
+            n.admits(v, options.tolerance) for n, v in zip(group.numbers, computed, strict=True)
+        ):
+            return  # some reading the text allows fits the stated values
+    function, computed = readings[0]
     wrong = [
         (n, v)
         for n, v in zip(group.numbers, computed, strict=True)
         if not n.admits(v, options.tolerance)
     ]
-    if not wrong:
-        return
-    if not softmax_named and not sigmoid_named:
-        # No function named: accept the values if either reading fits.
-        alt = [numeric.sigmoid(v) for v in _aligned(logits, group)]
-        if all(n.admits(v, options.tolerance) for n, v in zip(group.numbers, alt, strict=True)):
-            return
     inputs = ", ".join(n.shown for n in logits.numbers)
     outputs = ", ".join(numeric.fmt(v, shown) for v in computed)
-    call = (
-        f"softmax({inputs}) = ({outputs})"
-        if function == "softmax"
-        else f"sigmoid of ({inputs}) = ({outputs})"
-    )
+    if function == "softmax":
+        call = f"softmax({inputs}) = ({outputs})"
+    elif len(computed) == 1:
+        call = f"sigmoid({inputs}) = {outputs}"
+    else:
+        call = f"sigmoid of ({inputs}) = ({outputs})"
     fixes = "; ".join(f"{_describe(n)} should be {numeric.fmt(v, shown)}" for n, v in wrong)
     stated = " and ".join(_describe(n) for n in group.numbers)
     first = wrong[0][0]
     logit_span = logits.sentence.prose.run.span(logits.start, logits.end)
+    where = "" if logits.sentence is sentence else f" for the logits on line {logit_span.line}"
     yield Finding(
         "F002",
-        run,
+        sentence.prose.run,
         first.start,
         first.end,
-        f"{call} for the logits on line {logit_span.line}, but the text states {stated}: {fixes}",
+        f"{call}{where}, but the text states {stated}: {fixes}",
     )
+
+
+def _check_sum(
+    group: Group,
+    logits: Group | None,
+    values: list[float] | None,
+    softmax_named: bool,
+    decimals: list[int],
+    shown: int,
+    options: Options,
+) -> Iterator[Finding]:
+    """F001: the values of one distribution must be able to sum to 1."""
+    sentence = group.sentence
+    total = sum((n.value for n in group.numbers), Fraction(0))
+    low = sum((n.interval()[0] for n in group.numbers), Fraction(0))
+    high = sum((n.interval()[1] for n in group.numbers), Fraction(0))
+    slack = options.tolerance * len(group.numbers)
+    complete = (
+        bool(logits) or group.vector or claims.class_count(sentence.text) == len(group.numbers)
+    )
+    if not (float(low) - slack > 1 + 1e-12 or (complete and float(high) + slack < 1 - 1e-12)):
+        return
+    kind = "softmax outputs" if softmax_named else "probabilities"
+    as_percent = all(n.percent for n in group.numbers)
+    sum_text = (
+        numeric.fmt_percent(total, max(decimals) - 2)
+        if as_percent
+        else numeric.fmt_exact(total, max(decimals))
+    )
+    whole = "100%" if as_percent else "1"
+    message = f"{kind} {' + '.join(n.shown for n in group.numbers)} sum to {sum_text}, not {whole}"
+    if values is not None and logits is not None:
+        computed = numeric.softmax(values)
+        message += (
+            f"; softmax({', '.join(n.shown for n in logits.numbers)}) = "
+            f"({', '.join(numeric.fmt(v, shown) for v in computed)})"
+        )
+    else:
+        fix = _single_correction(group, total)
+        message += f"; {fix}" if fix else f"; correct the values so they sum to {whole}"
+    yield Finding("F001", sentence.prose.run, group.start, group.end, message)
+
+
+TEMPERATURE_RE = re.compile(
+    r"\btemperature\b(?:\s+(?:of|is|=|at|set\s+to))?\s*(?:T\s*=\s*)?(?P<t>\d+(?:\.\d+)?)?",
+    re.I,
+)
+
+
+def _temperature(analysed: list[SentenceClaims], index: int, logits: Group | None) -> float | None:
+    """The softmax temperature stated with the logits (1 when none), None when unreadable."""
+    texts = [analysed[index].sentence.text]
+    if logits is not None and logits.sentence is not analysed[index].sentence:
+        texts.append(logits.sentence.text)
+    value = 1.0
+    for text in texts:
+        m = TEMPERATURE_RE.search(text)
+        if m:
+            if not m.group("t") or float(m.group("t")) <= 0:
+                return None
+            value = float(m.group("t"))
+    return value
 
 
 def _single_correction(group: Group, total: Fraction) -> str | None:
@@ -286,11 +359,21 @@ def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
     for number in item.numbers:
         role = metric_numbers.get(id(number))
         if role is None:
-            found = claims._cue_before(text, sentence.start, number.start)
+            found = claims.cue_before(text, sentence.start, number.start)
             role = found[0] if found else None
+        if role is None and (
+            (number.percent and CONFIDENT_RE.match(text[number.end : sentence.end]))
+            or (
+                PROBABILITY_CONTEXT_RE.search(text[sentence.start : number.start])
+                and "=" not in text[max(sentence.start, number.start - 3) : number.start]
+            )
+        ):
+            role = "probability"
         if role not in ("probability", *METRIC_ROLES):
             continue
-        if COUNT_NOUN_AFTER_RE.match(text[number.end : sentence.end]):
+        if COUNT_NOUN_AFTER_RE.match(text[number.end : sentence.end]) and not (
+            number.percent and CONFIDENT_RE.match(text[number.end : sentence.end])
+        ):
             continue
         if role != "probability" and not number.percent and number.decimals == 0:
             continue  # "accuracy of 95" may mean percent; too ambiguous to judge
@@ -299,14 +382,20 @@ def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
         what = "a probability" if role == "probability" else f"{role} (a rate)"
         limit = "100%" if number.percent else "1"
         yield Finding(
-            "F003", run, number.start, number.end,
+            "F003",
+            run,
+            number.start,
+            number.end,
             f"{number.shown} is outside the range of {what}: it must lie between 0 and {limit}",
         )
     for m in SHARE_RE.finditer(text, sentence.start, sentence.end):
         value = Fraction(m.group("num"))
         if value > 100:
             yield Finding(
-                "F003", run, m.start(), m.end("num") + 1,
+                "F003",
+                run,
+                m.start(),
+                m.end("num") + 1,
                 f"a share of {m.group('num')}% of a whole is impossible: a part is at most 100%",
             )
     yield from _check_splits(item, options)
@@ -319,29 +408,33 @@ def _check_splits(item: SentenceClaims, options: Options) -> Iterator[Finding]:
         parts = [int(p) for p in re.split(r"\s?/\s?", m.group("parts"))]
         if sum(parts) != 100 and all(p <= 100 for p in parts):
             yield Finding(
-                "F003", run, m.start("parts"), m.end("parts"),
+                "F003",
+                run,
+                m.start("parts"),
+                m.end("parts"),
                 f"a {m.group('parts')} split adds up to {sum(parts)}%, not 100%",
             )
-    for group in item.groups:
-        if len(group.numbers) < 2 or not all(n.percent for n in group.numbers):
-            continue
-        labels = [n.label for n in group.numbers]
-        if not all(label and SPLIT_LABEL_RE.match(label) for label in labels):
-            continue
-        total = sum((n.value for n in group.numbers), Fraction(0))
-        low = sum((n.interval()[0] for n in group.numbers), Fraction(0))
-        high = sum((n.interval()[1] for n in group.numbers), Fraction(0))
-        complete = len(group.numbers) >= 3 or bool(
-            re.search(r"\bsplit\b", sentence.text, re.I)
+    parts = [
+        (m, m.group("label").lower()[:3])
+        for m in SPLIT_PART_RE.finditer(sentence.plain, sentence.start, sentence.end)
+    ]
+    kinds = {"tra": "train", "val": "validation", "dev": "validation", "tes": "test"}
+    labels = {kinds.get(label, label) for _, label in parts}
+    if len(parts) < 2 or len(labels) != len(parts):
+        return
+    total = sum((Fraction(m.group("num")) for m, _ in parts), Fraction(0))
+    complete = labels == {"train", "validation", "test"} or bool(
+        re.search(r"\bsplit\b|\bdivided\b", sentence.text, re.I)
+    )
+    if total > 100 or (complete and total < 100):
+        shown = " + ".join(f"{m.group('num')}%" for m, _ in parts)
+        yield Finding(
+            "F003",
+            run,
+            parts[0][0].start(),
+            parts[-1][0].end(),
+            f"the data split {shown} adds up to {numeric.fmt_exact(total, 2)}%, not 100%",
         )
-        if low > 1 or (complete and high < 1):
-            parts = " + ".join(n.shown for n in group.numbers)
-            decimals = max(n.decimals for n in group.numbers)
-            yield Finding(
-                "F003", run, group.start, group.end,
-                f"the data split {parts} adds up to {numeric.fmt_percent(total, decimals)}, "
-                "not 100%",
-            )
 
 
 # --- metrics -------------------------------------------------------------------------------
@@ -370,8 +463,9 @@ def _check_metrics(
     run = item.sentence.prose.run
     slack = options.tolerance
     counts = {r: values[r] for r in claims.COUNT_ROLES if r in values}
-    if not all(n.value.denominator == 1 and n.value >= 0 and not n.percent
-               for n in counts.values()):
+    if not all(
+        n.value.denominator == 1 and n.value >= 0 and not n.percent for n in counts.values()
+    ):
         counts = {}
     checked_f1 = False
     if counts:
@@ -394,7 +488,10 @@ def _check_metrics(
             if not stated.admits(true, slack):
                 decimals = numeric.shown_decimals([stated.decimals + (2 if stated.percent else 0)])
                 yield Finding(
-                    "F005", run, stated.start, stated.end,
+                    "F005",
+                    run,
+                    stated.start,
+                    stated.end,
                     f"{role} {stated.shown} contradicts the confusion matrix: {text} = "
                     f"{numeric.fmt(true, decimals)}",
                 )
@@ -405,18 +502,19 @@ def _check_metrics(
         return
     if not all(0 <= n.value <= 1 for n in (precision, recall, stated_f1)):
         return
-    p_low, p_high = precision.interval()
-    r_low, r_high = recall.interval()
-    low = numeric.f1(float(max(p_low, 0)), float(max(r_low, 0)))
-    high = numeric.f1(float(min(p_high, 1)), float(min(r_high, 1)))
-    if numeric.intervals_overlap(tuple(map(float, stated_f1.interval())), (low, high), slack):
-        return
+    # Precision and recall are the premises (taken as stated); F1 is their consequence and
+    # may be rounded or truncated to its digits.
     true = numeric.f1(float(precision.value), float(recall.value))
+    if stated_f1.admits(true, slack + 1e-3):
+        return
     decimals = numeric.shown_decimals(
         [n.decimals + (2 if n.percent else 0) for n in (precision, recall, stated_f1)]
     )
     yield Finding(
-        "F004", run, stated_f1.start, stated_f1.end,
+        "F004",
+        run,
+        stated_f1.start,
+        stated_f1.end,
         f"F1 {stated_f1.shown} contradicts precision {precision.shown} and recall "
         f"{recall.shown}: F1 = 2PR / (P + R) = 2 × {precision.shown} × {recall.shown} / "
         f"({precision.shown} + {recall.shown}) = {numeric.fmt(true, decimals)}",

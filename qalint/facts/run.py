@@ -2,19 +2,169 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from qalint.config import Config
-from qalint.document import Document
-from qalint.facts import prose_checks
+from qalint.document import Document, MathSpan
+from qalint.facts import latex, packs, prose_checks
 from qalint.facts.findings import Finding
-from qalint.facts.text import document_sentences
+from qalint.facts.text import Sentence, document_sentences
+
+NEGATED_PACK_RE = re.compile(
+    r"\b(?:not|never|no\s+longer|rather\s+than|instead\s+of|unlike|misconceptions?|myths?|"
+    r"wrong(?:ly)?|incorrect(?:ly)?|mistaken(?:ly)?|mistakes?|false|falsely|contrary|"
+    r"erroneous(?:ly)?|claim(?:s|ed)?\s+that|believe(?:s|d)?\s+that|think\s+that)\b|n't\b",
+    re.I,
+)
+TEX_WRAPPER_RE = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mathit|textit)\{([^{}]*)\}")
+PROBABILITY_FUNCTIONS = {"P", "p", "Pr", "\\Pr"}
 
 
 def run_checks(document: Document, config: Config) -> list[Finding]:
     """Findings of the numeric, symbolic and knowledge-pack checks, in document order."""
     options = config.section("facts")
+    entries = packs.load_packs(options["packs"], config.root, options["builtin-packs"])
     sentences = document_sentences(document)
     findings: list[Finding] = []
     findings.extend(
         prose_checks.check(sentences, prose_checks.Options(tolerance=options["tolerance"]))
     )
+    index = _SentenceIndex(sentences)
+    findings.extend(_math_checks(document, index, options["tolerance"]))
+    findings.extend(_pack_checks(document, sentences, index, entries))
     return findings
+
+
+class _SentenceIndex:
+    """Sentences by text run, to find the sentence around a formula quickly."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.sentences = sentences
+        self.by_run: dict[int, list[Sentence]] = {}
+        for sentence in sentences:
+            self.by_run.setdefault(id(sentence.prose.run), []).append(sentence)
+
+    def around(self, math: MathSpan) -> Sentence | None:
+        for sentence in self.by_run.get(id(math.run), []):
+            if sentence.start <= math.tex_start < sentence.end:
+                return sentence
+        return None
+
+    def before(self, math: MathSpan) -> Sentence | None:
+        first_line = math.run.position(0)
+        previous = None
+        for sentence in self.sentences:
+            if sentence.prose.run.position(0) >= first_line:
+                break
+            previous = sentence
+        return previous
+
+
+def _context_negated(index: _SentenceIndex, math: MathSpan) -> bool:
+    """A formula quoted as wrong ("a common mistake is $...$") is not a claim."""
+    sentence = index.around(math)
+    if sentence is not None:
+        return sentence.is_question or bool(prose_checks.NEGATION_RE.search(sentence.text))
+    # Display math: its own paragraph; the sentence before it introduces it.
+    before = index.before(math)
+    return before is not None and bool(prose_checks.NEGATION_RE.search(before.text))
+
+
+def _math_checks(document: Document, index: _SentenceIndex, tolerance: float) -> Iterator[Finding]:
+    for math in document.all_math(include_hidden=True):
+        if math.node is not None and math.node.kind == "heading":
+            continue
+        if _context_negated(index, math):
+            continue
+        yield from _probability_range(math)
+        from qalint.facts import symbolic
+
+        if not symbolic.needs_evaluation(math.tex):
+            continue
+        try:
+            verdicts = symbolic.check_formula(math.tex, tolerance)
+        except ImportError:  # sympy not installed: formulas are not evaluated
+            return
+        for verdict in verdicts:
+            yield Finding(
+                verdict.code,
+                math.run,
+                math.tex_start + verdict.start,
+                math.tex_start + verdict.end,
+                verdict.message,
+            )
+
+
+def _probability_range(math: MathSpan) -> Iterator[Finding]:
+    """``$P(A) = 1.2$``: a probability stated outside [0, 1]."""
+    for segment in latex.parse_formula(math.tex):
+        for relation in segment.relations():
+            if relation.op not in {"=", "~"}:
+                continue
+            left, right = relation.left, relation.right
+            number = latex.lone_number(right)
+            if left[0] != "ufunc" or left[1] not in PROBABILITY_FUNCTIONS or number is None:
+                continue
+            if 0 <= number[1] <= 1:
+                continue
+            shown = math.tex[segment.start : segment.end].strip()
+            yield Finding(
+                "F003",
+                math.run,
+                math.tex_start + segment.start,
+                math.tex_start + segment.end,
+                f"${shown}$ states a probability outside [0, 1]",
+            )
+
+
+def _pack_checks(
+    document: Document,
+    sentences: list[Sentence],
+    index: _SentenceIndex,
+    entries: list[packs.Entry],
+) -> Iterator[Finding]:
+    prose_entries = [e for e in entries if e.target == "prose"]
+    math_entries = [e for e in entries if e.target == "math"]
+    for sentence in sentences:
+        if sentence.is_question:
+            continue
+        text = sentence.text
+        for entry in prose_entries:
+            for m in entry.pattern.finditer(text):
+                before = text[max(0, m.start() - 40) : m.start()]
+                if NEGATED_PACK_RE.search(m.group()) or NEGATED_PACK_RE.search(before):
+                    continue
+                if entry.unless is not None and entry.unless.search(m.group()):
+                    continue
+                if entry.unless_sentence is not None and entry.unless_sentence.search(text):
+                    continue
+                start = sentence.start + m.start()
+                yield Finding(
+                    "F008",
+                    sentence.prose.run,
+                    start,
+                    sentence.start + m.end(),
+                    entry.full_message(),
+                    entry.severity,
+                )
+                break
+    if not math_entries:
+        return
+    for math in document.all_math(include_hidden=True):
+        if _context_negated(index, math):
+            continue
+        flat = re.sub(r"\s+", "", TEX_WRAPPER_RE.sub(r"\1", math.tex))
+        flat = flat.replace("\\left", "").replace("\\right", "").replace("\\dfrac", "\\frac")
+        for entry in math_entries:
+            if entry.pattern.search(flat) and not any(
+                u is not None and u.search(flat) for u in (entry.unless, entry.unless_sentence)
+            ):
+                yield Finding(
+                    "F008",
+                    math.run,
+                    math.tex_start,
+                    math.tex_start + len(math.tex),
+                    entry.full_message(),
+                    entry.severity,
+                )

@@ -188,7 +188,7 @@ def _numeric(expr: Any) -> float | None:
 # --- closed relations ----------------------------------------------------------------------
 
 
-def _side_interval(node: Node, value: float, exact_rational: bool) -> tuple[float, float, str]:
+def _side_interval(node: Node, value: float) -> tuple[float, float, str]:
     """The values a side may stand for: a stated literal allows its rounding or truncation."""
     literal = latex.lone_number(node)
     if literal is None or (literal[2] == 0 and not literal[3]):
@@ -202,7 +202,11 @@ def _side_interval(node: Node, value: float, exact_rational: bool) -> tuple[floa
 
 
 def _check_closed(relation: Relation, tex: str, tolerance: float) -> str | None:
-    bases = LOG_BASES if any(latex.has_ambiguous_log(s) for s in (relation.left, relation.right)) else ("e",)
+    bases = (
+        LOG_BASES
+        if any(latex.has_ambiguous_log(s) for s in (relation.left, relation.right))
+        else ("e",)
+    )
     shown: tuple[float, float] | None = None
     for base in bases:
         left = to_sympy(relation.left, base, {})
@@ -236,15 +240,20 @@ def _holds(relation: Relation, left: Any, right: Any, lv: float, rv: float, tol:
         except (TypeError, ValueError, AttributeError):
             return False
 
-    l_lo, l_hi, l_kind = _side_interval(relation.left, lv, False)
-    r_lo, r_hi, r_kind = _side_interval(relation.right, rv, False)
+    l_lo, l_hi, l_kind = _side_interval(relation.left, lv)
+    r_lo, r_hi, r_kind = _side_interval(relation.right, rv)
     literal_left = latex.lone_number(relation.left)
     literal_right = latex.lone_number(relation.right)
     # An integer stated against an irrational value stands for its rounding (e^3 = 20).
-    for literal, other, other_expr, side in ((literal_left, relation.right, right, "l"),
-                                             (literal_right, relation.left, left, "r")):
-        if literal is not None and literal[2] == 0 and not literal[3] and not exact(
-            other, other_expr
+    for literal, other, other_expr, side in (
+        (literal_left, relation.right, right, "l"),
+        (literal_right, relation.left, left, "r"),
+    ):
+        if (
+            literal is not None
+            and literal[2] == 0
+            and not literal[3]
+            and not exact(other, other_expr)
         ):
             value = float(literal[1])
             if side == "l":
@@ -256,6 +265,10 @@ def _holds(relation: Relation, left: Any, right: Any, lv: float, rv: float, tol:
     if relation.op == "~" and l_kind == "exact" and r_kind == "exact":
         eps = max(eps, 0.01 * scale)
     op = relation.op
+    if op in {"<", "<=", ">", ">="}:
+        # A bound is meant exactly: sigma(5) < 0.9 is false even though 0.9 may be rounded.
+        l_lo = l_hi = lv
+        r_lo = r_hi = rv
     if op in {"=", "~"}:
         return l_lo - eps <= r_hi and r_lo - eps <= l_hi
     if op == "!=":
@@ -272,8 +285,12 @@ def _holds(relation: Relation, left: Any, right: Any, lv: float, rv: float, tol:
 
 
 def _digits(relation: Relation) -> int:
-    decimals = [n[2] + (2 if n[3] else 0) for side in (relation.left, relation.right)
-                for n in latex.walk(side) if n[0] == "num"]
+    decimals = [
+        n[2] + (2 if n[3] else 0)
+        for side in (relation.left, relation.right)
+        for n in latex.walk(side)
+        if n[0] == "num"
+    ]
     return max([4, *(d + 1 for d in decimals)])
 
 
@@ -291,7 +308,11 @@ def _show(value: float, digits: int) -> str:
 def _check_identity(relation: Relation, tex: str) -> str | None:
     import sympy
 
-    bases = LOG_BASES if any(latex.has_ambiguous_log(s) for s in (relation.left, relation.right)) else ("e",)
+    bases = (
+        LOG_BASES
+        if any(latex.has_ambiguous_log(s) for s in (relation.left, relation.right))
+        else ("e",)
+    )
     counterexample: str | None = None
     for base in bases:
         symbols: dict[str, Any] = {}
@@ -302,7 +323,7 @@ def _check_identity(relation: Relation, tex: str) -> str | None:
         first: str | None = None
         for _ in range(SAMPLES):
             point = {}
-            for name, symbol in symbols.items():
+            for symbol in symbols.values():
                 if symbol.is_integer:
                     point[symbol] = sympy.Integer(rng.randint(2, 9))
                 else:
@@ -317,9 +338,8 @@ def _check_identity(relation: Relation, tex: str) -> str | None:
                 differ += 1
                 if first is None:
                     where = ", ".join(
-                        f"{s} = {_show(float(v), 3)}" for s, v in sorted(
-                            point.items(), key=lambda kv: str(kv[0])
-                        )
+                        f"{s} = {_show(float(v), 3)}"
+                        for s, v in sorted(point.items(), key=lambda kv: str(kv[0]))
                     )
                     first = (
                         f"at {where} the left side is {_show(lf, 4)} and the right side is "

@@ -23,8 +23,26 @@ ESCAPE_RE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!$%])")
 # Math spans that only hold numbers (``$0.7$``, ``$[0.7, 0.2, 0.1]$``) read as prose numbers.
 NUMERIC_MATH_RE = re.compile(r"^[\s\d.,\[\]()%\\-]*$")
 SENTENCE_END_RE = re.compile(r"[.!?](?=[\s)\]*_\"']*(?:\s|$))")
-ABBREVIATIONS = ("e.g", "i.e", "etc", "vs", "al", "cf", "fig", "eq", "approx", "resp", "no",
-                 "ca", "incl", "viz", "ref", "sec", "ch", "p")
+ABBREVIATIONS = (
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "al",
+    "cf",
+    "fig",
+    "eq",
+    "approx",
+    "resp",
+    "no",
+    "ca",
+    "incl",
+    "viz",
+    "ref",
+    "sec",
+    "ch",
+    "p",
+)
 SCOPE_KINDS = {"tab", "admonition", "details", "root"}
 
 
@@ -39,6 +57,7 @@ class Sentence:
     unit: int  # index of the list item (or 0 for a paragraph) inside the leaf
     scope: int  # identity of the enclosing tab / admonition, for looking at nearby sentences
     index: int  # position among all sentences of the document, in reading order
+    scope_is_root: bool = False  # True when the sentence is in no tab or admonition
 
     @property
     def text(self) -> str:
@@ -107,11 +126,13 @@ def plain_view(prose: Prose) -> str:
     return "".join(chars)
 
 
-def _scope_of(node: Node) -> int:
+def _scope_of(node: Node) -> tuple[int, bool]:
     current: Node | None = node.parent
     while current is not None and current.kind not in SCOPE_KINDS:
         current = current.parent
-    return id(current) if current is not None else id(node)
+    if current is None:
+        return id(node), True
+    return id(current), current.kind == "root"
 
 
 def _units(prose: Prose, plain: str) -> list[tuple[int, int]]:
@@ -158,14 +179,17 @@ def _trim(plain: str, start: int, end: int) -> tuple[int, int]:
 def sentences_of(prose: Prose, first_index: int = 0) -> list[Sentence]:
     """The sentences of one prose leaf, list items never sharing a sentence."""
     plain = plain_view(prose)
-    scope = _scope_of(prose.node)
+    scope, is_root = _scope_of(prose.node)
     out: list[Sentence] = []
     for unit, (u_start, u_end) in enumerate(_units(prose, plain)):
         for s_start, s_end in _sentences(plain, u_start, u_end):
             s_start, s_end = _trim(plain, s_start, s_end)
             if s_end > s_start:
-                out.append(Sentence(prose, plain, s_start, s_end, unit, scope,
-                                    first_index + len(out)))
+                out.append(
+                    Sentence(
+                        prose, plain, s_start, s_end, unit, scope, first_index + len(out), is_root
+                    )
+                )
     return out
 
 

@@ -8,6 +8,8 @@ Markdown hidden in HTML comments (a commented-out question still teaches whoever
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+
 from qalint.config import Option, register_section
 from qalint.diagnostics import Diagnostic, Severity
 from qalint.facts.findings import Finding
@@ -17,14 +19,16 @@ register_section(
     "facts",
     {
         "packs": Option(
-            "list[str]", [],
+            "list[str]",
+            [],
             "Extra knowledge-pack files (.toml or .json), relative to the config file's folder.",
         ),
         "builtin-packs": Option(
             "bool", True, "Use the knowledge packs shipped with qalint (machine learning)."
         ),
         "tolerance": Option(
-            "float", 0.0,
+            "float",
+            0.0,
             "Extra absolute slack on numeric comparisons, on top of the rounding the stated "
             "digits allow.",
             validate=lambda v: None if 0 <= v < 1 else "must be between 0 and 1",
@@ -42,6 +46,9 @@ def _findings(ctx: RuleContext) -> list[Finding]:
     if key not in cache:
         from qalint.facts.run import run_checks
 
+        base = ctx.config.root or Path.cwd()
+        for extra in ctx.config.section("facts")["packs"]:
+            ctx.depends_on(Path(extra) if Path(extra).is_absolute() else base / extra)
         cache[key] = run_checks(ctx.document, ctx.config)
     return cache[key]
 
@@ -57,7 +64,8 @@ def _emit(this: Rule, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F001", "distribution-sum",
+    "F001",
+    "distribution-sum",
     summary="Stated probabilities of one distribution do not sum to 1.",
     explanation="""
 Softmax outputs and class probabilities of one prediction sum to 1. qalint adds the values
@@ -83,7 +91,8 @@ def distribution_sum(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F002", "logits-mismatch",
+    "F002",
+    "logits-mismatch",
     summary="Stated softmax or sigmoid outputs disagree with the stated logits.",
     explanation="""
 When an answer states logits and, in the same sentence or shortly before in the same answer,
@@ -101,7 +110,8 @@ def logits_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F003", "value-out-of-range",
+    "F003",
+    "value-out-of-range",
     summary="A probability or rate outside [0, 1], or shares of a whole above 100%.",
     explanation="""
 A probability, confidence, accuracy, precision, recall or F1 score lies between 0 and 1
@@ -117,13 +127,14 @@ def value_out_of_range(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F004", "f1-mismatch",
+    "F004",
+    "f1-mismatch",
     summary="A stated F1 score contradicts the stated precision and recall.",
     explanation="""
 F1 is the harmonic mean of precision and recall, 2PR / (P + R). qalint reports an F1 that no
 precision and recall within the rounding of the stated digits can give.
 """,
-    bad="With a precision of 0.8 and a recall of 0.6, the F1 score is 0.7.",
+    bad="With a precision of 0.8 and a recall of 0.6, the F1 score is 0.8.",
     good="With a precision of 0.8 and a recall of 0.6, the F1 score is 0.69.",
     config_keys=("facts.tolerance",),
 )
@@ -133,8 +144,9 @@ def f1_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F005", "confusion-matrix-mismatch",
-    summary="Accuracy, precision, recall, specificity or F1 contradict the stated confusion matrix.",
+    "F005",
+    "confusion-matrix-mismatch",
+    summary="Accuracy, precision, recall, specificity or F1 contradict a stated confusion matrix.",
     explanation="""
 When an answer states confusion-matrix counts (TP, FP, FN, TN) and metrics in the same
 paragraph or list, qalint computes each metric exactly from the counts and reports a stated
@@ -150,7 +162,8 @@ def confusion_matrix_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F006", "false-formula",
+    "F006",
+    "false-formula",
     summary="A closed equation or inequality in math (no free variables) is false.",
     explanation="""
 A formula such as `$\\log_2 8 = 3$` or `$\\sigma(0) = 0.5$` has no free variables, so it can be
@@ -169,7 +182,8 @@ def false_formula(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F007", "false-identity",
+    "F007",
+    "false-identity",
     summary="A symbolic identity in math is false.",
     explanation="""
 An equation whose two sides have the same free variables and whose left side is not a lone
@@ -187,7 +201,8 @@ def false_identity(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule(
-    "F008", "known-misconception",
+    "F008",
+    "known-misconception",
     summary="A sentence matches a known misconception from a knowledge pack.",
     explanation="""
 Knowledge packs list statements that are known to be wrong, as data: a regular expression,
