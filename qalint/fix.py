@@ -1,0 +1,377 @@
+"""``qalint fix``: apply fixes to a fixed point and write files back without ever losing data.
+
+The fixer lints a document, takes the fixes it may apply (safe ones, and unsafe ones with
+``--unsafe-fixes``), applies those whose edits do not overlap (the others wait for the next
+round), re-parses and re-lints, and repeats until nothing is left to fix (at most
+``MAX_ROUNDS`` rounds). Two guards keep it honest: the formatting (W) fixes of a round must
+leave the words of the text as they were, and a file whose fixes do not settle is left
+untouched. Files are written atomically (a temporary file in the same folder, fsync, rename)
+with their permissions, line endings and BOM kept; a file that would not change is not
+written at all, so its mtime stays.
+
+Exit codes: 0 when no error-severity finding remains; 1 when one does, or when ``--check`` or
+``--diff`` finds something to change; 2 when a file could not be fixed or written (read-only,
+changed on disk meanwhile, fixes that do not settle, disk full): that file is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import itertools
+import os
+import re
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from qalint.config import Config
+from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity
+from qalint.document import Document
+from qalint.engine import RunOptions, lint_documents
+from qalint.markdown.parse import parse
+from qalint.markdown.source import Source
+
+MAX_ROUNDS = 10
+BOM = "\ufeff"
+WORD_RE = re.compile(r"\w+")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class FixError(ValueError):
+    """The text cannot be fixed safely; the message says why (the text is left as it was)."""
+
+
+@dataclass
+class FixResult:
+    """What fixing one text produced."""
+
+    path: str
+    original: str
+    fixed: str
+    had_bom: bool = False
+    applied: Counter[str] = field(default_factory=Counter)
+    problem: str | None = None
+
+    @property
+    def count(self) -> int:
+        """How many findings were fixed."""
+        return sum(self.applied.values())
+
+    @property
+    def changed(self) -> bool:
+        """True when the fixed text differs from the original."""
+        return self.problem is None and self.fixed != self.original
+
+
+def _allowed(fix: Fix | None, unsafe: bool) -> bool:
+    return (
+        fix is not None and bool(fix.edits) and (fix.applicability is Applicability.SAFE or unsafe)
+    )
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    """True when two edits touch the same text (or insert at the same place)."""
+    if a.start < b.end and b.start < a.end:
+        return True
+    if a.start == a.end and b.start <= a.start <= b.end:
+        return True
+    return b.start == b.end and a.start <= b.start <= a.end
+
+
+def select_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool, length: int) -> list[Diagnostic]:
+    """Diagnostics whose fixes can be applied together this round, in report order."""
+    chosen: list[Diagnostic] = []
+    taken: list[Edit] = []
+    for diagnostic in diagnostics:
+        fix = diagnostic.fix
+        if not _allowed(fix, unsafe):
+            continue
+        assert fix is not None
+        edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+        if any(not 0 <= e.start <= e.end <= length for e in edits):
+            continue
+        if any(_overlaps(a, b) for a, b in itertools.pairwise(edits)):
+            continue
+        if any(_overlaps(e, t) for e in edits for t in taken):
+            continue
+        taken.extend(edits)
+        chosen.append(diagnostic)
+    return chosen
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits (offsets into ``text``) in one pass."""
+    pieces: list[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        pieces.append(text[position : edit.start])
+        pieces.append(edit.replacement)
+        position = edit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def words(text: str) -> list[str]:
+    """The word sequence that formatting fixes must keep (case-insensitive)."""
+    return WORD_RE.findall(text.casefold())
+
+
+def _document(text: str, had_bom: bool, path: str) -> Document:
+    return parse(Source(text, had_bom=had_bom), path)
+
+
+def fix_source(
+    text: str,
+    path: str,
+    config: Config,
+    options: RunOptions | None = None,
+    unsafe: bool = False,
+    had_bom: bool = False,
+) -> FixResult:
+    """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why."""
+    options = options or RunOptions()
+    result = FixResult(path, text, text, had_bom)
+    current = text
+    for _round in range(MAX_ROUNDS):
+        diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+        chosen = select_fixes(diagnostics, unsafe, len(current))
+        if not chosen:
+            result.fixed = current
+            return result
+        edits = [e for d in chosen for e in d.fix.edits]  # type: ignore[union-attr]
+        formatting = [e for d in chosen if d.code.startswith("W") for e in d.fix.edits]  # type: ignore[union-attr]
+        if formatting and words(apply_edits(current, formatting)) != words(current):
+            codes = sorted({d.code for d in chosen if d.code.startswith("W")})
+            result.problem = (
+                f"a formatting fix ({', '.join(codes)}) would change the words of "
+                "the file; it was left unchanged (please report this qalint bug)"
+            )
+            return result
+        updated = apply_edits(current, edits)
+        if updated == current:
+            result.fixed = current
+            return result
+        result.applied.update(d.code for d in chosen)
+        current = updated
+    diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+    if select_fixes(diagnostics, unsafe, len(current)):
+        result.problem = (
+            f"fixes did not settle after {MAX_ROUNDS} rounds; the file was left "
+            "unchanged (please report this qalint bug)"
+        )
+        result.applied.clear()
+        return result
+    result.fixed = current
+    return result
+
+
+def fix_text(
+    text: str, path: str | None = None, config: Config | None = None, unsafe: bool = False
+) -> str:
+    """Return ``text`` with every safe fix applied (and unsafe ones when ``unsafe``).
+
+    A leading BOM is kept. Raises ``FixError`` when the text cannot be fixed safely (fixes
+    that do not settle, or a formatting fix that would change a word).
+    """
+    had_bom = text.startswith(BOM)
+    body = text[1:] if had_bom else text
+    result = fix_source(body, path or "<text>", config or Config(), RunOptions(), unsafe, had_bom)
+    if result.problem is not None:
+        raise FixError(result.problem)
+    return (BOM if had_bom else "") + result.fixed
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+class WriteError(OSError):
+    """A fixed file could not be written; the original is intact."""
+
+
+def encode(text: str, had_bom: bool) -> bytes:
+    """The bytes of a decoded text, with its BOM put back."""
+    return (b"\xef\xbb\xbf" if had_bom else b"") + text.encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+    """Replace ``path`` by ``data`` atomically, only if it still holds ``expected``.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, gets the
+    original's permissions and then replaces the original in one rename; on any failure the
+    temporary file is removed and the original is untouched. Symbolic links are followed, so
+    the link stays a link. A file with no write permission bit is refused, even for root.
+    """
+    real = Path(os.path.realpath(path))
+    try:
+        info = real.stat()
+        current = real.read_bytes()
+    except OSError as exc:
+        raise WriteError(f"cannot read it again before writing: {exc.strerror or exc}") from None
+    if current != expected:
+        raise WriteError("it changed on disk while qalint was fixing it")
+    writable = info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if not writable or not os.access(real, os.W_OK):
+        raise WriteError("the file is read-only (make it writable to fix it)")
+    try:
+        fd, temporary = tempfile.mkstemp(
+            prefix=f".{real.name}.", suffix=".qalint-tmp", dir=real.parent
+        )
+    except OSError as exc:
+        raise WriteError(
+            f"cannot create a temporary file in {real.parent}: {exc.strerror or exc}"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown"):
+            with contextlib.suppress(OSError):  # not permitted: the writer stays the owner
+                os.chown(temporary, info.st_uid, info.st_gid)
+        os.replace(temporary, real)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise WriteError(f"cannot write it: {exc.strerror or exc}") from None
+    _sync_folder(real.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename to disk where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def unified_diff(result: FixResult) -> str:
+    """A unified diff from the original to the fixed text (``\\ No newline`` noted)."""
+    lines = difflib.unified_diff(
+        result.original.splitlines(keepends=True),
+        result.fixed.splitlines(keepends=True),
+        fromfile=result.path,
+        tofile=result.path,
+    )
+    out: list[str] = []
+    for line in lines:
+        if line.endswith("\n"):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def summary(results: list[FixResult], remaining: int, dry_run: bool) -> str:
+    """``Fixed N problems in M files; K remain.`` (``Would fix`` when nothing is written)."""
+    changed = [r for r in results if r.changed]
+    fixed = sum(r.count for r in changed)
+    verb = "Would fix" if dry_run else "Fixed"
+    remain = "1 remains" if remaining == 1 else f"{remaining} remain"
+    return f"{verb} {_plural(fixed, 'problem')} in {_plural(len(changed), 'file')}; {remain}."
+
+
+def fix_command(
+    args: argparse.Namespace, config: Config, paths: list[str], out: TextIO, err: TextIO
+) -> int:
+    """Run ``qalint fix`` over ``paths``; returns the exit code."""
+    from qalint.engine import load_documents
+
+    options = RunOptions(
+        check_urls=getattr(args, "check_urls", False),
+        use_cache=not getattr(args, "no_cache", False),
+    )
+    unsafe = bool(getattr(args, "unsafe_fixes", False))
+    dry_run = bool(args.diff or args.check)
+    documents, problems, files_checked = load_documents(paths, config)
+    results: list[FixResult] = []
+    final: list[Document] = []
+    failed = False
+    for doc in documents:
+        result = fix_source(doc.text, doc.path, config, options, unsafe, doc.source.had_bom)
+        results.append(result)
+        if result.problem is None and result.changed and not dry_run:
+            try:
+                write_atomic(
+                    Path(doc.path),
+                    encode(result.fixed, result.had_bom),
+                    encode(result.original, result.had_bom),
+                )
+            except WriteError as exc:
+                result.problem = f"{exc}; the file was left unchanged"
+        if result.problem is not None:
+            failed = True
+            err.write(f"qalint: {doc.path}: {result.problem}\n")
+            result.fixed = result.original
+            result.applied.clear()
+            final.append(doc)
+        else:
+            final.append(_document(result.fixed, result.had_bom, doc.path))
+    remaining = lint_documents(final, config, options, problems)
+    changed = [r for r in results if r.changed]
+    if args.diff:
+        for result in changed:
+            out.write(unified_diff(result))
+    elif args.check:
+        for result in changed:
+            out.write(f"Would fix {_plural(result.count, 'problem')} in {result.path}\n")
+    else:
+        _report(args, remaining, final, files_checked, out)
+    if not args.quiet:
+        stream = err if (dry_run or args.output_format != "text") else out
+        stream.write(summary(results, len(remaining), dry_run) + "\n")
+    if failed:
+        return EXIT_ERROR
+    if dry_run and changed:
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in remaining) else EXIT_OK
+
+
+def _report(
+    args: argparse.Namespace,
+    remaining: list[Diagnostic],
+    documents: list[Document],
+    files_checked: int,
+    out: TextIO,
+) -> None:
+    """List the findings that remain, as ``qalint check`` would."""
+    from qalint.cli import use_color
+    from qalint.report import ReportContext, get_reporter
+    from qalint.report.text import render_one
+
+    color = use_color(args.color, out)
+    if args.output_format != "text":
+        context = ReportContext(
+            files_checked=files_checked,
+            color=color,
+            quiet=args.quiet,
+            sources={doc.path: doc.lines for doc in documents},
+        )
+        out.write(get_reporter(args.output_format)(remaining, context))
+        return
+    if args.quiet:
+        plain = ReportContext(color=color)
+        out.write("".join(render_one(d, plain) + "\n" for d in remaining))
+        return
+    context = ReportContext(
+        files_checked=files_checked, color=color, sources={doc.path: doc.lines for doc in documents}
+    )
+    out.write("".join(render_one(d, context) + "\n\n" for d in remaining))

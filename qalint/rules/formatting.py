@@ -1,0 +1,899 @@
+"""W rules: whitespace and spelling that ``qalint fix`` can repair mechanically.
+
+Every rule here carries a fix, safe unless it changes what the site renders in a way the
+author may not want. Edits are offsets into ``doc.text`` (original line endings, BOM
+excluded); an edit that adds a line break uses ``doc.source.newline`` so a CRLF file stays
+CRLF. Indentation fixes are checked by re-parsing the fixed text: a fix is offered only when
+exactly one way of re-indenting puts the line in the container it was meant for, with
+nothing else falling out (``content-escapes-block``, S008, still explains every escape).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qalint.config import Option, register_section
+from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
+from qalint.document import Document, QuestionBlock
+from qalint.markdown.blocks import (
+    ADMONITION_RE,
+    DETAILS_RE,
+    FENCE_OPEN_RE,
+    TAB_RE,
+    Atom,
+    Escape,
+    Node,
+    expand_atom,
+)
+from qalint.markdown.source import TAB_LENGTH, Source
+from qalint.rules.registry import RuleContext, rule
+from qalint.rules.structure import question_blocks
+
+
+def _check_marker(value: str) -> str | None:
+    if ADMONITION_RE.match(value) or DETAILS_RE.match(value):
+        return None
+    return 'must be an admonition opener such as `!!! Question ""` or `???+ Question`'
+
+
+register_section(
+    "formatting",
+    {
+        "admonition-marker": Option(
+            "str",
+            '!!! Question ""',
+            "The canonical spelling of a question admonition's opening line (type and title).",
+            validate=_check_marker,
+        ),
+        "max-blank-lines": Option(
+            "int",
+            1,
+            "Most consecutive blank lines allowed (outside code blocks).",
+            validate=lambda v: None if v >= 1 else "must be at least 1",
+        ),
+    },
+)
+
+QUOTES = "\"'“”‘’"
+LOOSE_ADMONITION_RE = re.compile(
+    rf"^(!!!|\?\?\?\+?)[ \t]*([A-Za-z][\w\-]*)[ \t]*(?:([{QUOTES}])(.*?)([{QUOTES}]))?[ \t]*$"
+)
+LOOSE_TAB_RE = re.compile(
+    rf"^(={{3}}(?:\+!|!\+|\+|!)?)[ \t]*(?:([{QUOTES}])(.*?)([{QUOTES}])|([^{QUOTES}\s=].*?))[ \t]*$"
+)
+ATX_RE = re.compile(r"^(#{1,6})([ \t]*)")
+HEADING_START_RE = re.compile(r"^#{1,6}(?!#)[ \t]*\S")
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+
+def _line_start(doc: Document, lineno: int) -> int:
+    return doc.source.line_starts[lineno - 1]
+
+
+def _indent_of(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _code_lines(doc: Document) -> set[int]:
+    """Line numbers inside fenced or indented code blocks (fence lines included)."""
+    lines: set[int] = set()
+    for block in doc.code_blocks:
+        lines.update(range(block.span.line, block.span.end_line + 1))
+    return lines
+
+
+def _comment_lines(doc: Document) -> set[int]:
+    lines: set[int] = set()
+    for comment in doc.comments:
+        lines.update(range(comment.span.line, comment.span.end_line + 1))
+    return lines
+
+
+def _visible_questions(ctx: RuleContext) -> list[QuestionBlock]:
+    options = ctx.config.section("structure")
+    return [b for b in question_blocks(ctx.document, options) if not b.in_comment]
+
+
+def _question_nodes(ctx: RuleContext) -> set[int]:
+    """ids of question admonitions and of every container inside them."""
+    ids: set[int] = set()
+    for block in _visible_questions(ctx):
+        ids.update(id(n) for n in block.node.walk() if n.is_container)
+    return ids
+
+
+def _marker_text(doc: Document, marker) -> tuple[int, str]:
+    """Offset of a marker line's first visible character, and its text up to trailing spaces."""
+    column = doc.source.column(marker.lineno, marker.col)
+    start = doc.source.offset(marker.lineno, column)
+    raw = doc.lines[marker.lineno - 1][column - 1 :]
+    return start, raw.rstrip(" \t")
+
+
+# --- W001 trailing whitespace ---------------------------------------------------------------
+
+
+def _hard_break_lines(doc: Document) -> set[int]:
+    """Lines whose 2+ trailing spaces make a <br> (not the last line of their paragraph)."""
+    lines: set[int] = set()
+    for prose in doc.prose:
+        if prose.node.kind not in {"paragraph", "list"}:
+            continue
+        numbers = [m.lineno for line in prose.node.lines for m in expand_atom(line)]
+        lines.update(numbers[:-1])
+    return lines
+
+
+@rule(
+    "W001",
+    "trailing-whitespace",
+    summary="A line ends with spaces or tabs (tab and admonition markers included).",
+    explanation="""
+Trailing whitespace is invisible in an editor, makes noisy diffs and, on a marker line such as
+`=== "Answer" `, hides in the one place where the line's spelling matters. Two or more spaces
+ending a line inside a paragraph are a Markdown hard line break and are left alone. A first
+line of only spaces is reported by S016 instead.
+""",
+    bad='    === "Answer"   \n',
+    good='    === "Answer"\n',
+    severity=Severity.WARNING,
+    fixable=True,
+)
+def trailing_whitespace(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag trailing spaces and tabs, with a fix that deletes them."""
+    doc = ctx.document
+    breaks = _hard_break_lines(doc)
+    for index, line in enumerate(doc.lines):
+        lineno = index + 1
+        stripped = line.rstrip(" \t")
+        if stripped == line or (lineno == 1 and not stripped):
+            continue
+        tail = line[len(stripped) :]
+        if stripped and lineno in breaks and tail == " " * len(tail) and len(tail) >= 2:
+            continue  # a hard line break
+        start = _line_start(doc, lineno) + len(stripped)
+        what = "whitespace-only line" if not stripped else "trailing whitespace"
+        if TAB_RE.match(stripped.strip()) or ADMONITION_RE.match(stripped.strip()):
+            what = "trailing whitespace after the marker"
+        span = Span(lineno, len(stripped) + 1, lineno, len(line) + 1)
+        fix = Fix(
+            (Edit(start, start + len(tail), ""),),
+            Applicability.SAFE,
+            "delete the trailing whitespace",
+        )
+        yield trailing_whitespace(
+            ctx,
+            span,
+            f"{what} ({len(tail)} character{'s' if len(tail) != 1 else ''}); delete it",
+            fix,
+        )
+
+
+# --- W002 tabs in indentation ---------------------------------------------------------------
+
+
+@rule(
+    "W002",
+    "tab-indentation",
+    summary="A line is indented with tab characters.",
+    explanation="""
+Python-Markdown expands a tab to the next multiple of 4 columns before it parses, so a tab
+in the indentation decides which container a line lands in while editors show it at another
+width. The fix writes the same indentation with spaces (tab stop 4), so the page renders
+exactly as before. Code blocks are left alone.
+""",
+    bad='!!! Question ""\n\t=== "Question"\n',
+    good='!!! Question ""\n    === "Question"\n',
+    severity=Severity.WARNING,
+    fixable=True,
+)
+def tab_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag tabs in leading whitespace; the fix expands them as Python-Markdown does."""
+    doc = ctx.document
+    code = _code_lines(doc)
+    for index, line in enumerate(doc.lines):
+        lineno = index + 1
+        leading = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" not in leading or not line.strip() or lineno in code:
+            continue
+        width = len(leading.expandtabs(TAB_LENGTH))
+        start = _line_start(doc, lineno)
+        fix = Fix(
+            (Edit(start, start + len(leading), " " * width),),
+            Applicability.SAFE,
+            f"indent with {width} spaces",
+        )
+        yield tab_indentation(
+            ctx,
+            Span(lineno, 1, lineno, len(leading) + 1),
+            f"indentation uses tab characters; indent with {width} spaces (what the site renders)",
+            fix,
+        )
+
+
+# --- W003 question indentation --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A candidate re-indentation: line number -> change of indentation."""
+
+    shifts: tuple[tuple[int, int], ...]
+
+    def edits(self, doc: Document) -> tuple[Edit, ...]:
+        out = []
+        for lineno, delta in self.shifts:
+            start = _line_start(doc, lineno)
+            if delta > 0:
+                out.append(Edit(start, start, " " * delta))
+            elif delta < 0:
+                out.append(Edit(start, start - delta, ""))
+        return tuple(out)
+
+
+def _apply(text: str, edits: tuple[Edit, ...]) -> str:
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.replacement + text[edit.end :]
+    return text
+
+
+def _blocks_of(doc: Document, first: int, last: int) -> list[list[int]]:
+    """Blank-line separated blocks of lines ``first..last``; a closed fence stays one block."""
+    expanded = doc.source.expanded
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    lineno = first
+    while lineno <= last:
+        text = expanded[lineno - 1]
+        if not text.strip():
+            if current:
+                blocks.append(current)
+                current = []
+            lineno += 1
+            continue
+        fence = FENCE_OPEN_RE.match(text)
+        end = _fence_close(expanded, lineno, last, fence) if fence else None
+        if end is not None:
+            current.extend(range(lineno, end + 1))
+            lineno = end + 1
+            continue
+        current.append(lineno)
+        lineno += 1
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _fence_close(expanded: list[str], start: int, last: int, fence: re.Match) -> int | None:
+    ws, mark = fence.group("ws"), fence.group("fence")
+    closing = re.compile(f"^{re.escape(ws)}{re.escape(mark[0])}{{{len(mark)},}}[ ]*$")
+    for lineno in range(start + 1, last + 1):
+        text = expanded[lineno - 1]
+        if closing.match(text):
+            return lineno
+        if text.strip() and not text.startswith(ws):
+            return None
+    return None
+
+
+def _region_end(doc: Document, start: int, boundary: int) -> int:
+    """The last non-blank line from ``start`` before a line indented ``boundary`` or less."""
+    expanded = doc.source.expanded
+    last = start
+    for lineno in range(start + 1, len(expanded) + 1):
+        text = expanded[lineno - 1]
+        if not text.strip():
+            continue
+        if _indent_of(text) <= boundary:
+            break
+        last = lineno
+    return last
+
+
+def _node_at(root: Node, lineno: int) -> Node | None:
+    """The deepest node whose marker or own lines include ``lineno``."""
+    found: Node | None = None
+    for node in root.walk():
+        on_marker = node.marker is not None and node.marker.lineno == lineno
+        if (on_marker and node.kind != "tabset") or any(
+            m.lineno == lineno for line in node.lines for m in expand_atom(line)
+        ):
+            found = node
+    return found
+
+
+def _misaligned(root: Node, lineno: int) -> bool:
+    """True when a block's first line sits 1-3 spaces past its container's body column."""
+    for node in root.walk():
+        if node.kind in {"code", "fence", "comment"}:
+            continue
+        for line in node.lines:
+            if line.lineno == lineno and not isinstance(line, Atom):
+                return line.indent % TAB_LENGTH > 0
+    return False
+
+
+def _plans(
+    doc: Document, line: int, indent: int, target: int, boundary: int
+) -> tuple[list[int], list[_Plan]]:
+    """Candidate shifts: the whole region, the blocks that start at ``indent``, the line alone."""
+    last = _region_end(doc, line, boundary)
+    expanded = doc.source.expanded
+    delta = target - indent
+    inner = _fence_inner(doc, line, last)
+    region = [n for n in range(line, last + 1) if expanded[n - 1].strip()]
+    if any(_indent_of(expanded[n - 1]) < indent for n in region if n not in inner):
+        return region, []
+    if any("\t" in doc.lines[n - 1][: _indent_of(expanded[n - 1])] for n in region):
+        return region, []  # W002 first
+    blocks = _blocks_of(doc, line, last)
+    at_indent = [n for b in blocks if _indent_of(expanded[b[0] - 1]) == indent for n in b]
+    plans = [
+        _Plan(tuple((n, delta) for n in region)),
+        _Plan(tuple((n, delta) for n in at_indent if expanded[n - 1].strip())),
+        _Plan(((line, delta),)),
+    ]
+    unique: list[_Plan] = []
+    for plan in plans:
+        if plan.shifts and plan not in unique:
+            unique.append(plan)
+    return region, unique
+
+
+def _fence_inner(doc: Document, first: int, last: int) -> set[int]:
+    """Lines inside closed fences between ``first`` and ``last`` (their indent is content)."""
+    expanded = doc.source.expanded
+    inner: set[int] = set()
+    for lineno in range(first, last + 1):
+        fence = FENCE_OPEN_RE.match(expanded[lineno - 1])
+        if fence and lineno not in inner:
+            end = _fence_close(expanded, lineno, last, fence)
+            if end is not None:
+                inner.update(range(lineno + 1, end + 1))
+    return inner
+
+
+def _home(node: Node | None, marker_line: int) -> bool:
+    """True when ``node`` sits in the container whose marker is on ``marker_line`` (0: page)."""
+    if marker_line == 0:
+        return node is not None and node.parent is not None and node.parent.kind == "root"
+    while node is not None:
+        if node.marker is not None and node.marker.lineno == marker_line and node.kind != "tabset":
+            return True
+        node = node.parent
+    return False
+
+
+def _choose(
+    doc: Document, found: tuple[list[int], list[_Plan]], line: int, home: int, old_escapes: set[int]
+) -> tuple[Edit, ...] | None:
+    """The one plan that puts ``line`` in its home container with nothing else falling out."""
+    from qalint.markdown.parse import parse
+
+    region, plans = found
+    good: list[tuple[str, tuple[Edit, ...]]] = []
+    for plan in plans:
+        edits = plan.edits(doc)
+        text = _apply(doc.text, edits)
+        fixed = parse(Source(text, had_bom=doc.source.had_bom), doc.path)
+        escapes = {e.line.lineno for e in fixed.escapes}
+        shifted = {n for n, _ in plan.shifts}
+        if line in escapes or escapes & shifted or not escapes <= old_escapes:
+            continue
+        if not all(_home(_node_at(fixed.root, n), home) for n in [line, *region]):
+            continue
+        if any(_misaligned(fixed.root, n) for n in shifted):
+            continue
+        if text not in (t for t, _ in good):
+            good.append((text, edits))
+    return good[0][1] if len(good) == 1 else None
+
+
+def _escape_fix(doc: Document, escape: Escape, old_escapes: set[int]) -> tuple[str, Fix] | None:
+    """A safe re-indentation for an escaping line, when exactly one is clean."""
+    container = escape.container
+    marker = container.marker
+    line = escape.line
+    if marker is None:
+        return None
+    indent = line.col + line.indent
+    own_col = marker.col
+    if not own_col < indent < container.body_col:
+        return None
+    text = line.text.strip()
+    is_tab = bool(TAB_RE.match(text))
+    is_admonition = bool(ADMONITION_RE.match(text) or DETAILS_RE.match(text))
+    if (container.kind == "tab" and is_tab) or (container.kind != "tab" and is_admonition):
+        parent = container.parent.parent if container.kind == "tab" else container.parent
+        if parent is None:
+            return None
+        home = parent.marker.lineno if parent.marker is not None else 0
+        target, like = own_col, f"the marker on line {marker.lineno}"
+    elif container.kind == "tab" and is_admonition:
+        return None
+    else:
+        home, target, like = marker.lineno, container.body_col, "the rest of its body"
+    edits = _choose(
+        doc, _plans(doc, line.lineno, indent, target, own_col), line.lineno, home, old_escapes
+    )
+    if not edits:
+        return None
+    count = len(edits)
+    message = (
+        f"line {line.lineno} is indented {indent} spaces and falls out of the "
+        f"{_describe(container)}; indent it {target} spaces, like {like}"
+    )
+    description = f"re-indent {count} line{'s' if count != 1 else ''} to {target} spaces"
+    return message, Fix(edits, Applicability.SAFE, description)
+
+
+def _unreported_escapes(ctx: RuleContext, known: set[int]) -> Iterator[Escape]:
+    """Blocks after a question's last tab, indented toward its body (a fence, for instance)."""
+    for block in _visible_questions(ctx):
+        children = block.node.children
+        for index, child in enumerate(children[:-1]):
+            tab = child.last if child.kind == "tabset" else None
+            follower = children[index + 1]
+            if tab is None or tab.marker is None or not follower.lines:
+                continue
+            first = follower.lines[0]
+            if first.lineno not in known and first.indent:
+                yield Escape(first, tab, tab.body_col, "block")
+
+
+def _describe(node: Node) -> str:
+    if node.kind == "tab":
+        return f'"{node.title}" tab (line {node.first_line})'
+    return f"'{node.type_name}' admonition (line {node.first_line})"
+
+
+def _indented_question_heading(ctx: RuleContext) -> Iterator[tuple[int, int, str]]:
+    """Question tabs whose heading is indented 1-3 spaces, so it renders as plain text."""
+    doc = ctx.document
+    options = ctx.config.section("structure")
+    title = options["tabs"][0] if options["tabs"] else "Question"
+    by_node = {id(h.node) for h in doc.headings}
+    for block in _visible_questions(ctx):
+        tab = block.tab(title)
+        if tab is None or any(id(c) in by_node for c in tab.node.children):
+            continue
+        for child in tab.node.children:
+            if child.kind != "paragraph" or not child.lines:
+                continue
+            first = child.lines[0]
+            if 0 < first.indent < TAB_LENGTH and HEADING_START_RE.match(first.text.lstrip(" ")):
+                yield first.lineno, first.indent, tab.node.title or title
+                break
+
+
+@rule(
+    "W003",
+    "question-indentation",
+    summary="A line of a question block is indented 1-3 spaces off, and the fix is unambiguous.",
+    explanation="""
+Question blocks use 4-space steps: the admonition body (tab markers) 4 spaces in, a tab body
+8 spaces in. A tab body at 6 or 7 spaces, or a question heading at 7 or 9 spaces, renders
+outside its tab or as plain text on the site. When exactly one way of re-indenting puts the
+line back where it belongs, with nothing else falling out, the fix re-indents it (and the
+lines that share its indentation). S008 explains every escaping line, fixable or not.
+""",
+    bad='!!! Question ""\n    === "Question"\n        #### What is dropout?\n\n'
+    '    === "Answer"\n\n      Dropout is a regularization technique.\n',
+    good='!!! Question ""\n    === "Question"\n        #### What is dropout?\n\n'
+    '    === "Answer"\n\n        Dropout is a regularization technique.\n',
+    severity=Severity.WARNING,
+    fixable=True,
+    config_keys=("structure.tabs",),
+)
+def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Re-indent lines that fall out of a question's admonition or tab by 1-3 spaces."""
+    doc = ctx.document
+    scope = _question_nodes(ctx)
+    escapes = doc.escapes + list(_unreported_escapes(ctx, {e.line.lineno for e in doc.escapes}))
+    old = {e.line.lineno for e in escapes}
+    done: set[int] = set()
+    for escape in escapes:
+        if id(escape.container) not in scope or escape.line.lineno in done:
+            continue
+        found = _escape_fix(doc, escape, old)
+        if found is None:
+            continue
+        message, fix = found
+        done.add(escape.line.lineno)
+        yield question_indentation(ctx, doc.line_span(escape.line), message, fix)
+    for lineno, extra, title in _indented_question_heading(ctx):
+        start = _line_start(doc, lineno)
+        column = len(doc.lines[lineno - 1]) - len(doc.lines[lineno - 1].lstrip(" ")) + 1
+        fix = Fix(
+            (Edit(start, start + extra, ""),),
+            Applicability.SAFE,
+            f"remove {extra} space{'s' if extra != 1 else ''} of indentation",
+        )
+        yield question_indentation(
+            ctx,
+            Span(lineno, column, lineno, column + 1),
+            f"the heading on line {lineno} is indented {extra} space{'s' if extra != 1 else ''} "
+            f'past the "{title}" tab\'s body, so it renders as plain text with its #; '
+            f"indent it {column - 1 - extra} spaces",
+            fix,
+        )
+
+
+# --- W004 blank line between questions ------------------------------------------------------
+
+
+@rule(
+    "W004",
+    "blank-line-before-question",
+    summary="A question block starts right after the previous one, with no blank line between.",
+    explanation="""
+Question blocks are separated by one blank line. Without it the file is hard to read, and the
+last line of the previous answer looks as if it belonged to the next question.
+""",
+    bad='!!! Question ""\n    === "Answer"\n        The previous answer.\n!!! Question ""\n',
+    good='!!! Question ""\n    === "Answer"\n        The previous answer.\n\n!!! Question ""\n',
+    severity=Severity.WARNING,
+    fixable=True,
+)
+def blank_line_before_question(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag a question marker whose previous line is the previous question's content."""
+    doc = ctx.document
+    questions = {id(b.node) for b in _visible_questions(ctx)}
+    for block in _visible_questions(ctx):
+        node = block.node
+        parent = node.parent
+        if parent is None or node.marker is None:
+            continue
+        index = parent.children.index(node)
+        if index == 0 or id(parent.children[index - 1]) not in questions:
+            continue
+        lineno = node.marker.lineno
+        previous = doc.lines[lineno - 2] if lineno > 1 else ""
+        if not previous.strip() or "qalint:" in previous:
+            continue
+        start = _line_start(doc, lineno)
+        fix = Fix(
+            (Edit(start, start, doc.source.newline),), Applicability.SAFE, "insert a blank line"
+        )
+        yield blank_line_before_question(
+            ctx,
+            block.span,
+            f"question block on line {lineno} "
+            "starts right after the previous one; "
+            "add a blank line before it",
+            fix,
+        )
+
+
+# --- W005 runs of blank lines ---------------------------------------------------------------
+
+
+@rule(
+    "W005",
+    "multiple-blank-lines",
+    summary="More consecutive blank lines than allowed (default 1), outside code blocks.",
+    explanation="""
+Extra blank lines change nothing on the site and make the source uneven. Blank lines inside
+fenced or indented code and HTML comments are left alone; blank lines at the end of the file
+are W006's. The limit is `formatting.max-blank-lines`.
+""",
+    bad="First answer.\n\n\n\nSecond paragraph.\n",
+    good="First answer.\n\nSecond paragraph.\n",
+    severity=Severity.WARNING,
+    fixable=True,
+    config_keys=("formatting.max-blank-lines",),
+)
+def multiple_blank_lines(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag each run of blank lines longer than the limit; the fix deletes the extra lines."""
+    doc = ctx.document
+    limit = ctx.config.section("formatting")["max-blank-lines"]
+    protected = _code_lines(doc) | _comment_lines(doc)
+    if doc.front_matter is not None:
+        protected.update(range(1, doc.front_matter.end_line + 1))
+    lines = doc.lines
+    last_content = max((i + 1 for i, t in enumerate(lines) if t.strip()), default=0)
+    run: list[int] = []
+    for lineno in range(1, last_content + 1):
+        if not lines[lineno - 1].strip():
+            run.append(lineno)
+            continue
+        if len(run) > limit and not protected & set(run):
+            extra = run[limit:]
+            start = _line_start(doc, extra[0])
+            end = _line_start(doc, lineno)
+            fix = Fix(
+                (Edit(start, end, ""),),
+                Applicability.SAFE,
+                f"delete {len(extra)} blank line{'s' if len(extra) != 1 else ''}",
+            )
+            yield multiple_blank_lines(
+                ctx,
+                Span(extra[0], 1, extra[0], 2),
+                f"{len(run)} blank lines in a row (lines {run[0]}-{run[-1]}); keep at most {limit}",
+                fix,
+            )
+        run = []
+
+
+# --- W006 final newline ---------------------------------------------------------------------
+
+
+@rule(
+    "W006",
+    "final-newline",
+    summary="The file does not end with exactly one line break.",
+    explanation="""
+A file should end with one line break: without it, `cat`, diffs and concatenating tools
+misbehave; with blank lines after the last line, the end of the file is uneven.
+""",
+    bad="Last line of the answer.",
+    good="Last line of the answer.\n",
+    severity=Severity.WARNING,
+    fixable=True,
+)
+def final_newline(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag a missing final line break or blank lines at the end of the file."""
+    doc = ctx.document
+    lines = doc.lines
+    content = [i + 1 for i, t in enumerate(lines) if t.strip()]
+    if not content:
+        return
+    last = content[-1]
+    end = _line_start(doc, last) + len(lines[last - 1])
+    tail = doc.text[end:]
+    newline = doc.source.newline
+    if tail == newline or tail == "\n":
+        return
+    if not tail:
+        fix = Fix((Edit(end, end, newline),), Applicability.SAFE, "add a line break at the end")
+        column = len(lines[last - 1]) + 1
+        yield final_newline(
+            ctx,
+            Span(last, column, last, column + 1),
+            "the file does not end with a line break; add one",
+            fix,
+        )
+        return
+    breaks = tail.count("\n") or tail.count("\r")
+    keep = newline if "\r\n" in tail or "\n" not in tail else "\n"
+    fix = Fix(
+        (Edit(end, len(doc.text), keep),), Applicability.SAFE, "delete the blank lines at the end"
+    )
+    extra = breaks - 1
+    yield final_newline(
+        ctx,
+        Span(last + 1, 1, last + 1, 2),
+        f"{extra} blank line{'s' if extra != 1 else ''} at the end of the file; delete them",
+        fix,
+    )
+
+
+# --- W007 admonition marker spelling --------------------------------------------------------
+
+
+def _configured_marker(ctx: RuleContext) -> tuple[str, str | None]:
+    """(type, title) of the configured question opener."""
+    value = ctx.config.section("formatting")["admonition-marker"]
+    m = ADMONITION_RE.match(value)
+    if m:
+        return m.group(1), m.group(2)
+    m = DETAILS_RE.match(value)
+    assert m is not None
+    return (m.group(2) if m.group(2) is not None else (m.group(4) or "")), m.group(3)
+
+
+def _canonical_admonition(
+    symbol: str, type_name: str, title: str | None, configured: tuple[str, str | None]
+) -> str:
+    want_type, _ = configured
+    if type_name.lower() == want_type.lower():
+        type_name = want_type
+    text = f"{symbol} {' '.join(type_name.split())}"
+    return text if title is None else f'{text} "{title}"'
+
+
+def _loose_admonitions(ctx: RuleContext) -> Iterator[tuple[int, re.Match]]:
+    """Paragraph lines that were meant as question openers but do not parse as one."""
+    doc = ctx.document
+    types = {t.lower() for t in ctx.config.section("structure")["admonition-types"]}
+    for node in doc.root.walk():
+        if node.kind != "paragraph":
+            continue
+        for line in node.lines:
+            if line.indent or isinstance(line, Atom):
+                continue
+            m = LOOSE_ADMONITION_RE.match(line.text)
+            if not m or ADMONITION_RE.match(line.text) or DETAILS_RE.match(line.text):
+                continue
+            if m.group(2).lower() not in types or (m.group(3) is None) != (m.group(5) is None):
+                continue
+            yield line.lineno, m
+
+
+@rule(
+    "W007",
+    "admonition-marker-style",
+    summary="A question's opening line is not spelled in the configured form.",
+    explanation="""
+Question blocks open with the line set by `formatting.admonition-marker` (default
+`!!! Question ""`). Differences of case, spacing or quotes are fixed safely; a line such as
+`!!! Question ''` or `!!! Question""` does not open an admonition at all, and is fixed to one.
+Adding the empty title to `!!! question` also removes the "Question" title bar the site shows,
+so that fix is unsafe. The `!!!`/`???` choice and a non-empty title are left as written.
+""",
+    bad='!!! question\n    === "Question"\n        #### What is dropout?\n',
+    good='!!! Question ""\n    === "Question"\n        #### What is dropout?\n',
+    severity=Severity.WARNING,
+    fixable=True,
+    config_keys=("formatting.admonition-marker", "structure.admonition-types"),
+)
+def admonition_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Compare each question opener with the configured spelling."""
+    doc = ctx.document
+    configured = _configured_marker(ctx)
+    for block in _visible_questions(ctx):
+        node = block.node
+        if node.marker is None:
+            continue
+        start, written = _marker_text(doc, node.marker)
+        title = node.title
+        applicability = Applicability.SAFE
+        if title is None and configured[1] is not None:
+            title, applicability = configured[1], Applicability.UNSAFE
+        want = _canonical_admonition(node.marker_symbol, node.type_name, title, configured)
+        if written == want:
+            continue
+        fix = Fix((Edit(start, start + len(written), want),), applicability, f"write `{want}`")
+        unsafe = applicability is Applicability.UNSAFE
+        note = " (this removes the default title bar)" if unsafe else ""
+        yield admonition_marker_style(
+            ctx,
+            block.span,
+            f"question opener `{written}` is not in the configured form; write `{want}`{note}",
+            fix,
+        )
+    for lineno, m in _loose_admonitions(ctx):
+        raw = doc.lines[lineno - 1]
+        column = len(raw) - len(raw.lstrip(" \t")) + 1
+        written = raw[column - 1 :].rstrip(" \t")
+        want = _canonical_admonition(
+            m.group(1), m.group(2), m.group(4) if m.group(3) else None, configured
+        )
+        start = doc.source.offset(lineno, column)
+        fix = Fix((Edit(start, start + len(written), want),), Applicability.SAFE, f"write `{want}`")
+        yield admonition_marker_style(
+            ctx,
+            Span(lineno, column, lineno, column + len(written)),
+            f"`{written}` does not open an admonition (the site shows it as text); write `{want}`",
+            fix,
+        )
+
+
+# --- W008 tab marker spelling ---------------------------------------------------------------
+
+
+def _loose_tabs(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
+    """Lines directly in a question admonition meant as tab markers that do not parse."""
+    options = ctx.config.section("structure")
+    allowed = {t.lower() for t in options["tabs"] + options["optional-tabs"]}
+    for block in _visible_questions(ctx):
+        for child in block.node.children:
+            if child.kind != "paragraph":
+                continue
+            for line in child.lines:
+                if line.indent or TAB_RE.match(line.text):
+                    continue
+                m = LOOSE_TAB_RE.match(line.text)
+                if not m:
+                    continue
+                title = m.group(3) if m.group(2) else (m.group(5) or "")
+                if not title.strip() or '"' in title:
+                    continue
+                if m.group(5) is not None and title.lower() not in allowed:
+                    continue
+                yield line.lineno, m.group(1), title
+
+
+@rule(
+    "W008",
+    "tab-marker-style",
+    summary='A tab marker is not spelled `=== "Title"` (one space, double quotes).',
+    explanation="""
+pymdownx.tabbed only knows `=== "Title"` with double quotes: `=== 'Answer'`, `=== Answer` or
+`==="Answer"` are shown as text and the tab is lost. Inside a question block the intent is
+clear, so the fix writes the marker properly; extra spaces in a working marker are tidied too.
+""",
+    bad="!!! Question \"\"\n    === 'Answer'\n        A regularization technique.\n",
+    good='!!! Question ""\n    === "Answer"\n        A regularization technique.\n',
+    severity=Severity.WARNING,
+    fixable=True,
+    config_keys=("structure.tabs", "structure.optional-tabs"),
+)
+def tab_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag tab markers that do not parse or are not spelled canonically."""
+    doc = ctx.document
+    for block in _visible_questions(ctx):
+        for tab in block.tabs:
+            marker = tab.node.marker
+            if marker is None:
+                continue
+            start, written = _marker_text(doc, marker)
+            want = f'{tab.node.marker_symbol} "{tab.title}"'
+            if written == want:
+                continue
+            fix = Fix(
+                (Edit(start, start + len(written), want),), Applicability.SAFE, f"write `{want}`"
+            )
+            yield tab_marker_style(
+                ctx,
+                tab.span,
+                f"tab marker `{written}` is not spelled canonically; write `{want}`",
+                fix,
+            )
+    for lineno, symbol, title in _loose_tabs(ctx):
+        raw = doc.lines[lineno - 1]
+        column = len(raw) - len(raw.lstrip(" \t")) + 1
+        written = raw[column - 1 :].rstrip(" \t")
+        want = f'{symbol} "{title}"'
+        start = doc.source.offset(lineno, column)
+        fix = Fix((Edit(start, start + len(written), want),), Applicability.SAFE, f"write `{want}`")
+        yield tab_marker_style(
+            ctx,
+            Span(lineno, column, lineno, column + len(written)),
+            f"`{written}` is not a tab marker (pymdownx.tabbed needs double quotes), so the "
+            f"tab is lost; write `{want}`",
+            fix,
+        )
+
+
+# --- W010 space after the heading's hashes --------------------------------------------------
+
+
+@rule(
+    "W010",
+    "heading-space",
+    summary="An ATX heading has no space, or more than one, after its `#` signs.",
+    explanation="""
+Python-Markdown renders `####What` as a heading, but CommonMark (GitHub, editor previews,
+most other tools) shows it as text; extra spaces (`####  What`) are noise. The fix writes
+exactly one space, which renders the same heading on the site.
+""",
+    bad="####What is dropout?\n",
+    good="#### What is dropout?\n",
+    severity=Severity.WARNING,
+    fixable=True,
+)
+def heading_space(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag headings whose hashes are not followed by exactly one space."""
+    doc = ctx.document
+    for heading in doc.headings:
+        if not heading.text:
+            continue
+        line = doc.lines[heading.span.line - 1]
+        rest = line[heading.span.column - 1 :]
+        m = ATX_RE.match(rest)
+        if m is None or m.group(2) == " ":
+            continue
+        start = doc.source.offset(heading.span.line, heading.span.column) + len(m.group(1))
+        gap = m.group(2)
+        column = heading.span.column + len(m.group(1))
+        if not gap:
+            message = (
+                f"no space after `{m.group(1)}`: CommonMark shows this heading as text; "
+                f"write `{m.group(1)} {heading.text}`"
+            )
+        else:
+            message = f"{len(gap)} whitespace characters after `{m.group(1)}`; use one space"
+        fix = Fix(
+            (Edit(start, start + len(gap), " "),), Applicability.SAFE, "write one space after the #"
+        )
+        yield heading_space(
+            ctx,
+            Span(heading.span.line, column, heading.span.line, column + max(1, len(gap))),
+            message,
+            fix,
+        )

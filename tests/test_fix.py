@@ -1,0 +1,309 @@
+"""The fixer: rounds to a fixed point, overlap handling, guards, and its properties.
+
+Property tests generate well-formed banks (every word a marker token ``tN``), break their
+formatting in the ways ``qalint fix`` claims to repair, and check against the real renderer
+(Python-Markdown + pymdown-extensions) that fixing restores the intended page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rendered import page_problems, token_homes
+
+import qalint
+from qalint.config import Config
+from qalint.diagnostics import Applicability, Edit, Fix, Severity, Span
+from qalint.fix import FixError, apply_edits, fix_source, fix_text, select_fixes, words
+from qalint.rules import registry
+
+SETTINGS = settings(
+    max_examples=int(os.environ.get("QALINT_FIX_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+# --- generated banks ------------------------------------------------------------------------
+
+
+class Tokens:
+    """Hands out unique marker words t1, t2, ..."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, count: int = 1) -> str:
+        out = []
+        for _ in range(count):
+            self.n += 1
+            out.append(f"t{self.n}")
+        return " ".join(out)
+
+
+@st.composite
+def answers(draw, tokens: Tokens) -> list[str]:
+    """Answer body lines relative to the body column (blank lines as "")."""
+    lines: list[str] = []
+    for index in range(draw(st.integers(1, 3))):
+        if index:
+            lines.append("")
+        kind = draw(st.sampled_from(["para", "para", "list", "fence"]))
+        if kind == "para":
+            lines.extend(tokens(draw(st.integers(1, 3))) for _ in range(draw(st.integers(1, 2))))
+        elif kind == "list":
+            lines.append(f"- {tokens()}")
+            lines.append(f"    - {tokens()}")
+            lines.append(f"- {tokens()}")
+        else:
+            lines.extend(["```text", tokens(2), "```"])
+    return lines
+
+
+@st.composite
+def banks(draw) -> tuple[str, list[tuple[str, list[str]]]]:
+    """A canonical bank and its parts: (heading words, answer lines) per question."""
+    tokens = Tokens()
+    parts = [
+        (f"What is {tokens()}?", draw(answers(tokens))) for _ in range(draw(st.integers(1, 3)))
+    ]
+    return render(parts), parts
+
+
+def render(
+    parts,
+    body: dict[int, int] | None = None,
+    heading: dict[int, int] | None = None,
+    marker: dict[int, str] | None = None,
+    tab: dict[int, str] | None = None,
+    level: dict[int, str] | None = None,
+    joined: set[int] | None = None,
+    blank_runs: set[int] | None = None,
+) -> str:
+    """A bank's text, with optional defects per question index."""
+    body, heading, marker = body or {}, heading or {}, marker or {}
+    tab, level, joined, blank_runs = tab or {}, level or {}, joined or set(), blank_runs or set()
+    out: list[str] = []
+    for i, (question, answer) in enumerate(parts):
+        if i:
+            out.append("" if i not in joined else None)
+            if i in blank_runs:
+                out.append("")
+        out.append(marker.get(i, '!!! Question ""'))
+        out.append('    === "Question"')
+        out.append(" " * heading.get(i, 8) + level.get(i, "####") + " " + question)
+        out.append("")
+        out.append("    " + tab.get(i, '=== "Answer"'))
+        out.append("")
+        pad = " " * body.get(i, 8)
+        out.extend(pad + line if line else "" for line in answer)
+    return "\n".join(line for line in out if line is not None) + "\n"
+
+
+@st.composite
+def broken_banks(draw) -> tuple[str, str]:
+    """(intended text, the same bank with formatting defects qalint fix repairs)."""
+    intended, parts = draw(banks())
+    n = len(parts)
+    pick = st.sets(st.integers(0, n - 1))
+    broken = render(
+        parts,
+        body={i: draw(st.integers(5, 7)) for i in draw(pick)},
+        heading={i: draw(st.sampled_from([5, 6, 7, 9, 10, 11])) for i in draw(pick)},
+        marker={
+            i: draw(
+                st.sampled_from(
+                    ['!!!Question ""', '!!! Question  ""', "!!! Question ''", '!!! QUESTION ""']
+                )
+            )
+            for i in draw(pick)
+        },
+        tab={
+            i: draw(st.sampled_from(["=== 'Answer'", "=== Answer", '===  "Answer"']))
+            for i in draw(pick)
+        },
+        level={i: draw(st.sampled_from(["###", "#####"])) for i in draw(pick)},
+        joined={i for i in draw(pick) if i},
+        blank_runs={i for i in draw(pick) if i},
+    )
+    lines = broken.split("\n")
+    for index in draw(st.sets(st.integers(0, len(lines) - 2), max_size=4)):
+        if "```" not in lines[index]:
+            lines[index] += draw(st.sampled_from([" ", "\t", "   "]))
+    broken = "\n".join(lines)
+    if draw(st.booleans()):
+        broken = broken.rstrip("\n")
+    elif draw(st.booleans()):
+        broken += "\n\n"
+    if draw(st.booleans()):
+        broken = broken.replace("####What", "####What").replace("#### What", "####What", 1)
+    if draw(st.booleans()):
+        broken = re.sub(r"(?m)^    (?=(=== |- ))", "\t", broken)
+    return intended, broken
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(broken_banks())
+def test_fixing_restores_the_intended_page(case: tuple[str, str]) -> None:
+    intended, broken = case
+    fixed = fix_text(broken)
+    assert page_problems(fixed) == []
+    assert token_homes(fixed) == token_homes(intended)
+    assert not [d for d in qalint.lint_text(fixed) if d.code.startswith("W")]
+
+
+@SETTINGS
+@given(broken_banks())
+def test_fix_is_idempotent_and_keeps_every_word(case: tuple[str, str]) -> None:
+    _, broken = case
+    fixed = fix_text(broken)
+    assert fix_text(fixed) == fixed
+    assert words(fixed) == words(broken)
+
+
+@SETTINGS
+@given(broken_banks())
+def test_crlf_banks_stay_crlf(case: tuple[str, str]) -> None:
+    _, broken = case
+    crlf = broken.replace("\n", "\r\n")
+    fixed = fix_text(crlf)
+    assert "\n" not in fixed.replace("\r\n", "")
+    assert fixed == fix_text(broken).replace("\n", "\r\n")
+
+
+def safe_w_fixes(text: str) -> Iterator:
+    for d in qalint.lint_text(text):
+        if d.code.startswith("W") and d.fix and d.fix.applicability is Applicability.SAFE:
+            yield d
+
+
+def assert_each_fix_removes_its_finding(text: str) -> None:
+    before = qalint.lint_text(text)
+    for d in safe_w_fixes(text):
+        after = qalint.lint_text(apply_edits(text, d.fix.edits))
+        same = [a for a in after if (a.code, a.line, a.column) == (d.code, d.line, d.column)]
+        assert not same, f"{d.code} at {d.line}:{d.column} survives its own fix"
+        count = sum(1 for a in before if a.code == d.code)
+        assert sum(1 for a in after if a.code == d.code) < count
+
+
+@SETTINGS
+@given(broken_banks())
+def test_every_safe_fix_removes_its_own_finding(case: tuple[str, str]) -> None:
+    assert_each_fix_removes_its_finding(case[1])
+
+
+def test_every_safe_fix_removes_its_own_finding_on_the_seed(seed_text: str) -> None:
+    assert list(safe_w_fixes(seed_text))
+    assert_each_fix_removes_its_finding(seed_text)
+
+
+def test_seed_fix_is_idempotent_keeps_words_and_structure(seed_text: str) -> None:
+    fixed = fix_text(seed_text)
+    assert fix_text(fixed) == fixed
+    assert words(fixed) == words(seed_text)
+    assert token_homes(fixed) == token_homes(seed_text)
+    assert not [d for d in qalint.lint_text(fixed) if d.code.startswith("W")]
+
+
+# --- the fixer's mechanics -----------------------------------------------------------------
+
+
+def diag(
+    edits: tuple[Edit, ...], code: str = "W001", applicability: Applicability = Applicability.SAFE
+):
+    from qalint.diagnostics import Diagnostic
+
+    return Diagnostic(
+        "x.md", Span(1, 1, 1, 2), code, "n", Severity.WARNING, "m", Fix(edits, applicability)
+    )
+
+
+def test_overlapping_edits_wait_for_the_next_round() -> None:
+    a = diag((Edit(0, 5, "x"),))
+    b = diag((Edit(3, 8, "y"),))
+    c = diag((Edit(8, 8, "z"),))
+    d = diag((Edit(8, 9, ""),))
+    assert select_fixes([a, b, c, d], unsafe=False, length=10) == [a, c]
+
+
+def test_unsafe_fixes_only_when_asked() -> None:
+    u = diag((Edit(0, 1, ""),), applicability=Applicability.UNSAFE)
+    assert select_fixes([u], unsafe=False, length=5) == []
+    assert select_fixes([u], unsafe=True, length=5) == [u]
+
+
+def test_edits_outside_the_text_are_never_applied() -> None:
+    assert select_fixes([diag((Edit(3, 99, ""),))], unsafe=True, length=10) == []
+
+
+def test_fix_text_counts_rounds_and_codes() -> None:
+    text = "Text.  \n\n\n\nMore.\t"
+    result = fix_source(text, "x.md", Config())
+    assert result.fixed == "Text.\n\nMore.\n"
+    assert result.applied == {"W001": 2, "W005": 1, "W006": 1}
+    assert result.problem is None
+
+
+def test_fix_text_keeps_a_bom() -> None:
+    assert fix_text("\ufeffText. \n") == "\ufeffText.\n"
+
+
+@pytest.fixture
+def extra_rule():
+    """Register a throw-away rule for one test, and remove it afterwards."""
+    added: list[str] = []
+
+    def add(code: str, check) -> None:
+        registry.all_rules()
+        registry.rule(
+            code,
+            f"test-rule-{code.lower()}",
+            summary="test",
+            explanation="test",
+            bad="x",
+            good="y",
+            fixable=True,
+        )(check)
+        added.append(code)
+
+    yield add
+    for code in added:
+        registry._REGISTRY.pop(code, None)
+
+
+def test_fixes_that_never_settle_leave_the_text_unchanged(extra_rule) -> None:
+    def flip(ctx):
+        text = ctx.document.text
+        start = text.index("\n")
+        if text[start - 1] == " ":
+            yield toggle(ctx, Span(1, 1, 1, 2), "flip", Fix((Edit(start - 1, start, ""),)))
+        else:
+            yield toggle(ctx, Span(1, 1, 1, 2), "flop", Fix((Edit(start, start, " "),)))
+
+    toggle = flip
+    extra_rule("W990", flip)
+    toggle = registry.get_rule("W990")
+    with pytest.raises(FixError, match="did not settle"):
+        fix_text("Text.\n", config=Config(select=["W990"]))
+
+
+def test_a_formatting_fix_that_drops_a_word_is_refused(extra_rule) -> None:
+    def drop(ctx):
+        text = ctx.document.text
+        if "secret" in text:
+            start = text.index("secret")
+            yield rule(ctx, Span(1, 1, 1, 2), "drop", Fix((Edit(start, start + 6, ""),)))
+
+    extra_rule("W991", drop)
+    rule = registry.get_rule("W991")
+    with pytest.raises(FixError, match="change the words"):
+        fix_text("A secret.\n", config=Config(select=["W991"]))
