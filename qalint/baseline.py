@@ -49,14 +49,16 @@ def relative_path(path: str, folder: Path) -> str:
         return absolute.as_posix()
 
 
-def keys(diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]],
-         folder: Path) -> list[Key]:
+def keys(
+    diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]], folder: Path
+) -> list[Key]:
     """The matching key (code, path relative to ``folder``, snippet) of every finding."""
     return [(d.code, relative_path(d.path, folder), snippet_of(d, sources)) for d in diagnostics]
 
 
-def fingerprints(diagnostics: Sequence[Diagnostic],
-                 sources: Mapping[str, Sequence[str]]) -> list[str]:
+def fingerprints(
+    diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]
+) -> list[str]:
     """A stable id per finding (code, path, snippet and occurrence number), line-shift proof."""
     seen: Counter[Key] = Counter()
     out = []
@@ -68,21 +70,24 @@ def fingerprints(diagnostics: Sequence[Diagnostic],
     return out
 
 
-def dumps(diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]],
-          folder: Path) -> str:
+def dumps(
+    diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]], folder: Path
+) -> str:
     """The baseline file's text for these findings (sorted, so it diffs well)."""
     counts = Counter(keys(diagnostics, sources, folder))
-    findings = [{"code": code, "path": path, "snippet": snippet, "count": count}
-                for (code, path, snippet), count in sorted(counts.items(),
-                                                           key=lambda item: (item[0][1],
-                                                                             item[0][0],
-                                                                             item[0][2]))]
+    findings = [
+        {"code": code, "path": path, "snippet": snippet, "count": count}
+        for (code, path, snippet), count in sorted(
+            counts.items(), key=lambda item: (item[0][1], item[0][0], item[0][2])
+        )
+    ]
     data = {"qalint_baseline": FORMAT_VERSION, "findings": findings}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_baseline(file: Path, diagnostics: Sequence[Diagnostic],
-                   sources: Mapping[str, Sequence[str]]) -> str:
+def write_baseline(
+    file: Path, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]
+) -> str:
     """Write the baseline atomically; return a one-line note for the user."""
     file = Path(file)
     text = dumps(diagnostics, sources, file.parent)
@@ -95,9 +100,11 @@ def write_baseline(file: Path, diagnostics: Sequence[Diagnostic],
     except OSError as exc:
         raise BaselineError(f"cannot write baseline {file}: {exc.strerror or exc}") from exc
     files = len({d.path for d in diagnostics})
-    return (f"qalint: recorded {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
-            f"in {files} file{'s' if files != 1 else ''} to {file}; check with --baseline {file} "
-            "to see only new ones\n")
+    return (
+        f"qalint: recorded {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''} to {file}; check with --baseline {file} "
+        "to see only new ones\n"
+    )
 
 
 def load(file: Path) -> Counter[Key]:
@@ -106,16 +113,22 @@ def load(file: Path) -> Counter[Key]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise BaselineError(f"baseline file not found: {file}; create it with "
-                            f"`qalint check --write-baseline {file}`") from exc
+        raise BaselineError(
+            f"baseline file not found: {file}; create it with "
+            f"`qalint check --write-baseline {file}`"
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read baseline {file}: {exc}") from exc
     except json.JSONDecodeError as exc:
-        raise BaselineError(f"baseline {file} is not valid JSON (line {exc.lineno}, column "
-                            f"{exc.colno}: {exc.msg}); rewrite it with --write-baseline") from exc
+        raise BaselineError(
+            f"baseline {file} is not valid JSON (line {exc.lineno}, column "
+            f"{exc.colno}: {exc.msg}); rewrite it with --write-baseline"
+        ) from exc
     if not isinstance(data, dict) or data.get("qalint_baseline") != FORMAT_VERSION:
-        raise BaselineError(f"{file} is not a qalint baseline (version {FORMAT_VERSION}); "
-                            "rewrite it with --write-baseline")
+        raise BaselineError(
+            f"{file} is not a qalint baseline (version {FORMAT_VERSION}); "
+            "rewrite it with --write-baseline"
+        )
     allowed: Counter[Key] = Counter()
     for number, entry in enumerate(data.get("findings") or [], start=1):
         try:
@@ -124,9 +137,11 @@ def load(file: Path) -> Counter[Key]:
             if not all(isinstance(part, str) for part in key) or not isinstance(count, int):
                 raise TypeError
         except (KeyError, TypeError, AttributeError) as exc:
-            raise BaselineError(f"baseline {file}: finding #{number} needs string code, path "
-                                "and snippet and an integer count; rewrite it with "
-                                "--write-baseline") from exc
+            raise BaselineError(
+                f"baseline {file}: finding #{number} needs string code, path "
+                "and snippet and an integer count; rewrite it with "
+                "--write-baseline"
+            ) from exc
         allowed[key] += max(count, 0)
     return allowed
 
@@ -139,12 +154,13 @@ class Baseline:
         self.file = Path(file)
         self.allowed = load(self.file)
 
-    def apply(self, diagnostics: Sequence[Diagnostic],
-              sources: Mapping[str, Sequence[str]]) -> tuple[list[Diagnostic], str]:
+    def apply(
+        self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]
+    ) -> tuple[list[Diagnostic], str]:
         """The findings the baseline does not cover, and a note on what it hid and what is gone.
 
-        Only files that were checked (those in ``sources`` or with a finding) count towards the
-        findings that are gone, so checking part of the bank does not report the rest as fixed.
+        Findings count as gone only in files that still have findings in this run, or that no
+        longer exist, so checking part of the bank does not report the rest as fixed.
         """
         folder = self.file.parent
         remaining = Counter(self.allowed)
@@ -156,15 +172,21 @@ class Baseline:
                 hidden += 1
             else:
                 new.append(d)
-        checked = {relative_path(path, folder)
-                   for path in [*sources, *(d.path for d in diagnostics)]}
-        gone = sum(n for (_code, path, _snippet), n in remaining.items() if path in checked)
+        checked = {relative_path(d.path, folder) for d in diagnostics}
+        gone = sum(
+            n
+            for (_code, path, _snippet), n in remaining.items()
+            if path in checked or not (folder / path).exists()
+        )
         notes = []
         if hidden:
-            notes.append(f"{hidden} known finding{'s' if hidden != 1 else ''} hidden by "
-                         f"baseline {self.file}")
+            notes.append(
+                f"{hidden} known finding{'s' if hidden != 1 else ''} hidden by baseline {self.file}"
+            )
         if gone:
-            notes.append(f"{gone} baselined finding{'s' if gone != 1 else ''} no longer "
-                         f"occur{'s' if gone == 1 else ''}; shrink the baseline with "
-                         f"--write-baseline {self.file}")
+            notes.append(
+                f"{gone} baselined finding{'s' if gone != 1 else ''} no longer "
+                f"occur{'s' if gone == 1 else ''}; shrink the baseline with "
+                f"--write-baseline {self.file}"
+            )
         return new, "".join(f"qalint: {note}\n" for note in notes)

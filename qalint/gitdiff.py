@@ -5,8 +5,8 @@
 only findings in files changed since ``git merge-base REF HEAD``: files added, copied, modified,
 renamed or retyped in commits since then, in the index or in the working tree, plus untracked
 files that are not ignored (a question file you have not added yet is still part of your change).
-Unchanged files are handed to the rules first, so a duplicate question is reported at the new
-copy, in the changed file, not at the original.
+The run itself is the ordinary engine run (cache and worker processes included); only the
+reporting is narrowed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 from qalint.config import Config
-from qalint.engine import LintResult, RunOptions, lint_documents, load_documents
+from qalint.engine import LintResult, RunOptions, run
 
 
 class GitError(Exception):
@@ -39,52 +39,64 @@ def repository_root(start: Path) -> Path:
     try:
         return Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
     except GitError as exc:
-        raise GitError(f"--changed-since works inside a git repository, and {folder} is not in "
-                       "one") from exc
+        raise GitError(
+            f"--changed-since works inside a git repository, and {folder} is not in one"
+        ) from exc
 
 
 def merge_base(ref: str, root: Path) -> str:
     """The commit where HEAD and ``ref`` diverged."""
+    if not ref or ref.startswith("-"):
+        raise GitError(
+            f"--changed-since needs a git revision such as main or origin/main, not '{ref}'"
+        )
     try:
-        _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], root)
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
     except GitError as exc:
-        raise GitError(f"unknown git revision '{ref}'; fetch it first (for example `git fetch "
-                       f"origin {ref.removeprefix('origin/')}`)") from exc
+        remote, _, branch = ref.partition("/")
+        hint = (
+            f"fetch it first (`git fetch {remote} {branch}`)"
+            if branch
+            else "check the name with `git branch --all`"
+        )
+        raise GitError(f"unknown git revision '{ref}'; {hint}") from exc
     try:
-        return _git(["merge-base", "--end-of-options", ref, "HEAD"], root).strip()
+        return _git(["merge-base", ref, "HEAD"], root).strip()
     except GitError as exc:
-        raise GitError(f"HEAD and '{ref}' have no common history here; in a shallow clone "
-                       "fetch the full history (actions/checkout: `fetch-depth: 0`)") from exc
+        raise GitError(
+            f"HEAD and '{ref}' have no common history here; in a shallow clone "
+            "fetch the full history (actions/checkout: `fetch-depth: 0`)"
+        ) from exc
 
 
 def changed_files(ref: str, start: Path | None = None) -> set[Path]:
     """Resolved paths of files changed since the merge base of ``ref`` and HEAD, plus untracked."""
     root = repository_root((start or Path.cwd()).resolve())
     base = merge_base(ref, root)
-    listed = _git(["diff", "--name-only", "-z", "--no-ext-diff", "--find-renames",
-                   "--diff-filter=ACMRT", base, "--"], root)
+    listed = _git(
+        [
+            "diff",
+            "--name-only",
+            "-z",
+            "--no-ext-diff",
+            "--find-renames",
+            "--diff-filter=ACMRT",
+            base,
+            "--",
+        ],
+        root,
+    )
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name"], root)
     names = [name for name in (listed + untracked).split("\0") if name]
     return {(root / name).resolve() for name in names}
 
 
-def run_changed_since(ref: str, paths: list[str], config: Config,
-                      options: RunOptions | None = None) -> LintResult:
-    """Lint ``paths`` as a whole, keep only findings in files changed since ``ref``.
+def run_changed_since(
+    ref: str, paths: list[str], config: Config, options: RunOptions | None = None
+) -> LintResult:
+    """Lint ``paths`` as a whole and keep only findings in files changed since ``ref``.
 
-    The result's ``documents`` and ``files_checked`` cover the changed files only; a finding
-    about a path that does not exist (a mistyped argument) is always kept.
+    A finding about a path that does not exist (a mistyped argument) is always kept.
     """
     start = Path(paths[0]) if paths and Path(paths[0]).exists() else Path.cwd()
-    changed = changed_files(ref, start)
-
-    def is_changed(path: str) -> bool:
-        return Path(path).resolve() in changed
-
-    documents, problems, _count = load_documents(paths, config)
-    documents.sort(key=lambda doc: (is_changed(doc.path), doc.path))
-    diagnostics = lint_documents(documents, config, options, problems)
-    kept = [d for d in diagnostics if is_changed(d.path) or not Path(d.path).exists()]
-    changed_docs = [doc for doc in documents if is_changed(doc.path)]
-    changed_problems = {d.path for d in problems if is_changed(d.path)}
-    return LintResult(kept, changed_docs, len(changed_docs) + len(changed_problems))
+    return run(paths, config, options, report_only=changed_files(ref, start))

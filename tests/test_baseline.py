@@ -25,11 +25,13 @@ def question(heading: str, answer: str = "An answer.", answer_tab: str = "Answer
     return QUESTION.format(heading=heading, answer=answer, answer_tab=answer_tab)
 
 
-OLD_BANK = "\n".join([
-    question("What is dropout?", answer_tab="Anwser"),
-    question("What is weight decay?", answer_tab="Anwser"),
-    question("What is dropout?"),
-])
+OLD_BANK = "\n".join(
+    [
+        question("What is dropout?", answer_tab="Anwser"),
+        question("What is weight decay?", answer_tab="Anwser"),
+        question("What is dropout?"),
+    ]
+)
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -54,16 +56,24 @@ def bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_write_baseline_records_code_path_snippet_and_count(bank: Path) -> None:
-    code, out, err = run_cli("check", "content", "--select", "S", "--write-baseline",
-                             "qa-baseline.json")
+    code, out, err = run_cli(
+        "check", "content", "--select", "S", "--write-baseline", "qa-baseline.json"
+    )
     assert (code, out) == (0, "")
     assert "recorded 3 findings in 1 file to qa-baseline.json" in err
     data = json.loads(Path("qa-baseline.json").read_text(encoding="utf-8"))
-    assert data == {"qalint_baseline": 1, "findings": [
-        {"code": "S004", "path": "content/bank.md", "snippet": '=== "Anwser"', "count": 2},
-        {"code": "S010", "path": "content/bank.md", "snippet": "#### What is dropout?",
-         "count": 1},
-    ]}
+    assert data == {
+        "qalint_baseline": 1,
+        "findings": [
+            {"code": "S004", "path": "content/bank.md", "snippet": '=== "Anwser"', "count": 2},
+            {
+                "code": "S010",
+                "path": "content/bank.md",
+                "snippet": "#### What is dropout?",
+                "count": 1,
+            },
+        ],
+    }
 
 
 def test_baseline_hides_known_findings_after_lines_shift(bank: Path) -> None:
@@ -77,10 +87,16 @@ def test_baseline_hides_known_findings_after_lines_shift(bank: Path) -> None:
     shifted = "# Deep learning\n\nSome intro.\n\n" + OLD_BANK.replace(
         question("What is weight decay?", answer_tab="Anwser"),
         question("What is weight decay?", answer_tab="Anwser")
-        + "\n" + question("What is a GPU?", answer_tab="Answr"))
+        + "\n"
+        + question("What is a GPU?", answer_tab="Answr"),
+    )
     bank.write_text(shifted, encoding="utf-8")
-    assert findings("content") == [("content/bank.md", 9, "S004"), ("content/bank.md", 17, "S004"),
-                                   ("content/bank.md", 25, "S004"), ("content/bank.md", 31, "S010")]
+    assert findings("content") == [
+        ("content/bank.md", 9, "S004"),
+        ("content/bank.md", 17, "S004"),
+        ("content/bank.md", 25, "S004"),
+        ("content/bank.md", 31, "S010"),
+    ]
     assert findings("content", "--baseline", "b.json") == [("content/bank.md", 25, "S004")]
     code, out, _err = run_cli("check", "content", "--select", "S", "--baseline", "b.json", "-q")
     assert code == 1
@@ -89,28 +105,36 @@ def test_baseline_hides_known_findings_after_lines_shift(bank: Path) -> None:
 
 def test_count_limits_how_many_repeats_are_hidden(bank: Path) -> None:
     run_cli("check", "content", "--select", "S", "--write-baseline", "b.json")
-    bank.write_text(OLD_BANK + "\n" + question("What is a tensor?", answer_tab="Anwser"),
-                    encoding="utf-8")
+    bank.write_text(
+        OLD_BANK + "\n" + question("What is a tensor?", answer_tab="Anwser"), encoding="utf-8"
+    )
     # Three identical "Anwser" lines now, two recorded: exactly one is new.
     assert findings("content", "--baseline", "b.json") == [("content/bank.md", 29, "S004")]
 
 
 def test_edited_line_is_new_and_fixed_findings_are_reported_gone(bank: Path) -> None:
     run_cli("check", "content", "--select", "S", "--write-baseline", "b.json")
-    bank.write_text("\n".join([
-        question("What is dropout?"),  # fixed
-        question("What is weight decay?", answer_tab="Anwser"),
-        question("What is Dropout?"),  # the duplicate's line was edited
-    ]), encoding="utf-8")
-    code, out, err = run_cli("check", "content", "--select", "S", "--baseline", "b.json",
-                             "--output-format", "json")
+    bank.write_text(
+        "\n".join(
+            [
+                question("What is dropout?"),  # fixed
+                question("What is weight decay?", answer_tab="Anwser"),
+                question("What is Dropout?"),  # the duplicate's line was edited
+            ]
+        ),
+        encoding="utf-8",
+    )
+    _code, out, err = run_cli(
+        "check", "content", "--select", "S", "--baseline", "b.json", "--output-format", "json"
+    )
     # The duplicate is now reported on a line whose text the baseline never saw.
     assert [(d["line"], d["code"]) for d in json.loads(out)] == [(19, "S010")]
     assert "2 baselined findings no longer occur; shrink the baseline with --write-baseline" in err
 
 
-def test_baseline_paths_are_relative_to_the_baseline_file(bank: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_baseline_paths_are_relative_to_the_baseline_file(
+    bank: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "ci").mkdir()
     run_cli("check", "content", "--select", "S", "--write-baseline", "ci/b.json")
     data = json.loads((tmp_path / "ci" / "b.json").read_text(encoding="utf-8"))
@@ -120,20 +144,28 @@ def test_baseline_paths_are_relative_to_the_baseline_file(bank: Path, tmp_path: 
 
 
 def test_checking_part_of_the_bank_does_not_report_the_rest_as_gone(bank: Path) -> None:
-    (bank.parent / "other.md").write_text(question("What is a GPU?", answer_tab="Anwser"),
-                                          encoding="utf-8")
+    (bank.parent / "other.md").write_text(
+        question("What is a GPU?", answer_tab="Anwser"), encoding="utf-8"
+    )
     run_cli("check", "content", "--select", "S", "--write-baseline", "b.json")
     code, _out, err = run_cli("check", "content/other.md", "--select", "S", "--baseline", "b.json")
     assert code == 0
     assert "1 known finding hidden" in err and "no longer occur" not in err
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "baseline file not found: b.json; create it with `qalint check --write-baseline b.json`"),
-    ("{not json", "baseline b.json is not valid JSON (line 1, column 2"),
-    ('{"findings": []}', "b.json is not a qalint baseline"),
-    ('{"qalint_baseline": 1, "findings": [{"code": "S004"}]}', "finding #1 needs string code"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            None,
+            "baseline file not found: b.json; create it with "
+            "`qalint check --write-baseline b.json`",
+        ),
+        ("{not json", "baseline b.json is not valid JSON (line 1, column 2"),
+        ('{"findings": []}', "b.json is not a qalint baseline"),
+        ('{"qalint_baseline": 1, "findings": [{"code": "S004"}]}', "finding #1 needs string code"),
+    ],
+)
 def test_bad_baseline_is_a_usage_error(bank: Path, content: str | None, message: str) -> None:
     if content is not None:
         Path("b.json").write_text(content, encoding="utf-8")
@@ -152,4 +184,19 @@ def test_write_baseline_replaces_the_file_atomically(bank: Path) -> None:
     Path("b.json").write_text("old", encoding="utf-8")
     run_cli("check", "content", "--select", "S", "--write-baseline", "b.json")
     assert json.loads(Path("b.json").read_text(encoding="utf-8"))["findings"]
-    assert sorted(p.name for p in Path().iterdir()) == ["b.json", "content"]
+    assert [p.name for p in Path().iterdir() if p.name.startswith(".b.json")] == []
+
+
+def test_findings_of_a_deleted_file_are_reported_gone(bank: Path) -> None:
+    (bank.parent / "other.md").write_text(
+        question("What is a GPU?", answer_tab="Anwser"), encoding="utf-8"
+    )
+    run_cli("check", "content", "--select", "S", "--write-baseline", "b.json")
+    (bank.parent / "other.md").unlink()
+    code, _out, err = run_cli("check", "content", "--select", "S", "--baseline", "b.json")
+    assert code == 0
+    assert err == (
+        "qalint: 3 known findings hidden by baseline b.json\n"
+        "qalint: 1 baselined finding no longer occurs; shrink the baseline with "
+        "--write-baseline b.json\n"
+    )

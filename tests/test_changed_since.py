@@ -48,17 +48,22 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """main: a clean question and an old problem; feature branched off it."""
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for key, value in {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
-                       "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}.items():
+    for key, value in {
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }.items():
         monkeypatch.setenv(key, value)
     repo = tmp_path / "repo"
     (repo / "content").mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
     (repo / "content" / "dropout.md").write_text(question("What is dropout?"), encoding="utf-8")
-    (repo / "content" / "old.md").write_text(question("What is a GPU?", "Anwser"),
-                                             encoding="utf-8")
-    (repo / "content" / "moved.md").write_text(question("What is a TPU?", "Answr"),
-                                               encoding="utf-8")
+    (repo / "content" / "old.md").write_text(question("What is a GPU?", "Anwser"), encoding="utf-8")
+    (repo / "content" / "moved.md").write_text(
+        question("What is a TPU?", "Answr"), encoding="utf-8"
+    )
+    (repo / "content" / "relu.md").write_text(question("What is ReLU?"), encoding="utf-8")
     (repo / ".gitignore").write_text("ignored.md\n", encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "bank")
@@ -69,59 +74,71 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_reports_only_changed_files_but_compares_with_the_whole_bank(repo: Path) -> None:
     content = repo / "content"
-    # Committed on the branch: a new file (sorted before the original) asking an old question.
-    (content / "a-new.md").write_text(question("What is Dropout ?") + "\n"
-                                      + question("What is a tensor?", "Anwser"), encoding="utf-8")
+    # Committed on the branch: a new file asking a question the bank already has.
+    (content / "new-dropout.md").write_text(
+        question("What is Dropout ?") + "\n" + question("What is a tensor?", "Anwser"),
+        encoding="utf-8",
+    )
     git(repo, "mv", "content/moved.md", "content/renamed.md")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "new questions")
-    # Not committed: a modified tracked file, an untracked file and an ignored one.
-    (content / "dropout.md").write_text(question("What is dropout?", "Anwser"), encoding="utf-8")
-    (content / "untracked.md").write_text(question("What is ReLU?", "Answ"), encoding="utf-8")
-    (content / "ignored.md").write_text(question("What is ignored?", "Answ"), encoding="utf-8")
     # main moves on after the branch point: not part of this change.
     git(repo, "switch", "-q", "main")
     (content / "old.md").write_text(question("What is a GPU?", "Anwsr"), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "main moves on")
     git(repo, "switch", "-q", "feature")
+    # Not committed: a modified tracked file, an untracked file and an ignored one.
+    (content / "relu.md").write_text(question("What is ReLU?", "Anwser"), encoding="utf-8")
+    (content / "untracked.md").write_text(question("What is a layer?", "Answ"), encoding="utf-8")
+    (content / "ignored.md").write_text(question("What is ignored?", "Answ"), encoding="utf-8")
 
     everything = findings("content")
     assert ("content/old.md", 5, "S004") in everything
     assert ("content/ignored.md", 5, "S004") in everything
 
     assert findings("content", "--changed-since", "main") == [
-        ("content/a-new.md", 3, "S010"),
-        ("content/a-new.md", 13, "S004"),
-        ("content/dropout.md", 5, "S004"),
+        ("content/new-dropout.md", 3, "S010"),
+        ("content/new-dropout.md", 13, "S004"),
+        ("content/relu.md", 5, "S004"),
         ("content/renamed.md", 5, "S004"),
         ("content/untracked.md", 5, "S004"),
     ]
-    code, out, _err = run_cli("check", "content", "--changed-since", "main", "--select", "S010",
-                              "-q")
+    code, out, _err = run_cli(
+        "check", "content", "--changed-since", "main", "--select", "S010", "-q"
+    )
     assert code == 0
-    assert out == ('content/a-new.md:3:9: S010 question "What is Dropout ?" is already asked at '
-                   "content/dropout.md:3\n")
+    assert out == (
+        'content/new-dropout.md:3:9: S010 question "What is Dropout ?" is already asked at '
+        "content/dropout.md:3\n"
+    )
 
 
-def test_summary_counts_the_changed_files(repo: Path) -> None:
+def test_whole_bank_is_checked_and_counted(repo: Path) -> None:
     (repo / "content" / "b.md").write_text(question("What is a tensor?"), encoding="utf-8")
     code, out, _err = run_cli("check", "--changed-since", "HEAD", "--select", "S", "content")
     assert code == 0
-    assert out.strip() == "All checks passed (1 file checked)."
+    assert out.strip() == "All checks passed (5 files checked)."
 
 
-def test_works_from_a_subfolder_and_with_the_configured_paths(repo: Path,
-                                                              monkeypatch: pytest.MonkeyPatch
-                                                              ) -> None:
+def test_duplicate_in_a_new_file_that_sorts_first_is_reported(repo: Path) -> None:
+    (repo / "content" / "a-new.md").write_text(question("What is dropout?"), encoding="utf-8")
+    assert findings("content", "--changed-since", "main") == [("content/a-new.md", 3, "S010")]
+
+
+def test_works_from_a_subfolder_and_with_the_configured_paths(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (repo / "qalint.toml").write_text('paths = ["content"]\n', encoding="utf-8")
-    (repo / "content" / "new.md").write_text(question("What is a TPU?", "Anwser"),
-                                             encoding="utf-8")
-    assert findings("--changed-since", "main") == [("content/new.md", 5, "S004"),
-                                                   ("content/new.md", 3, "S010")][:1] + [
-        ("content/new.md", 3, "S010")] if False else findings("--changed-since", "main")
+    (repo / "content" / "new.md").write_text(question("What is a TPU?", "Anwser"), encoding="utf-8")
+    assert findings("--changed-since", "main") == [
+        ("content/new.md", 3, "S010"),
+        ("content/new.md", 5, "S004"),
+    ]
     monkeypatch.chdir(repo / "content")
-    assert findings(".", "--changed-since", "main") == [("new.md", 3, "S010"),
-                                                        ("new.md", 5, "S004")]
+    assert findings(".", "--changed-since", "main") == [
+        ("new.md", 3, "S010"),
+        ("new.md", 5, "S004"),
+    ]
 
 
 def test_nothing_changed_means_nothing_reported(repo: Path) -> None:
@@ -129,13 +146,25 @@ def test_nothing_changed_means_nothing_reported(repo: Path) -> None:
     assert findings("content", "--changed-since", "main") == []
 
 
-@pytest.mark.parametrize(("ref", "message"), [
-    ("no-such-branch", "unknown git revision 'no-such-branch'; fetch it first"),
-    ("origin/main", "unknown git revision 'origin/main'; fetch it first (for example "
-                    "`git fetch origin main`)"),
-])
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        (
+            "no-such-branch",
+            "unknown git revision 'no-such-branch'; check the name with `git branch --all`",
+        ),
+        (
+            "origin/main",
+            "unknown git revision 'origin/main'; fetch it first (`git fetch origin main`)",
+        ),
+        (
+            "--output=x",
+            "--changed-since needs a git revision such as main or origin/main, not '--output=x'",
+        ),
+    ],
+)
 def test_unknown_revision_is_a_usage_error(repo: Path, ref: str, message: str) -> None:
-    code, out, err = run_cli("check", "content", "--changed-since", ref)
+    code, out, err = run_cli("check", "content", f"--changed-since={ref}")
     assert (code, out) == (2, "")
     assert err == f"qalint: error: {message}\n"
 
@@ -151,8 +180,9 @@ def test_unrelated_history_says_how_to_fix_it(repo: Path) -> None:
     assert "have no common history" in err and "fetch-depth: 0" in err
 
 
-def test_outside_a_repository_is_a_usage_error(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outside_a_repository_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "plain"
     folder.mkdir()
     (folder / "q.md").write_text(question("What is dropout?"), encoding="utf-8")

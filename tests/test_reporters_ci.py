@@ -61,8 +61,16 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def diagnostic(path: str = "content/q.md", message: str = "m", severity: Severity = Severity.ERROR,
-               span: Span = Span(3, 9, 3, 12), code: str = "S006") -> Diagnostic:
+SPAN = Span(3, 9, 3, 12)
+
+
+def diagnostic(
+    path: str = "content/q.md",
+    message: str = "m",
+    severity: Severity = Severity.ERROR,
+    span: Span = SPAN,
+    code: str = "S006",
+) -> Diagnostic:
     return Diagnostic(path, span, code, "question-heading", severity, message)
 
 
@@ -97,8 +105,7 @@ def test_github_line_format_and_severity_mapping() -> None:
 
 def test_github_escapes_data_and_properties() -> None:
     render = get_reporter("github")
-    found = [diagnostic(path="we,ird:dir/50%.md",
-                        message="100% sure: a, b\r\nnext line")]
+    found = [diagnostic(path="we,ird:dir/50%.md", message="100% sure: a, b\r\nnext line")]
     assert render(found, ReportContext()) == (
         "::error file=we%2Cird%3Adir/50%25.md,line=3,col=9,endLine=3,endColumn=12,title=S006"
         "::100%25 sure: a, b%0D%0Anext line (question-heading)\n"
@@ -109,17 +116,18 @@ def test_github_output_from_the_command_line(bank: Path) -> None:
     code, out, _err = run_cli("check", "docs", "--select", "S", "--output-format", "github")
     assert code == 1
     assert out.splitlines() == [
-        '::error file=docs/bank.md,line=5,col=9,endLine=5,endColumn=17,title=S004::tab title '
+        "::error file=docs/bank.md,line=5,col=9,endLine=5,endColumn=17,title=S004::tab title "
         '"Anwser" is not allowed (did you mean "Answer"?) (misnamed-tab)',
-        '::error file=docs/bank.md,line=10,col=5,endLine=10,endColumn=19,title=S006::the '
+        "::error file=docs/bank.md,line=10,col=5,endLine=10,endColumn=19,title=S006::the "
         '"Question" tab has no heading; write the question as `#### ...` (question-heading)',
         "::warning file=docs/bank.md,line=19,col=9,endLine=19,endColumn=31,title=S010::"
         'question "What is Dropout ?" is already asked at line 3 (duplicate-question)',
     ]
 
 
-def test_github_prints_nothing_for_a_clean_file(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_prints_nothing_for_a_clean_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ok.md").write_text(BANK.split("\n\n!!!")[0].replace("Anwser", "Answer") + "\n")
     assert run_cli("check", "ok.md", "--select", "S", "--output-format", "github") == (0, "", "")
@@ -155,8 +163,10 @@ def test_sarif_validates_and_points_at_the_findings(bank: Path) -> None:
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "docs/bank.md"
         assert location["region"] == {
-            "startLine": finding["line"], "startColumn": finding["column"],
-            "endLine": finding["end_line"], "endColumn": finding["end_column"],
+            "startLine": finding["line"],
+            "startColumn": finding["column"],
+            "endLine": finding["end_line"],
+            "endColumn": finding["end_column"],
         }
     s010 = rules[run["results"][2]["ruleIndex"]]
     assert s010["name"] == "duplicate-question"
@@ -170,7 +180,9 @@ def test_sarif_validates_and_points_at_the_findings(bank: Path) -> None:
 def test_sarif_fingerprints_survive_shifted_lines(bank: Path) -> None:
     def prints() -> list[str]:
         out = run_cli("check", "docs", "--select", "S", "--output-format", "sarif")[1]
-        return [r["partialFingerprints"]["qalint/v1"] for r in json.loads(out)["runs"][0]["results"]]
+        return [
+            r["partialFingerprints"]["qalint/v1"] for r in json.loads(out)["runs"][0]["results"]
+        ]
 
     before = prints()
     bank.write_text("# Bank\n\nIntro.\n\n" + BANK, encoding="utf-8")
@@ -189,8 +201,9 @@ def test_sarif_schema_rejects_a_broken_log(bank: Path) -> None:
 def test_sarif_uri_is_percent_encoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "my bank#1.md").write_text(BANK, encoding="utf-8")
-    log = json.loads(run_cli("check", "my bank#1.md", "--select", "S004",
-                             "--output-format", "sarif")[1])
+    log = json.loads(
+        run_cli("check", "my bank#1.md", "--select", "S004", "--output-format", "sarif")[1]
+    )
     assert not list(sarif_validator().iter_errors(log))
     location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "my%20bank%231.md"
@@ -213,23 +226,32 @@ def check_jsonschema() -> list[str]:
         return [os.path.join(os.path.dirname(sys.executable), "check-jsonschema")]
     if shutil.which("check-jsonschema"):
         return ["check-jsonschema"]
-    pytest.skip("check-jsonschema is not installed (.ci/install-ci-tools installs it)")
+    pytest.skip("check-jsonschema is not installed (pip install -e '.[test]' installs it)")
 
 
 def validate(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*check_jsonschema(), "--builtin-schema", schema, str(path)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [*check_jsonschema(), "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize(("schema", "path"), [("vendor.github-workflows", WORKFLOW),
-                                              ("vendor.github-actions", ACTION)])
-def test_workflow_and_action_match_githubs_schemas(schema: str, path: Path,
-                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("schema", "path"), [("vendor.github-workflows", WORKFLOW), ("vendor.github-actions", ACTION)]
+)
+def test_workflow_and_action_match_githubs_schemas(schema: str, path: Path, tmp_path: Path) -> None:
     done = validate(schema, path)
     assert done.returncode == 0, done.stdout + done.stderr
     broken = tmp_path / path.name
-    broken.write_text(path.read_text(encoding="utf-8").replace("runs-on:", "runs-onn:")
-                      .replace("using: composite", "using: compose"), encoding="utf-8")
+    broken.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("runs-on:", "runs-onn:")
+        .replace("using: composite", "using: compose"),
+        encoding="utf-8",
+    )
     assert validate(schema, broken).returncode != 0
 
 
@@ -264,17 +286,32 @@ def test_action_step_builds_the_qalint_command(bank: Path, tmp_path: Path) -> No
     (runner_temp / "qalint-venv" / "bin" / "qalint").symlink_to(qalint)
     (tmp_path / "docs" / "other.md").write_text("# Other\n", encoding="utf-8")
     baseline = tmp_path / "baseline.json"
-    code, _out, _err = run_cli("check", "docs/bank.md", "--select", "S004",
-                               "--write-baseline", str(baseline))
+    code, _out, _err = run_cli(
+        "check", "docs/bank.md", "--select", "S004", "--write-baseline", str(baseline)
+    )
     assert code == 0
-    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "QALINT_PATHS": "docs/bank.md docs/other.md",
-           "QALINT_ARGS": "--select S004,S006", "QALINT_BASELINE": str(baseline),
-           "QALINT_FORMAT": "github"}
-    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    env = {
+        **os.environ,
+        "RUNNER_TEMP": str(runner_temp),
+        "QALINT_PATHS": "docs/bank.md docs/other.md",
+        "QALINT_ARGS": "--select S004,S006",
+        "QALINT_BASELINE": str(baseline),
+        "QALINT_FORMAT": "github",
+    }
+    done = subprocess.run(
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].endswith("check --output-format github --baseline "
-                             f"{baseline} --select S004,S006 docs/bank.md docs/other.md")
+    assert lines[0].endswith(
+        "check --output-format github --baseline "
+        f"{baseline} --select S004,S006 docs/bank.md docs/other.md"
+    )
     assert [line.split(",")[0] for line in lines[1:]] == ["::error file=docs/bank.md"]
     assert "title=S006" in lines[1]

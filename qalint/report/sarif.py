@@ -55,8 +55,10 @@ def _fenced(text: str) -> str:
 def rule_descriptor(rule: Rule, repository: str) -> dict[str, object]:
     """The SARIF ``reportingDescriptor`` of one rule."""
     text = f"{rule.explanation}\n\nBad:\n{rule.bad}\n\nGood:\n{rule.good}"
-    markdown = (f"**{rule.code} {rule.name}**: {rule.summary}\n\n{rule.explanation}\n\n"
-                f"Bad:\n\n{_fenced(rule.bad)}\n\nGood:\n\n{_fenced(rule.good)}")
+    markdown = (
+        f"**{rule.code} {rule.name}**: {rule.summary}\n\n{rule.explanation}\n\n"
+        f"Bad:\n\n{_fenced(rule.bad)}\n\nGood:\n\n{_fenced(rule.good)}"
+    )
     return {
         "id": rule.code,
         "name": rule.name,
@@ -85,17 +87,19 @@ def result(d: Diagnostic, index: int, fingerprint: str) -> dict[str, object]:
         "ruleIndex": index,
         "level": LEVELS[d.severity],
         "message": {"text": d.message},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": artifact_uri(d.path)},
-                "region": {
-                    "startLine": span.line,
-                    "startColumn": span.column,
-                    "endLine": span.end_line,
-                    "endColumn": span.end_column,
-                },
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(d.path)},
+                    "region": {
+                        "startLine": span.line,
+                        "startColumn": span.column,
+                        "endLine": span.end_line,
+                        "endColumn": span.end_column,
+                    },
+                }
             }
-        }],
+        ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
 
@@ -109,24 +113,28 @@ def sarif_log(diagnostics: list[Diagnostic], context: ReportContext) -> dict[str
     for d in diagnostics:
         if d.code not in index:  # a finding whose rule is not registered: describe it briefly
             index[d.code] = len(descriptors)
-            descriptors.append({"id": d.code, "name": d.name,
-                                "shortDescription": {"text": d.name}})
+            descriptors.append({"id": d.code, "name": d.name, "shortDescription": {"text": d.name}})
     prints = fingerprints(diagnostics, context.sources)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "qalint",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": repository,
-                "rules": descriptors,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": [result(d, index[d.code], fp) for d, fp in zip(diagnostics, prints,
-                                                                     strict=True)],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "qalint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": repository,
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [
+                    result(d, index[d.code], fp) for d, fp in zip(diagnostics, prints, strict=True)
+                ],
+            }
+        ],
     }
 
 
