@@ -7,6 +7,7 @@ Public API::
     diagnostics = qalint.lint_paths(["content/"])
 
 Both return a sorted list of ``Diagnostic`` (path, span, code, name, severity, message, fix).
+``qalint.fix_text(text)`` returns the text with every safe fix applied.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ __all__ = [
     "Diagnostic",
     "Edit",
     "Fix",
+    "FixError",
     "Severity",
     "Span",
     "__version__",
+    "fix_text",
     "lint_paths",
     "lint_text",
     "parse_text",
@@ -64,3 +67,22 @@ def lint_paths(paths: list[str | Path], config: Config | None = None,
     if config is None:
         config = load_config(None, Path(names[0]) if names else Path.cwd())
     return run(names, config, RunOptions(check_urls=check_urls)).diagnostics
+
+
+def fix_text(text: str, path: str | None = None, config: Config | None = None,
+             unsafe: bool = False) -> str:
+    """The text with safe fixes (and unsafe ones when asked) applied to a fixed point.
+
+    Raises ``FixError`` when the text cannot be fixed safely.
+    """
+    from qalint.fix import fix_text as _fix_text
+
+    return _fix_text(text, path, config, unsafe)
+
+
+def __getattr__(name: str):
+    if name == "FixError":
+        from qalint.fix import FixError
+
+        return FixError
+    raise AttributeError(name)

@@ -163,7 +163,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                        options)
         else:
             result = run(target_paths(args, config), config, options)
-        sources = {doc.path: doc.lines for doc in result.documents}
+        sources = result.sources
         diagnostics = result.diagnostics
         if args.write_baseline:
             err.write(write_baseline(args.write_baseline, diagnostics, sources))

@@ -23,7 +23,7 @@ from typing import Any
 from qalint.config import Config
 from qalint.diagnostics import Diagnostic
 from qalint.document import Document
-from qalint.files import discover, load, load_bytes
+from qalint.files import discover, display_path, load, load_bytes
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules
 from qalint.suppress import Suppressions, parse_suppressions
@@ -39,6 +39,7 @@ class RunOptions:
     use_cache: bool = True
     progress: bool = False  # draw progress bars on stderr (only when it is a TTY)
     jobs: int | None = None  # worker processes; None: one per core when it pays
+    focus: frozenset[str] = frozenset()  # paths under review (pull-request mode)
 
 
 @dataclass
@@ -346,13 +347,20 @@ def run(paths: list[str], config: Config, options: RunOptions | None = None,
         report_only: set[Path] | None = None) -> LintResult:
     """Lint files and folders: the whole of ``qalint check`` short of reporting.
 
-    With ``report_only`` (resolved paths), every file is linted, so cross-file rules see the
-    whole bank, but only findings in those files are reported.
+    With ``report_only`` (paths under review), every file is linted, so cross-file rules see
+    the whole bank, but only findings in those files (and about missing paths) are reported;
+    cross-file rules know the files under review through ``options.focus``.
     """
+    from dataclasses import replace
+
     from qalint.filecache import FileResultCache
 
     options = options or RunOptions()
     files, problems = discover(paths, config.exclude)
+    if report_only is not None:
+        wanted = {p.resolve() for p in report_only}
+        options = replace(options, focus=frozenset(
+            display_path(p) for p in files if p.resolve() in wanted))
     cache = FileResultCache.open(config, options) if options.use_cache else None
     results: dict[Path, FileResult] = {}
     misses: list[Path] = []
@@ -379,7 +387,7 @@ def run(paths: list[str], config: Config, options: RunOptions | None = None,
     diagnostics = combine(ordered, project, config) + _keep(problems, config, {})
     diagnostics.sort(key=Diagnostic.sort_key)
     if report_only is not None:
-        wanted = {str(p) for p in report_only}
-        diagnostics = [d for d in diagnostics if str(Path(d.path).resolve()) in wanted]
-    return LintResult(diagnostics, [], len(files) + len(problems), SourceLines(),
+        diagnostics = [d for d in diagnostics if d.path in options.focus
+                       or not Path(d.path).exists()]
+    return LintResult(diagnostics, [], len(files), SourceLines(),
                       len(files) - len(misses))

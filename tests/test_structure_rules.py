@@ -84,7 +84,7 @@ def test_s006_heading_missing_wrong_level_and_two_headings() -> None:
     (hit,) = findings(question(heading="What is dropout?"), "S006")
     assert "no heading" in hit[2]
     (hit,) = findings(question(heading="### What is dropout?"), "S006")
-    assert hit[:2] == (3, 9) and "level 3; use level 4" in hit[2]
+    assert hit[:2] == (3, 9) and "level 3 (###); use level 4 (####)" in hit[2]
     (hit,) = findings(question(heading="#### What?\n\n        #### Why?"), "S006")
     assert hit[0] == 5 and "more than one heading" in hit[2]
     assert findings(question(heading="### What?"), "S006", {"structure": {"heading-level": 3}}) == []

@@ -285,10 +285,12 @@ def tab_order(ctx: RuleContext) -> Iterator[Diagnostic]:
     explanation="""
 The question tab holds the question as one heading (`structure.heading-level`, default 4,
 `####`). No heading, two headings, an empty one or one at another level break the table of
-contents and the look of the bank.
+contents and the look of the bank. A lone heading at another level is fixed safely by
+changing its number of `#`.
 """,
     bad='    === "Question"\n        What is dropout?\n',
     good='    === "Question"\n        #### What is dropout?\n',
+    fixable=True,
     config_keys=("structure.heading-level",),
 )
 def question_heading(ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -322,9 +324,16 @@ def question_heading(ctx: RuleContext) -> Iterator[Diagnostic]:
         if not heading.text:
             yield question_heading(ctx, heading.span, "the question heading is empty")
         elif heading.level != level:
-            yield question_heading(ctx, heading.span, f"the question heading is level "
-                                                      f"{heading.level}; use level {level} "
-                                                      f"(`{hashes} {heading.text}`)")
+            fix = None
+            if len(headings) == 1:
+                start = doc.source.offset(heading.span.line, heading.span.column)
+                fix = Fix((Edit(start, start + heading.level, hashes),), Applicability.SAFE,
+                          f"use {hashes}")
+            span = Span(heading.span.line, heading.span.column, heading.span.line,
+                        heading.span.column + heading.level)
+            yield question_heading(ctx, span, f"the question heading is level {heading.level} "
+                                              f"({'#' * heading.level}); use level {level} "
+                                              f"({hashes})", fix)
 
 
 @rule(
@@ -479,9 +488,14 @@ duplicate usually means two answers drift apart over time; keep one.
     summarize=_question_summary,
 )
 def duplicate_question(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Flag every later occurrence of a question already asked (files in path order)."""
+    """Flag every later occurrence of a question already asked.
+
+    Files are read in path order, files under review (pull-request mode) last, so the
+    finding lands on the new copy in the change rather than on the unchanged original.
+    """
     first_seen: dict[str, tuple[str, int]] = {}
-    for path in sorted(ctx.summaries):
+    focus = ctx.options.focus if ctx.options is not None else frozenset()
+    for path in sorted(ctx.summaries, key=lambda p: (p in focus, p)):
         for key, text, span in ctx.summaries[path] or []:
             if key in first_seen:
                 first_path, first_line = first_seen[key]
