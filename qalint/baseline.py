@@ -14,10 +14,16 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from qalint import __version__
 from qalint.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from qalint.config import Config
+    from qalint.engine import RunOptions
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str]
@@ -66,7 +72,8 @@ def fingerprints(
         key = (d.code, d.path, snippet_of(d, sources))
         seen[key] += 1
         text = "\0".join([*key, str(seen[key])])
-        out.append(hashlib.sha256(text.encode("utf-8")).hexdigest()[:32])
+        # surrogateescape: a file name that is not UTF-8 still hashes (to its own bytes).
+        out.append(hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32])
     return out
 
 
@@ -85,18 +92,43 @@ def dumps(
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _replace_atomically(file: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``file`` and move it over ``file``.
+
+    The temporary file is removed when anything fails, so no ``.name.xxxx`` litter is left.
+    """
+    fd, temp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    try:
+        # A file name that is not UTF-8 holds lone surrogates; backslashreplace writes them as
+        # the JSON escape ``\udcff``, which reads back as the same name.
+        with os.fdopen(
+            fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n"
+        ) as handle:
+            handle.write(text)
+        os.replace(temp, file)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 def write_baseline(
     file: Path, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]
 ) -> str:
     """Write the baseline atomically; return a one-line note for the user."""
     file = Path(file)
+    if not file.name or file.is_dir():
+        raise BaselineError(f"cannot write baseline {file}: it is a folder; name a file")
     text = dumps(diagnostics, sources, file.parent)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(temp, file)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise BaselineError(
+            f"cannot write baseline {file}: a file on the way is not a folder"
+        ) from exc
+    except OSError as exc:
+        raise BaselineError(f"cannot write baseline {file}: {exc.strerror or exc}") from exc
+    try:
+        _replace_atomically(file, text)
     except OSError as exc:
         raise BaselineError(f"cannot write baseline {file}: {exc.strerror or exc}") from exc
     files = len({d.path for d in diagnostics})
@@ -107,11 +139,10 @@ def write_baseline(
     )
 
 
-def load(file: Path) -> Counter[Key]:
-    """How many findings of each (code, path, snippet) the baseline file allows."""
-    file = Path(file)
+def _read_json(file: Path) -> object:
+    """The parsed baseline file (a UTF-8 BOM, as some Windows editors add, is accepted)."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        return json.loads(file.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise BaselineError(
             f"baseline file not found: {file}; create it with "
@@ -124,26 +155,79 @@ def load(file: Path) -> Counter[Key]:
             f"baseline {file} is not valid JSON (line {exc.lineno}, column "
             f"{exc.colno}: {exc.msg}); rewrite it with --write-baseline"
         ) from exc
-    if not isinstance(data, dict) or data.get("qalint_baseline") != FORMAT_VERSION:
+
+
+def _check_version(file: Path, data: object) -> None:
+    """Refuse files that are not baselines, or that a newer qalint wrote in a newer format."""
+    version = data.get("qalint_baseline") if isinstance(data, dict) else None
+    if type(version) is not int:
         raise BaselineError(
             f"{file} is not a qalint baseline (version {FORMAT_VERSION}); "
             "rewrite it with --write-baseline"
         )
+    if version != FORMAT_VERSION:
+        raise BaselineError(
+            f"baseline {file} is in format {version}, and this qalint ({__version__}) reads "
+            f"format {FORMAT_VERSION}; use the qalint that wrote it, or rewrite it with "
+            "--write-baseline"
+        )
+
+
+def _entry_key(file: Path, number: int, entry: object) -> tuple[Key, int]:
+    """The (code, path, snippet) key and count of the ``number``-th recorded finding."""
+    if isinstance(entry, dict):
+        key = (entry.get("code"), entry.get("path"), entry.get("snippet"))
+        count = entry.get("count", 1)
+        if all(isinstance(part, str) for part in key) and type(count) is int:
+            return (key[0], key[1], key[2]), max(count, 0)
+    raise BaselineError(
+        f"baseline {file}: finding #{number} needs string code, path and snippet and an "
+        "integer count; rewrite it with --write-baseline"
+    )
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+def load(file: Path) -> Counter[Key]:
+    """How many findings of each (code, path, snippet) the baseline file allows."""
+    file = Path(file)
+    data = _read_json(file)
+    _check_version(file, data)
+    assert isinstance(data, dict)
+    entries = data.get("findings", [])
+    if not isinstance(entries, list):
+        raise BaselineError(
+            f"baseline {file}: `findings` must be a list, not {_json_type(entries)}; "
+            "rewrite it with --write-baseline"
+        )
     allowed: Counter[Key] = Counter()
-    for number, entry in enumerate(data.get("findings") or [], start=1):
-        try:
-            key = (entry["code"], entry["path"], entry["snippet"])
-            count = entry.get("count", 1)
-            if not all(isinstance(part, str) for part in key) or not isinstance(count, int):
-                raise TypeError
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise BaselineError(
-                f"baseline {file}: finding #{number} needs string code, path "
-                "and snippet and an integer count; rewrite it with "
-                "--write-baseline"
-            ) from exc
-        allowed[key] += max(count, 0)
+    for number, entry in enumerate(entries, start=1):
+        key, count = _entry_key(file, number, entry)
+        allowed[key] += count
     return allowed
+
+
+def skipped_codes(config: Config, options: RunOptions) -> set[str]:
+    """Codes of the rules that do not run with this configuration and these options.
+
+    Pass them to :meth:`Baseline.apply`, so that ``--select S`` or a run without
+    ``--check-urls`` does not report the baseline's other findings as fixed.
+    """
+    from qalint.engine import is_enabled, online_enabled
+    from qalint.rules.registry import all_rules
+
+    online = online_enabled(config, options)
+    return {
+        r.code
+        for r in all_rules()
+        if not is_enabled(r.code, r.name, config) or (r.online and not online)
+    }
 
 
 class Baseline:
@@ -155,12 +239,17 @@ class Baseline:
         self.allowed = load(self.file)
 
     def apply(
-        self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]
+        self,
+        diagnostics: Sequence[Diagnostic],
+        sources: Mapping[str, Sequence[str]],
+        skipped: Collection[str] = (),
     ) -> tuple[list[Diagnostic], str]:
         """The findings the baseline does not cover, and a note on what it hid and what is gone.
 
         Findings count as gone only in files that still have findings in this run, or that no
-        longer exist, so checking part of the bank does not report the rest as fixed.
+        longer exist, so checking part of the bank does not report the rest as fixed; and
+        never for a code in ``skipped`` (rules that did not run: deselected with ``--select``
+        or ``--ignore``, or online rules without ``--check-urls``).
         """
         folder = self.file.parent
         remaining = Counter(self.allowed)
@@ -175,8 +264,8 @@ class Baseline:
         checked = {relative_path(d.path, folder) for d in diagnostics}
         gone = sum(
             n
-            for (_code, path, _snippet), n in remaining.items()
-            if path in checked or not (folder / path).exists()
+            for (code, path, _snippet), n in remaining.items()
+            if code not in skipped and (path in checked or not (folder / path).exists())
         )
         notes = []
         if hidden:

@@ -35,27 +35,53 @@ def _codes(value: str) -> list[str]:
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--select", type=_codes, metavar="CODES",
-                        help="only these codes or prefixes, comma-separated (overrides config)")
-    parser.add_argument("--extend-select", type=_codes, metavar="CODES",
-                        help="enable these codes or prefixes on top of the selection")
-    parser.add_argument("--ignore", type=_codes, metavar="CODES",
-                        help="skip these codes or prefixes, comma-separated (adds to config)")
+    parser.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="only these codes or prefixes, comma-separated (overrides config)",
+    )
+    parser.add_argument(
+        "--extend-select",
+        type=_codes,
+        metavar="CODES",
+        help="enable these codes or prefixes on top of the selection",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_codes,
+        metavar="CODES",
+        help="skip these codes or prefixes, comma-separated (adds to config)",
+    )
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help="files or folders (default: `paths` from config, else .)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: `paths` from config, else .)",
+    )
     _add_selection(parser)
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="config file (default: nearest qalint.toml or pyproject.toml)")
-    parser.add_argument("--check-urls", action="store_true",
-                        help="check external links over the network")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: nearest qalint.toml or pyproject.toml)",
+    )
+    parser.add_argument(
+        "--check-urls", action="store_true", help="check external links over the network"
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="print findings only, one line each, no summary")
-    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour the text output (auto: on a TTY unless NO_COLOR is set)")
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="print findings only, one line each, no summary"
+    )
+    parser.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text output (auto: on a TTY unless NO_COLOR is set)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,28 +92,49 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="lint files and report findings")
     _add_common(check)
-    check.add_argument("--output-format", default="text", metavar="FORMAT",
-                       help="text (default), json, github or sarif")
-    check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when there are error findings")
-    check.add_argument("--changed-since", metavar="REF",
-                       help="report only files changed since the merge base of REF and HEAD "
-                            "(cross-file rules still see every file)")
+    check.add_argument(
+        "--output-format",
+        default="text",
+        metavar="FORMAT",
+        help="text (default), json, github or sarif",
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are error findings"
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="report only files changed since the merge base of REF and HEAD "
+        "(cross-file rules still see every file)",
+    )
     known = check.add_mutually_exclusive_group()
-    known.add_argument("--baseline", type=Path, metavar="FILE",
-                       help="report only findings not recorded in this baseline file")
-    known.add_argument("--write-baseline", type=Path, metavar="FILE",
-                       help="record the current findings in FILE and exit 0")
+    known.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in this baseline file",
+    )
+    known.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record the current findings in FILE and exit 0",
+    )
 
     fix = sub.add_parser("fix", help="apply safe fixes in place")
     _add_common(fix)
     mode = fix.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
-    mode.add_argument("--check", action="store_true",
-                      help="write nothing; exit 1 if anything would change")
+    mode.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if anything would change"
+    )
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
-    fix.add_argument("--output-format", default="text", metavar="FORMAT",
-                     help="format of the remaining findings: text, json, github or sarif")
+    fix.add_argument(
+        "--output-format",
+        default="text",
+        metavar="FORMAT",
+        help="format of the remaining findings: text, json, github or sarif",
+    )
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=["text", "json", "markdown"], default="text")
@@ -151,16 +198,22 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     render = _reporter(args.output_format)
     config = resolve_config(args)
-    options = RunOptions(check_urls=args.check_urls, use_cache=not args.no_cache,
-                         progress=err.isatty() if hasattr(err, "isatty") else False)
-    from qalint.baseline import Baseline, BaselineError, write_baseline
+    options = RunOptions(
+        check_urls=args.check_urls,
+        use_cache=not args.no_cache,
+        progress=not args.quiet and hasattr(err, "isatty") and err.isatty(),
+    )
+    from qalint.baseline import Baseline, BaselineError, skipped_codes, write_baseline
     from qalint.gitdiff import GitError, run_changed_since
 
     try:
+        if args.write_baseline and args.changed_since is not None:
+            raise UsageError("--write-baseline records the whole bank; drop --changed-since")
         baseline = Baseline(args.baseline) if args.baseline else None
-        if args.changed_since:
-            result = run_changed_since(args.changed_since, target_paths(args, config), config,
-                                       options)
+        if args.changed_since is not None:
+            result = run_changed_since(
+                args.changed_since, target_paths(args, config), config, options
+            )
         else:
             result = run(target_paths(args, config), config, options)
         sources = result.sources
@@ -169,7 +222,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(write_baseline(args.write_baseline, diagnostics, sources))
             return EXIT_OK
         if baseline is not None:
-            diagnostics, note = baseline.apply(diagnostics, sources)
+            diagnostics, note = baseline.apply(diagnostics, sources, skipped_codes(config, options))
             if not args.quiet:
                 err.write(note)
     except (BaselineError, GitError) as exc:
@@ -224,8 +277,9 @@ def cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 COMMANDS = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules, "rule": cmd_rule}
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run the command line; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -250,7 +304,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except Exception as exc:  # an internal failure: say so, exit 2, no traceback by default
         if os.environ.get("QALINT_DEBUG"):
             raise
-        err.write(f"qalint: internal error: {type(exc).__name__}: {exc}\n"
-                  "Please report it with the input that caused it (QALINT_DEBUG=1 shows a "
-                  "traceback).\n")
+        err.write(
+            f"qalint: internal error: {type(exc).__name__}: {exc}\n"
+            "Please report it with the input that caused it (QALINT_DEBUG=1 shows a "
+            "traceback).\n"
+        )
         return EXIT_ERROR

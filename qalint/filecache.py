@@ -67,15 +67,17 @@ class FileResultCache:
         return hashlib.blake2b(data, digest_size=20).hexdigest()
 
     def _key(self, path: Path, digest: str) -> str:
-        return hashlib.sha256(f"{self.run_key}\0{path}\0{digest}".encode()).hexdigest()
+        key = f"{self.run_key}\0{path}\0{digest}"
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
 
     def get(self, path: Path, digest: str) -> FileResult | None:
         """The cached result, when still valid."""
         from qalint.engine import FileResult
 
         try:
-            row = self.conn.execute(f"SELECT record FROM {TABLE} WHERE key = ?",
-                                    (self._key(path, digest),)).fetchone()
+            row = self.conn.execute(
+                f"SELECT record FROM {TABLE} WHERE key = ?", (self._key(path, digest),)
+            ).fetchone()
         except sqlite3.Error:
             return None
         if row is None:
@@ -91,8 +93,14 @@ class FileResultCache:
 
     def put(self, path: Path, digest: str, result: FileResult) -> None:
         """Queue a result; written in one transaction by ``close``."""
-        self.pending.append((self._key(path, digest), str(path),
-                             json.dumps(result.to_record(), separators=(",", ":")), time.time()))
+        self.pending.append(
+            (
+                self._key(path, digest),
+                str(path),
+                json.dumps(result.to_record(), separators=(",", ":")),
+                time.time(),
+            )
+        )
 
     def close(self) -> None:
         """Write queued results atomically and close the database."""
@@ -102,7 +110,9 @@ class FileResultCache:
                     self.conn.execute("BEGIN")
                     self.conn.executemany(
                         f"INSERT OR REPLACE INTO {TABLE} (key, path, record, stored_at) "
-                        "VALUES (?, ?, ?, ?)", self.pending)
+                        "VALUES (?, ?, ?, ?)",
+                        self.pending,
+                    )
         except sqlite3.Error:
             pass  # a locked or read-only cache only costs speed next time
         finally:

@@ -22,14 +22,30 @@ class GitError(Exception):
     """git is missing, the folder is not a repository, or the revision is unknown."""
 
 
+def git_message(stderr: str) -> str:
+    """git's own complaint on one line: the ``fatal:``/``error:`` line and the advice after it.
+
+    git ends some messages with advice (``detected dubious ownership ...`` is followed by the
+    ``git config --global --add safe.directory ...`` to run), so the last line alone can be a
+    command out of context, and the first may be a ``hint:``.
+    """
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    for number, line in enumerate(lines):
+        prefix, _, rest = line.partition(": ")
+        if prefix in ("fatal", "error") and rest:
+            advice = " ".join(lines[number + 1 :])
+            return f"{rest}; {advice}" if advice else rest
+    return " ".join(lines)
+
+
 def _git(args: list[str], cwd: Path) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError as exc:
         raise GitError("--changed-since needs git, which is not installed or not on PATH") from exc
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {' '.join(args)} failed")
+        message = git_message(done.stderr.decode("utf-8", "replace"))
+        raise GitError(message or f"git {' '.join(args)} failed")
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -39,8 +55,12 @@ def repository_root(start: Path) -> Path:
     try:
         return Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
     except GitError as exc:
+        if "not a git repository" in str(exc).lower():
+            raise GitError(
+                f"--changed-since works inside a git repository, and {folder} is not in one"
+            ) from exc
         raise GitError(
-            f"--changed-since works inside a git repository, and {folder} is not in one"
+            f"--changed-since: git cannot read the repository at {folder}: {exc}"
         ) from exc
 
 

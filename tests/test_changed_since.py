@@ -191,3 +191,62 @@ def test_outside_a_repository_is_a_usage_error(
     code, _out, err = run_cli("check", ".", "--changed-since", "main")
     assert code == 2
     assert "--changed-since works inside a git repository" in err
+
+
+def test_a_repository_git_refuses_to_read_is_not_called_missing(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a container job the checkout often belongs to another user, and git refuses it."""
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    code, out, err = run_cli("check", "content", "--changed-since", "main")
+    assert (code, out) == (2, "")
+    assert "is not in one" not in err
+    assert err.startswith(
+        f"qalint: error: --changed-since: git cannot read the repository at {repo / 'content'}: "
+        f"detected dubious ownership in repository at '{repo}'"
+    )
+    assert f"git config --global --add safe.directory {repo}" in err
+
+
+def test_an_empty_revision_is_a_usage_error_not_a_whole_bank_run(repo: Path) -> None:
+    code, out, err = run_cli("check", "content", "--changed-since=")
+    assert (code, out) == (2, "")
+    assert err.startswith("qalint: error: ") and "--changed-since" in err
+
+
+def test_writing_a_baseline_of_changed_files_only_is_refused(repo: Path) -> None:
+    code, out, err = run_cli(
+        "check", "content", "--changed-since", "main", "--write-baseline", "b.json"
+    )
+    assert (code, out) == (2, "")
+    assert err == "qalint: error: --write-baseline records the whole bank; drop --changed-since\n"
+    assert not (repo / "b.json").exists()
+
+
+def test_online_checks_fetch_only_the_urls_of_changed_files(repo: Path) -> None:
+    from pytest_httpserver import HTTPServer
+
+    with HTTPServer(host="127.0.0.1") as server:
+        server.expect_request("/old").respond_with_data("gone", status=404)
+        server.expect_request("/new").respond_with_data("gone", status=404)
+        old_link = f"\n        See [the page]({server.url_for('/old')}).\n"
+        (repo / "content" / "relu.md").write_text(question("What is ReLU?") + old_link, "utf-8")
+        git(repo, "commit", "-q", "-am", "old link")
+        new_link = f"\n        See [the page]({server.url_for('/new')}).\n"
+        (repo / "content" / "gelu.md").write_text(question("What is GELU?") + new_link, "utf-8")
+        code, out, err = run_cli(
+            "check",
+            "content",
+            "--changed-since",
+            "HEAD",
+            "--check-urls",
+            "--no-cache",
+            "--select",
+            "L101",
+            "--output-format",
+            "json",
+        )
+        requested = {request.path for request, _response in server.log}
+    assert code == 1, err
+    assert [(d["path"], d["code"]) for d in json.loads(out)] == [("content/gelu.md", "L101")]
+    assert requested == {"/new"}

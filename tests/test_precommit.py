@@ -181,3 +181,26 @@ def test_manifest_and_project_config_are_valid(env: dict[str, str]) -> None:
             check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_project_hygiene_hooks_leave_the_generated_rule_docs_alone(
+    hooks_repo: Path, env: dict[str, str]
+) -> None:
+    """docs/rules.md shows trailing whitespace on purpose (W001's examples) and must stay
+    byte-identical to `qalint rules --output-format markdown`, so no hygiene hook rewrites it."""
+    docs = hooks_repo / "docs" / "rules.md"
+    before = docs.read_bytes()
+    assert any(line != line.rstrip() for line in before.decode("utf-8").splitlines())
+    for hook in ("trailing-whitespace", "end-of-file-fixer"):
+        done = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", hook, "--files", "docs/rules.md"],
+            cwd=hooks_repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        changed = docs.read_bytes() != before
+        git(hooks_repo, "checkout", "--", ".", env=env)  # other tests share this copy
+        assert done.returncode == 0 and not changed, done.stdout + done.stderr

@@ -209,6 +209,38 @@ def test_sarif_uri_is_percent_encoded(tmp_path: Path, monkeypatch: pytest.Monkey
     assert location["artifactLocation"]["uri"] == "my%20bank%231.md"
 
 
+def test_sarif_for_a_file_name_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The URI percent-encodes the raw byte; the fingerprint still hashes (--no-cache: the
+    per-file result cache cannot key such a name yet)."""
+    monkeypatch.chdir(tmp_path)
+    try:
+        Path(os.fsdecode(b"bad\xff \xc3\xa9.md")).write_text(BANK, encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not allow file names that are not UTF-8")
+    code, out, err = run_cli(
+        "check", ".", "--no-cache", "--select", "S004", "--output-format", "sarif"
+    )
+    assert code == 1, err
+    log = json.loads(out)
+    assert not list(sarif_validator().iter_errors(log))
+    (result,) = log["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "bad%FF%20%C3%A9.md"
+    assert len(result["partialFingerprints"]["qalint/v1"]) == 32
+
+
+def test_sarif_uri_of_a_name_with_a_colon_is_not_a_scheme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q:a.md").write_text(BANK, encoding="utf-8")
+    log = json.loads(run_cli("check", "q:a.md", "--select", "S004", "--output-format", "sarif")[1])
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "q%3Aa.md"
+
+
 def test_sarif_with_no_findings_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "empty.md").write_text("# Nothing here\n", encoding="utf-8")
@@ -259,7 +291,11 @@ def test_workflow_runs_the_pull_request_and_weekly_checks() -> None:
     yaml = pytest.importorskip("yaml")
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
-    assert "pull_request" in triggers and triggers["schedule"][0]["cron"]
+    assert "pull_request" in triggers
+    (schedule,) = triggers["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert minute.isdigit() and hour.isdigit()
+    assert (day, month) == ("*", "*") and weekday.isdigit() and 0 <= int(weekday) <= 6
     pr, weekly = workflow["jobs"]["changed-files"], workflow["jobs"]["link-rot"]
     assert pr["steps"][0]["with"]["fetch-depth"] == 0
     pr_run = pr["steps"][-1]
@@ -270,48 +306,94 @@ def test_workflow_runs_the_pull_request_and_weekly_checks() -> None:
     upload = weekly["steps"][-1]
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
     assert upload["with"]["sarif_file"] == "qalint.sarif"
-    assert weekly["permissions"]["security-events"] == "write"
+    assert weekly["permissions"] == {
+        "contents": "read",
+        "security-events": "write",
+        "actions": "read",
+    }
+    assert workflow["permissions"] == {"contents": "read"}
 
 
-def test_action_step_builds_the_qalint_command(bank: Path, tmp_path: Path) -> None:
-    """Run the action's own shell step with its inputs, against the installed qalint."""
+def run_action_step(
+    cwd: Path, runner_temp: Path, **inputs: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the action's own shell step with these inputs, against the installed qalint."""
     yaml = pytest.importorskip("yaml")
     steps = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["runs"]["steps"]
-    script = steps[-1]["run"]
-    runner_temp = tmp_path / "runner"
-    (runner_temp / "qalint-venv" / "bin").mkdir(parents=True)
     qalint = Path(sys.executable).with_name("qalint")
     if not qalint.exists():
         pytest.skip("the qalint console script is not installed beside this Python")
-    (runner_temp / "qalint-venv" / "bin" / "qalint").symlink_to(qalint)
-    (tmp_path / "docs" / "other.md").write_text("# Other\n", encoding="utf-8")
-    baseline = tmp_path / "baseline.json"
-    code, _out, _err = run_cli(
-        "check", "docs/bank.md", "--select", "S004", "--write-baseline", str(baseline)
-    )
-    assert code == 0
-    env = {
-        **os.environ,
-        "RUNNER_TEMP": str(runner_temp),
-        "QALINT_PATHS": "docs/bank.md docs/other.md",
-        "QALINT_ARGS": "--select S004,S006",
-        "QALINT_BASELINE": str(baseline),
-        "QALINT_FORMAT": "github",
-    }
-    done = subprocess.run(
-        ["bash", "-c", script],
-        cwd=tmp_path,
+    bin_folder = runner_temp / "qalint-venv" / "bin"
+    if not bin_folder.exists():
+        bin_folder.mkdir(parents=True)
+        (bin_folder / "qalint").symlink_to(qalint)
+        (bin_folder / "python").symlink_to(sys.executable)
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp)}
+    for name in ("paths", "args", "baseline", "format"):
+        env[f"QALINT_{name.upper()}"] = inputs.get(name, "github" if name == "format" else "")
+    return subprocess.run(
+        ["bash", "-c", steps[-1]["run"]],
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def test_action_step_builds_the_qalint_command(bank: Path, tmp_path: Path) -> None:
+    (tmp_path / "docs" / "other file.md").write_text("# Other\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    code, _out, _err = run_cli(
+        "check", "docs/bank.md", "--select", "S004", "--write-baseline", str(baseline)
+    )
+    assert code == 0
+    done = run_action_step(
+        tmp_path,
+        tmp_path / "runner",
+        paths="docs/bank.md 'docs/other file.md'",
+        args='--select "S004,S006"',
+        baseline=str(baseline),
+    )
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].endswith(
         "check --output-format github --baseline "
-        f"{baseline} --select S004,S006 docs/bank.md docs/other.md"
+        f"{baseline} --select S004,S006 docs/bank.md docs/other file.md"
     )
     assert [line.split(",")[0] for line in lines[1:]] == ["::error file=docs/bank.md"]
     assert "title=S006" in lines[1]
+
+
+def test_action_step_with_default_inputs_checks_the_configured_paths(
+    bank: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "qalint.toml").write_text('paths = ["docs"]\nselect = ["S004"]\n')
+    done = run_action_step(tmp_path, tmp_path / "runner")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "::error file=docs/bank.md,line=5,col=9,endLine=5,endColumn=17,title=S004::tab title "
+        '"Anwser" is not allowed (did you mean "Answer"?) (misnamed-tab)'
+    ]
+
+
+def test_action_step_rejects_unbalanced_quotes_in_args(bank: Path, tmp_path: Path) -> None:
+    done = run_action_step(tmp_path, tmp_path / "runner", args='--select "S004')
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == "qalint action: cannot split the args input: No closing quotation\n"
+
+
+def test_reporter_registry_works_without_site_imports() -> None:
+    """`importlib.util` is a submodule: the registry imports it itself (python -S, embedders)."""
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", "from qalint.report import available; print(available())"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "['text', 'json', 'github', 'sarif']\n"), (
+        done.stderr
+    )

@@ -7,6 +7,7 @@ a line to ``REPORTERS``, with no change to the engine.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 

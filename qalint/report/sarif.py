@@ -76,7 +76,9 @@ def artifact_uri(path: str) -> str:
     candidate = Path(path)
     if candidate.is_absolute():
         return candidate.as_uri()
-    return quote(candidate.as_posix(), safe="/")
+    # A file name that is not UTF-8 is percent-encoded byte by byte, as a URI should be; ``:``
+    # is encoded too, so ``a:b.md`` is not read as a URI with the scheme ``a``.
+    return quote(candidate.as_posix().encode("utf-8", "surrogateescape"), safe="/")
 
 
 def result(d: Diagnostic, index: int, fingerprint: str) -> dict[str, object]:

@@ -1,4 +1,7 @@
-"""``--output-format text``: ``path:line:col: CODE message``, the source line with a caret, a summary."""
+"""``--output-format text``: ``path:line:col: CODE message``, the source line and a caret.
+
+A summary line closes the report (counts by severity, files checked, what is fixable).
+"""
 
 from __future__ import annotations
 
@@ -52,12 +55,16 @@ def render_one(d: Diagnostic, context: ReportContext) -> str:
     pad = " " * len(gutter)
     marker = " " * caret_start + "^" * width
     fixable = " (fixable)" if d.fixable else ""
-    return "\n".join([
-        header,
-        _paint(f" {gutter} |", DIM, context) + f" {text}",
-        _paint(f" {pad} |", DIM, context) + " " + _paint(marker, color, context)
-        + f" {_paint(d.severity.value + fixable, color, context)}",
-    ])
+    return "\n".join(
+        [
+            header,
+            _paint(f" {gutter} |", DIM, context) + f" {text}",
+            _paint(f" {pad} |", DIM, context)
+            + " "
+            + _paint(marker, color, context)
+            + f" {_paint(d.severity.value + fixable, color, context)}",
+        ]
+    )
 
 
 def summary(diagnostics: list[Diagnostic], context: ReportContext) -> str:
@@ -67,10 +74,15 @@ def summary(diagnostics: list[Diagnostic], context: ReportContext) -> str:
     if not diagnostics:
         return f"All checks passed ({files} {noun} checked)."
     counts = Counter(d.severity for d in diagnostics)
-    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
-             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+    parts = [
+        f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if counts[s]
+    ]
     total = len(diagnostics)
-    text = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {noun}."
+    text = (
+        f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {noun}."
+    )
     safe = sum(1 for d in diagnostics if d.fix and d.fix.applicability.value == "safe")
     unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability.value == "unsafe")
     if context.fix_hint and safe:
@@ -83,7 +95,9 @@ def summary(diagnostics: list[Diagnostic], context: ReportContext) -> str:
 def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
     """Every finding with its source line, then the summary; quiet: one line per finding only."""
     if context.quiet:
-        return "".join(render_one(d, ReportContext(color=context.color)) + "\n" for d in diagnostics)
+        return "".join(
+            render_one(d, ReportContext(color=context.color)) + "\n" for d in diagnostics
+        )
     blocks = [render_one(d, context) for d in diagnostics]
     blocks.append(summary(diagnostics, context))
     return "\n\n".join(blocks) + "\n"
