@@ -15,11 +15,14 @@ def rules_table() -> str:
     """One line per rule: code, name, family, default severity, fixable."""
     rows = [("CODE", "NAME", "FAMILY", "SEVERITY", "FIX", "SUMMARY")]
     for r in all_rules():
-        rows.append((r.code, r.name, r.family, r.severity.value, "yes" if r.fixable else "-",
-                     r.summary))
+        rows.append(
+            (r.code, r.name, r.family, r.severity.value, "yes" if r.fixable else "-", r.summary)
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
+        for row in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -51,7 +54,9 @@ def explain(r: Rule) -> str:
     if r.config_keys:
         extra.append(f"Configured by: {', '.join(r.config_keys)}")
     if r.online:
-        extra.append("Runs only with --check-urls (or links.check_urls = true).")
+        extra.append(
+            "Runs only with --check-urls (or `check-urls = true` in `[tool.qalint.links]`)."
+        )
     parts = [
         f"{r.code} {r.name} ({r.family}, default severity {r.severity.value}, "
         f"{'fixable' if r.fixable else 'not fixable'})",
@@ -91,8 +96,10 @@ def rules_markdown() -> str:
     ]
     for r in all_rules():
         summary = r.summary.replace("|", "\\|")
-        out.append(f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.family} | {r.severity.value} "
-                   f"| {'yes' if r.fixable else 'no'} | {summary} |")
+        out.append(
+            f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.family} | {r.severity.value} "
+            f"| {'yes' if r.fixable else 'no'} | {summary} |"
+        )
     for r in all_rules():
         out += [
             "",

@@ -70,7 +70,12 @@ CASES = [
     ("Open [d(https://a.org/y) here.\n", [("L003", 1, 6)]),
     ("Open [e](https://a.org/z and more.\n", [("L003", 1, 6)]),
     ("Backwards (https://a.org/r)[text] here.\n", [("L003", 1, 11)]),
-    ("Interval [0, 1) and (https://a.org) and [[x]](https://a.org/n) fine.\n", []),
+    ("Interval [0, 1) and [[x]](https://a.org/n) fine.\n", []),
+    ("Dropout (https://a.org/d) is plain text.\n", [("L010", 1, 10)]),
+    (
+        "Wiki (https://a.org/A_(b)), code `(https://a.org/c)` and [y](<https://a.org/y>).\n",
+        [("L010", 1, 7)],
+    ),
     ("Code `[x](` and math $[a](b$ are not links.\n", []),
     ("Empty [f]() here.\n", [("L004", 1, 7)]),
     ("Top [top](#) is fine.\n", []),
@@ -169,6 +174,9 @@ def test_headings_inside_tabs_and_duplicates_get_toc_ids() -> None:
         "Ünïcode — dash & amp",
         "What is `x_1` [link](http://a.org)?",
         "  Spaces   and -- dashes  ",
+        "What does `__init__` do?",
+        "What is `<div>` for?",
+        "Use `a &amp; b` and *c*",
     ],
 )
 def test_slugify_matches_python_markdown_toc(heading: str) -> None:
@@ -177,6 +185,40 @@ def test_slugify_matches_python_markdown_toc(heading: str) -> None:
     html = render_html(f"## {heading}\n")
     expected = re.search(r'id="([^"]*)"', html).group(1)  # type: ignore[union-attr]
     assert slugify(heading_text(heading)[0]) == expected
+
+
+UNICODE_PAGE = (
+    "# Привет мир\n\n## Что такое Dropout?\n\n## Übung  zwei\n\n"
+    "[a](#привет-мир) [b](#что-такое-dropout) [c](#übung-zwei) "
+    "[d](#%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82-%D0%BC%D0%B8%D1%80)\n"
+)
+
+
+def test_unicode_heading_ids_when_mkdocs_sets_a_slugify(tmp_path: Path) -> None:
+    import markdown
+    import pymdownx.slugs
+
+    page = tmp_path / "docs" / "q.md"
+    page.parent.mkdir()
+    page.write_text(UNICODE_PAGE, encoding="utf-8")
+    # Default toc drops the Cyrillic letters: every one of these links is broken.
+    found = [d for d in qalint.lint_paths([page]) if d.code == "L014"]
+    assert [d.column for d in found] == [5, 22, 46, 63]
+    assert "set 'slugify' for toc in mkdocs.yml" in found[0].message
+    (tmp_path / "mkdocs.yml").write_text(
+        "markdown_extensions:\n  - toc:\n"
+        "      slugify: !!python/object/apply:pymdownx.slugs.slugify\n"
+        "        kwds:\n          case: lower\n",
+        encoding="utf-8",
+    )
+    assert [d for d in qalint.lint_paths([page]) if d.code == "L014"] == []
+    html = markdown.markdown(
+        UNICODE_PAGE,
+        extensions=["toc"],
+        extension_configs={"toc": {"slugify": pymdownx.slugs.slugify(case="lower")}},
+    )
+    ids = re.findall(r'id="([^"]*)"', html)
+    assert ids == ["привет-мир", "что-такое-dropout", "übung-zwei"]
 
 
 def test_relative_files_and_fragments_across_pages(tmp_path: Path) -> None:
@@ -192,6 +234,43 @@ def test_relative_files_and_fragments_across_pages(tmp_path: Path) -> None:
     found = [d for d in qalint.lint_paths([page]) if d.code.startswith("L")]
     assert where(found) == [("L014", 1, 49), ("L013", 3, 5), ("L013", 3, 38)]
     assert "'missing.md' does not exist" in found[1].message
+
+
+def test_text_with_a_space_before_parentheses_is_not_read_as_a_link(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    text = "Cite [1] (Smith) here, [x] (y) there, [z] () and ![] (a.png) and [e] (#nope).\n"
+    page.write_text(text, encoding="utf-8")
+    found = [d for d in qalint.lint_paths([page]) if d.code.startswith("L")]
+    # Nothing here renders as a link; only the two targets that read as addresses get L002.
+    spaces = [text.index("] (a.png") + 2, text.index("] (#nope") + 2]
+    assert where(found) == [("L002", 1, spaces[0]), ("L002", 1, spaces[1])]
+    assert hrefs(text) == []
+
+
+def test_missing_file_message_quotes_the_target_as_written(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("[c](%20q.md) [d](sub/../gone.md)\n", encoding="utf-8")
+    found = [d for d in qalint.lint_paths([page]) if d.code == "L013"]
+    assert [d.column for d in found] == [5, 18]
+    assert "link target '%20q.md' does not exist" in found[0].message
+    assert found[1].message.startswith("link target 'sub/../gone.md' does not exist")
+    assert "looked for '" + (tmp_path / "gone.md").as_posix() + "'" in found[1].message
+
+
+def test_bare_url_keeps_its_balanced_parentheses() -> None:
+    url = "https://en.wikipedia.org/wiki/Dropout_(neural_networks)"
+    text = f"Bare {url}, and https://a.org/x_(y). End https://a.org/z) too.\n"
+    found = links(text)
+    spans = [(d.span.column - 1, d.span.end_column - 1) for d in found]
+    assert [text[start:end] for start, end in spans] == [
+        url,
+        "https://a.org/x_(y)",
+        "https://a.org/z",
+    ]
+    assert f"'<{url}>'" in found[0].message
+    fixed = apply(text, found[0])
+    assert f"<{url}>," in fixed
+    assert hrefs(fixed) == [url]
 
 
 def test_missing_file_is_not_checked_for_text_without_a_path() -> None:
@@ -260,12 +339,20 @@ def test_bad_config_is_rejected_with_the_key(section: dict, message: str) -> Non
         config_from_mapping({"links": section})
 
 
+def test_a_secret_written_into_the_config_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_mapping({"links": {"headers": {"*": {"Authorization": "token ghp_abc"}}}})
+    assert "Authorization" in str(caught.value) and "ghp_abc" not in str(caught.value)
+
+
 class _Tty(io.StringIO):
     def isatty(self) -> bool:
         return True
 
 
-def test_progress_only_on_a_terminal_and_only_when_asked() -> None:
+def test_progress_only_on_a_terminal_and_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
     tty, pipe = _Tty(), io.StringIO()
     for stream, enabled in ((tty, True), (pipe, True), (_Tty(), False)):
         bar = Progress(3, enabled, stream)
@@ -274,3 +361,17 @@ def test_progress_only_on_a_terminal_and_only_when_asked() -> None:
         bar.finish()
     assert "3/3, 1 failing" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+@pytest.mark.parametrize(("name", "value"), [("CI", "true"), ("CI", "1"), ("TERM", "dumb")])
+def test_no_progress_in_ci_logs_even_on_a_pseudo_terminal(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv(name, value)
+    tty = _Tty()
+    bar = Progress(2, True, tty)
+    bar.advance(False)
+    bar.advance(True)
+    bar.finish()
+    assert tty.getvalue() == ""

@@ -8,9 +8,11 @@ lower-case, collapse runs of spaces and hyphens into one ``-``; a repeated slug 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,7 @@ ATTR_LIST_RE = re.compile(r"\s*\{:?([^}]*)\}\s*$")
 ATTR_ID_RE = re.compile(r"(?:^|\s)#([\w:.-]+)")
 CLOSING_HASHES_RE = re.compile(r"\s+#+\s*$|^#+\s*$")
 INLINE_CODE_RE = re.compile(r"(`+)(.+?)\1")
+CODE_PLACEHOLDER_RE = re.compile("\x00([0-9]+)\x00")
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 LINK_RE = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 TAG_RE = re.compile(r"<[^>]+>")
@@ -35,6 +38,34 @@ def slugify(value: str, separator: str = "-") -> str:
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"[^\w\s-]", "", value).strip().lower()
     return re.sub(rf"[{separator}\s]+", separator, value)
+
+
+def slugify_unicode(value: str, separator: str = "-") -> str:
+    """toc's ``slugify_unicode``: as ``slugify`` but keeping non-ASCII letters."""
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(rf"[{separator}\s]+", separator, value)
+
+
+def uslugify(value: str, case: str = "none", separator: str = "-") -> str:
+    """``pymdownx.slugs.slugify(case=...)``, the Unicode slugs Material's docs recommend."""
+    slug = TAG_RE.sub("", unicodedata.normalize("NFC", value)).strip()
+    if case == "lower":
+        slug = slug.lower()
+    elif case == "lower-ascii":
+        slug = re.sub(r"[A-Z]", lambda m: m.group(0).lower(), slug)
+    elif case == "fold":
+        slug = slug.casefold()
+    return re.sub(r"[^\w\- ]", "", slug).replace(" ", separator)
+
+
+# The slug functions a site with a custom ``toc: slugify:`` in mkdocs.yml may use.
+UNICODE_SLUGIFIERS: tuple[Callable[[str], str], ...] = (
+    slugify_unicode,
+    uslugify,
+    functools.partial(uslugify, case="lower"),
+    functools.partial(uslugify, case="lower-ascii"),
+    functools.partial(uslugify, case="fold"),
+)
 
 
 def unique(slug: str, taken: set[str]) -> str:
@@ -55,33 +86,53 @@ def heading_text(markdown: str) -> tuple[str, str | None]:
         found = ATTR_ID_RE.search(attrs.group(1))
         explicit = found.group(1) if found else None
         text = text[: attrs.start()]
-    text = INLINE_CODE_RE.sub(lambda m: m.group(2).strip(), text)
+    # Code spans are literal: no tags, emphasis or entities inside them (`__init__`, `<div>`).
+    codes: list[str] = []
+
+    def stash(m: re.Match[str]) -> str:
+        codes.append(m.group(2).strip())
+        return f"\x00{len(codes) - 1}\x00"
+
+    text = INLINE_CODE_RE.sub(stash, text)
     text = IMAGE_RE.sub("", text)
     text = LINK_RE.sub(lambda m: m.group(1), text)
     text = TAG_RE.sub("", text)
     for _ in range(3):
         text = EMPHASIS_RE.sub(lambda m: m.group(2), text)
-    return html.unescape(text), explicit
+    text = " ".join(html.unescape(text).split())  # the rendered heading has single spaces
+    return CODE_PLACEHOLDER_RE.sub(lambda m: codes[int(m.group(1))], text), explicit
 
 
-def document_anchors(doc: Document) -> set[str]:
-    """Every id the rendered page has for a ``#fragment`` to land on.
-
-    Heading ids (ATX and setext), explicit ``{#id}`` attributes, and ``id``/``name``
-    attributes in raw HTML. Extra candidates only ever prevent findings, never cause one.
-    """
+def _heading_ids(doc: Document, slug: Callable[[str], str]) -> set[str]:
+    """Heading ids (ATX and setext) and explicit ``{#id}`` ids with one slug function."""
     taken: set[str] = set()
     for heading in doc.headings:
         text, explicit = heading_text(heading.text)
         if explicit:
             taken.add(explicit)
         else:
-            unique(slugify(text), taken)
+            unique(slug(text), taken)
     lines = doc.lines
     for index in range(1, len(lines)):
         if SETEXT_RE.match(lines[index]) and lines[index - 1].strip():
             text, explicit = heading_text(lines[index - 1])
-            taken.add(explicit or slugify(text))
+            taken.add(explicit or slug(text))
+    return taken
+
+
+def document_anchors(doc: Document, unicode_slugs: bool = False) -> set[str]:
+    """Every id the rendered page has for a ``#fragment`` to land on.
+
+    Heading ids (ATX and setext), explicit ``{#id}`` attributes, and ``id``/``name``
+    attributes in raw HTML. With ``unicode_slugs`` (mkdocs.yml sets a custom toc slugify),
+    the ids of every Unicode slug function are candidates too. Extra candidates only ever
+    prevent findings, never cause one.
+    """
+    taken = _heading_ids(doc, slugify)
+    if unicode_slugs:
+        for slug in UNICODE_SLUGIFIERS:
+            taken |= _heading_ids(doc, slug)
+    lines = doc.lines
     for line in lines:
         if "{" in line:
             for attrs in re.finditer(r"\{:?([^}]*)\}", line):

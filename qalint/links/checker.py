@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import requests
 
 MAX_REDIRECTS = 10
+BODY_CHUNK = 65536
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 USER_AGENT = f"Mozilla/5.0 (compatible; qalint/{__version__}; link checker)"
@@ -255,8 +256,9 @@ class LinkChecker:
                 moved_to=moved_to,
                 checked_at=time.time(),
             )
+            outcome.detail = hop.detail
             if hop.error is not None:
-                outcome.error, outcome.detail = hop.error.value, hop.detail
+                outcome.error = hop.error.value
                 return outcome
             assert hop.status is not None
             if hop.status in REDIRECT_STATUSES and hop.location:
@@ -302,8 +304,7 @@ class LinkChecker:
             if hop.retry_after is not None:
                 if hop.retry_after > self.settings.retry_after_max:
                     hop.detail = (
-                        f"asks to retry after {hop.retry_after:g} s "
-                        f"(more than links.retry-after-max)"
+                        f"Retry-After {hop.retry_after:g} s is more than links.retry-after-max"
                     )
                     return hop
                 delay = hop.retry_after
@@ -360,7 +361,7 @@ class LinkChecker:
                 detail=f"not checked within links.deadline ({self.settings.deadline:g} s)",
             )
         except rex.SSLError as exc:
-            return _Hop(error=ErrorKind.TLS, detail=f"TLS error: {_short(exc)}")
+            return _Hop(error=ErrorKind.TLS, detail=f"TLS error: {_reason(exc)}")
         except rex.ConnectTimeout:
             return _Hop(
                 error=ErrorKind.TIMEOUT,
@@ -375,7 +376,7 @@ class LinkChecker:
                 return _Hop(
                     error=ErrorKind.DNS, detail=f"host {urlsplit(url).hostname!r} not found (DNS)"
                 )
-            return _Hop(error=ErrorKind.CONNECTION, detail=f"connection failed: {_short(exc)}")
+            return _Hop(error=ErrorKind.CONNECTION, detail=f"connection failed: {_reason(exc)}")
         except (rex.RequestException, ValueError, UnicodeError) as exc:
             return _Hop(error=ErrorKind.INVALID, detail=f"invalid URL: {_short(exc)}")
         retry_after = None
@@ -394,6 +395,7 @@ class LinkChecker:
     ) -> None:
         """Stream an HTML body into an anchor collector until every fragment is found."""
         from requests import exceptions as rex
+        from urllib3.exceptions import HTTPError
 
         content_type = response.headers.get("Content-Type", "").lower()
         if "html" not in content_type:
@@ -408,13 +410,13 @@ class LinkChecker:
         parser = HtmlAnchors()
         total = 0
         complete = False
+        # A page that trickles in forever never trips the read timeout (each read gets a
+        # few bytes in time), so the whole body also gets read-timeout seconds at most.
+        budget_end = time.monotonic() + self.settings.read_timeout
         try:
-            chunks = response.iter_content(65536)
-            while True:
-                if self._remaining() <= 0:
-                    break
-                chunk = next(chunks, None)
-                if chunk is None:
+            while min(budget_end - time.monotonic(), self._remaining()) > 0:
+                chunk = response.raw.read1(BODY_CHUNK, decode_content=True)
+                if not chunk:
                     complete = True
                     break
                 total += len(chunk)
@@ -423,8 +425,8 @@ class LinkChecker:
                     break
                 if total >= self.settings.max_body:
                     break
-        except (rex.RequestException, OSError):
-            pass
+        except (rex.RequestException, HTTPError, OSError, ValueError):
+            pass  # a broken body proves nothing either way
         outcome.anchors = sorted(parser.ids)
         outcome.anchors_complete = complete
 
@@ -441,6 +443,32 @@ def anchor_found(fragment: str, ids: set[str] | list[str]) -> bool:
     return fragment in ids or f"user-content-{fragment.lower()}" in ids
 
 
-def _short(exc: BaseException) -> str:
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it wraps (``reason``, ``__cause__``, ``__context__``), outermost first."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        reason = getattr(current, "reason", None)
+        inner = current.args[0] if current.args else None
+        if isinstance(reason, BaseException):
+            current = reason
+        elif isinstance(inner, BaseException):
+            current = inner
+        else:
+            current = current.__cause__ or current.__context__
+    return chain
+
+
+def _reason(exc: BaseException) -> str:
+    """The root cause of a requests error in words (``[Errno 111] Connection refused``)."""
+    for cause in reversed(_causes(exc)):
+        if isinstance(cause, OSError) and cause.strerror:
+            errno = f"[Errno {cause.errno}] " if cause.errno else ""
+            return _short(errno + cause.strerror)
+    return _short(exc)
+
+
+def _short(exc: BaseException | str) -> str:
     text = str(exc)
     return text if len(text) <= 160 else text[:157] + "..."

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qalint.diagnostics import Span
+from qalint.document import Link
 from qalint.links.outcome import Outcome, Verdict
 from qalint.links.settings import LinkSettings
-from qalint.links.urls import is_web_url, split_fragment
-
-from qalint.diagnostics import Span
+from qalint.links.urls import bare_url_end, is_web_url, split_fragment
+from qalint.markdown import inline
 
 if TYPE_CHECKING:
-    from qalint.document import Document, Link
+    from qalint.document import Document, Prose
 
 URL_KINDS = {"inline", "autolink", "bare", "definition"}
+# The scanner's bare-URL pattern, for a URL that follows "(" directly.
+PARENTHESISED_URL_RE = re.compile(
+    r"\(((?:https?://|www\.)[^\s<>()\[\]`]*[^\s<>()\[\]`.,;:!?'\"*_])", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,56 @@ def url_location(document: Document, link: Link) -> tuple[str, int, int] | None:
         start, end, written = start + 1, end - 1, written[1:-1]
     if not written or written != link.target.strip("<>"):
         return None
+    if link.kind == "bare":
+        end = bare_url_end(document.text, start, end)
+        written = document.text[start:end]
     return written, start, end
+
+
+def bare_span(link: Link, url: str) -> Span:
+    """The span of a bare URL once its balanced parentheses are included (one line)."""
+    span = link.target_span or link.span
+    extra = len(url) - len(link.target)
+    return Span(span.line, span.column, span.end_line, span.end_column + extra)
+
+
+def masked_prose(prose: Prose) -> str:
+    """The prose text with code spans, math and inline comments blanked (offsets kept)."""
+    text = prose.run.text
+    ranges = list(prose.code_spans) + list(prose.math_spans)
+    ranges += [(s, e) for s, e, _ in inline.find_comments(text)]
+    return inline.mask(text, ranges)
+
+
+def _parenthesised_urls(document: Document) -> list[Link]:
+    """Bare URLs written right after ``(``, as in ``Dropout (https://arxiv.org/...)``.
+
+    The link scanner does not report these (it skips a URL right after a parenthesis), yet
+    they render as plain text like any bare URL. Inline link targets (``](url)``), URLs
+    inside other links and the URLs of broken link syntax (L003's findings, such as
+    ``(url)[text]``) are left out.
+    """
+    from qalint.links.syntax import find_malformed
+
+    taken: dict[int, list[tuple[int, int]]] = {}
+    for link in document.links:
+        if link.node is not None:
+            taken.setdefault(id(link.node), []).append((link.start, link.end))
+    found: list[Link] = []
+    for prose in document.prose:
+        if "(" not in prose.run.text:
+            continue
+        text = masked_prose(prose)
+        ranges = taken.get(id(prose.node), [])
+        broken = {item.url_at for item in find_malformed(text)} if "[" in text else set()
+        for m in PARENTHESISED_URL_RE.finditer(text):
+            start, end = m.start(1), m.end(1)
+            if m.start() in broken or any(s <= start < e for s, e in ranges):
+                continue
+            span = prose.run.span(start, end)
+            url = m.group(1)
+            found.append(Link("bare", url, url, span, span, start=start, end=end, node=prose.node))
+    return found
 
 
 def bare_urls(document: Document) -> list[Link]:
@@ -63,17 +118,29 @@ def bare_urls(document: Document) -> list[Link]:
 
     The link scanner also reports a definition's URL (``[x]: https://...``) as a bare URL;
     those are written where a URL belongs and render nothing, so they are dropped here.
+    URLs right after ``(`` are added (see ``_parenthesised_urls``).
     """
     taken = {
         (link.target_span.line, link.target_span.column)
         for link in document.links
         if link.kind == "definition" and link.target_span is not None
     }
-    return [
+    found = [
         link
         for link in document.links
         if link.kind == "bare" and (link.span.line, link.span.column) not in taken
     ]
+    seen = {(link.span.line, link.span.column) for link in found} | taken
+    for link in _parenthesised_urls(document):
+        if (link.span.line, link.span.column) not in seen:
+            found.append(link)
+    found.sort(key=lambda link: (link.span.line, link.span.column))
+    return found
+
+
+def web_links(document: Document) -> list[Link]:
+    """Every link of the page, with the bare URLs as ``bare_urls`` finds them."""
+    return [link for link in document.links if link.kind != "bare"] + bare_urls(document)
 
 
 def summarize(document: Document) -> list[list]:
@@ -82,22 +149,21 @@ def summarize(document: Document) -> list[list]:
     Each entry is ``[url, start, end, [line, column, end_line, end_column]]``.
     """
     out: list[list] = []
-    bare = {id(link) for link in bare_urls(document)}
-    for link in document.links:
-        if link.kind == "bare" and id(link) not in bare:
-            continue
+    for link in web_links(document):
         located = url_location(document, link)
         if located is None:
             continue
         url, start, end = located
         if not is_web_url(url):
             continue
-        span = link.target_span or link.span
+        span = bare_span(link, url) if link.kind == "bare" else link.target_span or link.span
         out.append([url, start, end, [span.line, span.column, span.end_line, span.end_column]])
     return out
 
 
-def collect(summaries: dict[str, list | None], settings: LinkSettings) -> dict[str, list[Occurrence]]:
+def collect(
+    summaries: dict[str, list | None], settings: LinkSettings
+) -> dict[str, list[Occurrence]]:
     """Occurrences grouped by URL (fragment removed), minus excluded URLs, in path order."""
     found: dict[str, list[Occurrence]] = {}
     for path in sorted(summaries):

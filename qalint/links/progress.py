@@ -1,7 +1,8 @@
-"""A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+"""A one-line progress bar on stderr, drawn only when stderr is a terminal outside CI."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -13,7 +14,7 @@ class Progress:
 
     def __init__(self, total: int, enabled: bool, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
-        self.enabled = enabled and total > 0 and _isatty(self.stream)
+        self.enabled = enabled and total > 0 and _interactive(self.stream)
         self.total = total
         self.done = 0
         self.failing = 0
@@ -46,7 +47,16 @@ class Progress:
             self.stream.flush()
 
 
-def _isatty(stream: TextIO) -> bool:
+def _interactive(stream: TextIO) -> bool:
+    """A terminal a person watches: a TTY, and not a CI log (``CI`` set) or a dumb terminal.
+
+    Some CI runners attach a pseudo-terminal, so a TTY alone would fill their logs with
+    redrawn bars.
+    """
+    if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
     try:
         return stream.isatty()
     except (AttributeError, ValueError, OSError):

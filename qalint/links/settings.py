@@ -31,9 +31,10 @@ def _headers(value: dict[str, Any]) -> str | None:
             return f"{pattern}: expected a table of header = ENV_VAR_NAME"
         for name, env in headers.items():
             if not isinstance(env, str) or not ENV_NAME_RE.match(env):
+                # The value is not echoed: it may well be the secret itself.
                 return (
                     f"{pattern}.{name}: the value must name an environment variable "
-                    f"(e.g. GITHUB_TOKEN_HEADER), never the secret itself; got {env!r}"
+                    f"(e.g. GITHUB_TOKEN_HEADER), never the secret itself"
                 )
     return None
 

@@ -38,8 +38,12 @@ def _mkdocs_text(folder: Path, consulted: list[Path]) -> str | None:
     return None
 
 
-def mkdocs_uses(document: Document, pattern: str, cache: dict[Path, str | None],
-                consulted: list[Path] | None = None) -> bool:
+def mkdocs_uses(
+    document: Document,
+    pattern: str,
+    cache: dict[Path, str | None],
+    consulted: list[Path] | None = None,
+) -> bool:
     """True when the nearest mkdocs.yml above the page mentions ``pattern`` (a regex).
 
     ``cache`` maps folders to the mkdocs.yml text found from there, for one run; the paths

@@ -25,6 +25,7 @@ class Malformed:
     start: int
     end: int
     snippet: str
+    url_at: int = -1  # where the "(" of the URL the broken construct wraps is
 
 
 def _escaped(text: str, index: int) -> bool:
@@ -92,13 +93,13 @@ def find_malformed(text: str) -> list[Malformed]:
             start = start if start >= 0 else max(line_start, close - 40)
             end = destination_end(text, close + 1)
             end = end if end > 0 else _line_end(text, close)
-            found.append(Malformed("stray-bracket", close, close + 1, text[start:end]))
+            found.append(Malformed("stray-bracket", close, close + 1, text[start:end], close + 1))
             continue
         if destination_end(text, close + 1) < 0:
             head = text[close + 2 :].lstrip("(<").split()[:1]
             if head and looks_like_address(head[0]):
                 end = _line_end(text, close)
-                found.append(Malformed("unclosed-target", opener, end, text[opener:end]))
+                found.append(Malformed("unclosed-target", opener, end, text[opener:end], close + 1))
                 reported.add(opener)
     for index, char in enumerate(text):
         if char != "[" or index in reported or _escaped(text, index):
@@ -108,8 +109,10 @@ def find_malformed(text: str) -> list[Malformed]:
         end = _line_end(text, index)
         url = URL_START_RE.search(text, index, min(end, index + 300))
         if url and not any(c in "()" for c in text[index + 1 : url.start()]):
-            found.append(Malformed("unclosed-bracket", index, index + 1, text[index:end]))
+            found.append(
+                Malformed("unclosed-bracket", index, index + 1, text[index:end], url.start())
+            )
     for m in REVERSED_RE.finditer(text):
-        found.append(Malformed("reversed", m.start(), m.end(), m.group(0)))
+        found.append(Malformed("reversed", m.start(), m.end(), m.group(0), m.start()))
     found.sort(key=lambda f: f.start)
     return found

@@ -12,6 +12,10 @@ PATH_EXTENSION_RE = re.compile(
     r"\.(?:md|markdown|html?|png|jpe?g|gif|svg|webp|pdf|txt|ipynb)$", re.I
 )
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
+# A bare URL with balanced parentheses (``/wiki/Dropout_(neural_networks)``), as
+# pymdownx.magiclink reads it; trailing punctuation is not part of the URL.
+BARE_WITH_PARENS_RE = re.compile(r"(?:[^\s<>()\[\]`]|\([^\s<>()\[\]`]*\))*")
+BARE_TRAILING = ".,;:!?'\"*_"
 
 # Hosts that serve every page over https, so ``http://`` there is only ever a downgrade.
 # A shipped list (not "any host") keeps the offline rule free of false findings; projects
@@ -159,3 +163,16 @@ def local_path(target: str) -> tuple[str, str] | None:
     base, fragment = split_fragment(target)
     base = base.split("?", 1)[0]
     return unquote(base), unquote(fragment)
+
+
+def bare_url_end(text: str, start: int, end: int) -> int:
+    """Where a bare URL found at ``text[start:end]`` really ends.
+
+    The scanner stops a bare URL at the first parenthesis; magiclink (and a reader) take
+    balanced parentheses as part of it, as in Wikipedia's ``Dropout_(neural_networks)``.
+    """
+    m = BARE_WITH_PARENS_RE.match(text, start)
+    stop = m.end() if m else end
+    while stop > end and text[stop - 1] in BARE_TRAILING:
+        stop -= 1
+    return stop if "(" in text[end:stop] else end

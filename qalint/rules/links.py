@@ -10,6 +10,7 @@ finding lands on each place the URL is written.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
@@ -20,10 +21,9 @@ from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, S
 from qalint.document import Document, Link, Prose
 from qalint.links import urls
 from qalint.links.anchors import document_anchors
-from qalint.links.online import bare_urls, url_location
+from qalint.links.online import bare_span, bare_urls, masked_prose, url_location, web_links
 from qalint.links.settings import OPTIONS, LinkSettings
 from qalint.links.syntax import Malformed, closing_bracket, find_malformed
-from qalint.markdown import inline
 from qalint.rules.registry import RuleContext, rule
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 register_section("links", OPTIONS)
 
 SKIPPED_FRAGMENT_PREFIXES = ("__tabbed_", "fn:", "fnref:", ":~:")
+# mkdocs.yml configures its own heading slugs (usually pymdownx.slugs, for Unicode ids).
+UNICODE_SLUGS_RE = r"\bslugify\b|pymdownx\.slugs"
 
 
 def _settings(ctx: RuleContext) -> LinkSettings:
@@ -67,13 +69,6 @@ def _prose_of(ctx: RuleContext, doc: Document) -> dict[int, Prose]:
     return table
 
 
-def _masked(prose: Prose) -> str:
-    text = prose.run.text
-    ranges = list(prose.code_spans) + list(prose.math_spans)
-    ranges += [(s, e) for s, e, _ in inline.find_comments(text)]
-    return inline.mask(text, ranges)
-
-
 def _file_offset(doc: Document, prose: Prose, index: int) -> int:
     line, column = prose.run.position(index)
     return doc.source.offset(line, column)
@@ -92,10 +87,30 @@ def _doubled(link: Link) -> bool:
     return link.kind == "inline" and len(target) > 2 and target[0] == "(" and target[-1] == ")"
 
 
+def _spaced(doc: Document, link: Link) -> bool:
+    """True for ``[text] (target)``: Python-Markdown renders it as text, not as a link.
+
+    The scanner still records it so that L002 can offer to remove the space; no other rule
+    reads its target, since nothing there is a link yet.
+    """
+    if link.kind != "inline":
+        return False
+    if link.target_span is not None:
+        index = doc.source.offset(link.target_span.line, link.target_span.column) - 1
+    else:  # an empty target: start from before the closing parenthesis
+        index = doc.source.offset(link.span.end_line, link.span.end_column) - 2
+    text = doc.text
+    while index >= 0 and text[index] in " \t\r\n":
+        index -= 1  # whitespace inside the parentheses, before the target
+    if index <= 0 or text[index] != "(":
+        return False
+    return text[index - 1] in " \t"
+
+
 def _destination_links(doc: Document) -> Iterator[Link]:
     """Links whose destination is written at this place (inline links and definitions)."""
     for link in doc.links:
-        if link.kind in {"inline", "definition"} and not _doubled(link):
+        if link.kind in {"inline", "definition"} and not _doubled(link) and not _spaced(doc, link):
             yield link
 
 
@@ -147,8 +162,9 @@ def check_doubled_parentheses(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield check_doubled_parentheses(
             ctx,
             link.span,
-            f"link '{_quote(_written(doc, link))}' has doubled parentheses, so it points to "
-            f"'{_quote(link.target)}'; write '[{_quote(link.text, 40)}]({_quote(inner)})'",
+            f"link '{_quote(_written(doc, link), 120)}' has doubled parentheses, so it points "
+            f"to the relative path '({_quote(inner, 40)})'; write "
+            f"'[{_quote(link.text, 60)}]({_quote(inner, 200)})'",
             fix,
         )
 
@@ -225,7 +241,7 @@ def check_unbalanced(ctx: RuleContext) -> Iterator[Diagnostic]:
         text = prose.run.text
         if "[" not in text and "]" not in text:
             continue
-        masked = _masked(prose)
+        masked = masked_prose(prose)
         found: list[Malformed] = find_malformed(masked)
         for item in found:
             snippet = _quote(item.snippet)
@@ -249,7 +265,9 @@ def check_unbalanced(ctx: RuleContext) -> Iterator[Diagnostic]:
 def check_empty_target(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Inline links and images whose destination is empty (``()`` or ``(<>)``)."""
     for link in ctx.document.links:
-        if link.kind == "inline" and not _target(link)[0].strip():
+        if link.kind != "inline" or _target(link)[0].strip():
+            continue
+        if not _spaced(ctx.document, link):
             what = "image" if link.image else "link"
             yield check_empty_target(
                 ctx,
@@ -454,22 +472,23 @@ def check_bare_url(ctx: RuleContext) -> Iterator[Diagnostic]:
     if mode == "on" or (mode == "auto" and _mkdocs_uses(ctx, doc, r"pymdownx\.magiclink")):
         return
     for link in bare:
-        target = link.target
+        located = url_location(doc, link)
+        if located is None:
+            continue
+        target, start, end = located
         fix = None
         if urls.is_web_url(target):
-            start, end = _offsets(doc, link.span)
-            if doc.text[start:end] == target:
-                fix = Fix(
-                    (Edit(start, start, "<"), Edit(end, end, ">")),
-                    Applicability.SAFE,
-                    "wrap the URL in <...>",
-                )
+            fix = Fix(
+                (Edit(start, start, "<"), Edit(end, end, ">")),
+                Applicability.SAFE,
+                "wrap the URL in <...>",
+            )
             advice = f"write '<{_quote(target)}>' or '[text]({_quote(target)})'"
         else:
             advice = f"write '[text](https://{_quote(target)})'"
         yield check_bare_url(
             ctx,
-            link.span,
+            bare_span(link, target),
             f"bare URL '{_quote(target)}' renders as plain text (Python-Markdown does not "
             f"autolink); {advice}",
             fix,
@@ -489,7 +508,9 @@ def check_bare_url(ctx: RuleContext) -> Iterator[Diagnostic]:
 def check_image_alt(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Images whose alt text is empty or only spaces."""
     for link in ctx.document.links:
-        if link.image and link.kind in {"inline", "reference"} and not link.text.strip():
+        if not link.image or link.kind not in {"inline", "reference"} or link.text.strip():
+            continue
+        if not _spaced(ctx.document, link):
             yield check_image_alt(
                 ctx,
                 link.span,
@@ -515,7 +536,7 @@ def check_insecure_http(ctx: RuleContext) -> Iterator[Diagnostic]:
     """``http://`` URLs of well-known https hosts."""
     doc = ctx.document
     hosts = _https_hosts(ctx)
-    for link in doc.links:
+    for link in web_links(doc):
         located = url_location(doc, link)
         if located is None:
             continue
@@ -571,12 +592,13 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
             ctx.depends_on(resolved.with_name(resolved.name + ".md"))
         if resolved is None or target_exists(resolved):
             continue
-        shown = (folder / path).as_posix()
+        shown = Path(os.path.normpath(folder / path)).as_posix()
+        written = _target(link)[0].strip()
         yield check_missing_file(
             ctx,
             link.target_span or link.span,
-            f"link target '{_quote(path)}' does not exist (looked for '{shown}'); fix the path "
-            f"or add the file",
+            f"link target '{_quote(written)}' does not exist (looked for '{shown}'); fix the "
+            f"path or add the file",
         )
 
 
@@ -585,9 +607,10 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
     "link-missing-anchor",
     summary="A `#fragment` names no heading or id in the page it points to.",
     explanation="Heading ids are made as Python-Markdown's toc extension makes them "
-    "(lower-case, punctuation dropped, spaces to `-`, `_1` for repeats); headings inside "
-    "content tabs get ids too, and `{#id}` attributes and HTML ids count. A missing fragment "
-    "leaves the reader at the top of the page.",
+    "(lower-case, punctuation and non-ASCII letters dropped, spaces to `-`, `_1` for "
+    "repeats); headings inside content tabs get ids too, and `{#id}` attributes and HTML ids "
+    "count. When mkdocs.yml gives toc its own `slugify` (such as `pymdownx.slugs`), Unicode "
+    "ids count as well. A missing fragment leaves the reader at the top of the page.",
     bad="[See above](#what-is-dropout)\n\n#### What is a dropout layer?",
     good="[See above](#what-is-dropout)\n\n#### What is Dropout?",
     severity=Severity.WARNING,
@@ -599,7 +622,7 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
 
     doc = ctx.document
     parsed: dict[Path, Document | None] = ctx.state.setdefault("links.pages", {})
-    anchors_cache: dict[int, set[str]] = ctx.state.setdefault("links.anchors", {})
+    anchors_cache: dict[tuple[int, bool], set[str]] = ctx.state.setdefault("links.anchors", {})
     for link, path, fragment in _local_targets(doc):
         if not fragment or fragment.startswith(SKIPPED_FRAGMENT_PREFIXES):
             continue
@@ -615,13 +638,20 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
             where = f"'{path}'"
         else:
             target_doc, where = doc, "this page"
-        if id(target_doc) not in anchors_cache:
-            anchors_cache[id(target_doc)] = document_anchors(target_doc)
-        anchors = anchors_cache[id(target_doc)]
+        unicode_slugs = _mkdocs_uses(ctx, target_doc, UNICODE_SLUGS_RE)
+        key = (id(target_doc), unicode_slugs)
+        if key not in anchors_cache:
+            anchors_cache[key] = document_anchors(target_doc, unicode_slugs)
+        anchors = anchors_cache[key]
         if anchor_found(fragment, anchors):
             continue
         close = difflib.get_close_matches(fragment, sorted(anchors), n=1, cutoff=0.6)
         hint = f"; did you mean '#{close[0]}'?" if close else "; link to an existing heading"
+        if not unicode_slugs and not fragment.isascii():
+            hint += (
+                " (toc's default slugify drops non-ASCII letters from heading ids; for "
+                "Unicode ids set 'slugify' for toc in mkdocs.yml)"
+            )
         yield check_missing_anchor(
             ctx,
             link.target_span or link.span,
@@ -648,13 +678,18 @@ def _online_result(ctx: RuleContext) -> OnlineResult | None:
     settings = _settings(ctx)
     options = ctx.options
     result: OnlineResult | None = None
-    if ctx.summaries:
+    summaries = ctx.summaries
+    if summaries and options.focus:
+        # Pull-request mode: only the files under review are reported, so only their URLs
+        # are worth a request.
+        summaries = {path: urls for path, urls in summaries.items() if path in options.focus}
+    if summaries:
         from qalint.cachedb import cache_folder
         from qalint.links.online import check_summaries
 
         folder = cache_folder(ctx.config.cache_dir, ctx.config.root)
         result = check_summaries(
-            ctx.summaries,
+            summaries,
             settings,
             folder,
             use_cache=bool(getattr(options, "use_cache", True)),
@@ -777,7 +812,7 @@ def check_url_unreachable(ctx: RuleContext) -> Iterator[Diagnostic]:
     for occurrence, outcome in _each(ctx, {"failed"}):
         if outcome.error is None:
             why = f"the server answers {_status_text(outcome.status)}{_via(outcome)}"
-            if outcome.status is not None and outcome.status >= 500 and settings.retries:
+            if outcome.status is not None and 500 <= outcome.status < 600 and settings.retries:
                 why += f" after {settings.retries} retries"
         else:
             why = outcome.detail or outcome.error
