@@ -220,3 +220,180 @@ def test_code_spans_and_fences_are_not_math() -> None:
 def test_multiline_block_positions() -> None:
     text = "$$\n\\frac{a}{b}\n+ \\farc{c}{d}\n$$\n"
     assert only(text)[:3] == ("M001", 3, 3)
+
+
+# -- audit of issue 8: each case below failed before its fix --------------------------------
+
+
+def test_math_delimiters_inside_a_formula_are_undefined() -> None:
+    code, line, column, message = only("$$\n\\[ x^2 ]\n$$\n")
+    assert (code, line, column) == ("M001", 2, 1)
+    assert "\\[ delimits a formula and cannot appear inside one" in message
+    found = findings("Inline $f\\(x\\)$ here.\n", renderer="katex")
+    assert [f[:3] for f in found] == [("M001", 1, 10), ("M001", 1, 13)]
+
+
+def test_katex_accents_are_known_and_need_their_argument() -> None:
+    assert findings("$\\'a + \\\"o$\n", renderer="katex") == []
+    assert only("$\\'a$\n")[:3] == ("M001", 1, 2)  # MathJax has no text accents in math
+    assert only("$x + \\^$\n", renderer="katex")[:3] == ("M006", 1, 6)
+    assert only("$a \\= b$\n", renderer="katex")[:3] == ("M006", 1, 4)
+
+
+def test_prime_or_newline_cannot_be_a_script() -> None:
+    assert only("$x^'$\n")[:3] == ("M006", 1, 3)
+    assert only("$$\n\\begin{cases} a _\\\\ b \\end{cases}\n$$\n")[:3] == ("M006", 2, 17)
+
+
+def test_parameter_character_as_an_argument() -> None:
+    assert only("$\\frac#{1}{2}$\n")[:3] == ("M010", 1, 7)
+    assert only("$\\beta_#1$\n")[:3] == ("M010", 1, 8)
+
+
+def test_math_inside_text_is_checked_and_must_be_closed() -> None:
+    text = "$$\n\\text{if $\\farc{a}{b} > 0$}\n$$\n"
+    assert only(text)[:3] == ("M001", 2, 11)
+    code, line, column, message = only("$$\n\\text{if $x > 0}\n$$\n")
+    assert (code, line, column) == ("M010", 2, 10)
+    assert message.startswith("unclosed $ inside the text")
+
+
+def test_mathjax_reads_percent_in_an_argument_as_text() -> None:
+    text = "$$\n\\text{95% of } x\n$$\n"
+    assert findings(text) == []
+    code, _line, _column, message = only(text, renderer="katex")
+    assert code == "M002"
+    assert "write \\% for a percent sign" in message
+
+
+def test_definers_the_renderer_lacks() -> None:
+    text = "$\\DeclareMathOperator{\\Tr}{Tr} \\Tr(A)$\n"
+    assert findings(text) == []
+    code, line, column, message = only(text, renderer="katex")
+    assert (code, line, column) == ("M001", 1, 2)
+    assert "MathJax knows it but KaTeX does not" in message
+    assert only("$\\gdef\\E{x} \\E$\n")[:3] == ("M001", 1, 2)
+    assert findings("$\\gdef\\E{x} \\E$\n", renderer="katex") == []
+
+
+def test_tag_rules() -> None:
+    assert findings("$$\na = b \\tag{1}\n$$\n", renderer="katex") == []
+    assert only("$a = b \\tag{1}$\n", renderer="katex")[:3] == ("M004", 1, 8)
+    assert findings("$a = b \\tag{1}$\n") == []
+    code, line, column, message = only("$$\na \\tag{1} \\tag{2}\n$$\n")
+    assert (code, line, column) == ("M004", 2, 11)
+    assert message.startswith("a second \\tag")
+    rows = "$$\n\\begin{align} a \\tag{1} \\\\ b \\tag{2} \\end{align}\n$$\n"
+    assert findings(rows) == []
+    code, line, column, message = only("$$\n\\begin{aligned} a \\tag{1} \\end{aligned}\n$$\n")
+    assert (code, line, column) == ("M004", 2, 19)
+    assert "MathJax refuses \\tag inside {aligned}" in message
+
+
+def test_mathjax_refuses_nested_equation_environments() -> None:
+    text = "$$\n\\begin{align} \\begin{align} a \\end{align} \\end{align}\n$$\n"
+    code, line, column, message = only(text)
+    assert (code, line, column) == ("M004", 2, 15)
+    assert "erroneous nesting" in message
+    assert findings("$$\n\\begin{align} \\begin{aligned} a \\end{aligned} \\end{align}\n$$\n") == []
+
+
+def test_newcommand_name_and_parameters() -> None:
+    assert only("$\\newcommand{\\E{\\mathbb{E}} \\E[x]$\n")[:3] == ("M002", 1, 13)
+    assert only("$\\newcommand{\\E x}{y}$\n")[:3] == ("M011", 1, 2)
+    assert only("$\\newcommand{\\E}[x]{y}$\n")[:3] == ("M011", 1, 17)
+    optional = "$\\newcommand{\\f}[2][0]{#1 #2} \\f{x} + \\f[1]{y}$\n"
+    assert findings(optional) == []
+    assert only(optional, renderer="katex")[:3] == ("M011", 1, 20)
+    page = "$\\newcommand{\\f}[2][0]{#1 #2}$ and later $\\f{x}$\n"
+    assert findings(page) == []
+
+
+def test_unknown_command_in_a_macro_body() -> None:
+    assert only("$\\newcommand{\\E}{\\mathbbb{E}} \\E[x]$\n")[:3] == ("M001", 1, 18)
+    assert findings("$\\newcommand{\\a}{\\b} \\newcommand{\\b}{x} \\a$\n") == []
+
+
+def test_command_with_arguments_as_a_bare_argument() -> None:
+    code, line, column, message = only("$\\hat\\vec{x}$\n")
+    assert (code, line, column) == ("M006", 1, 6)
+    assert "write \\hat{\\vec...}" in message
+    assert findings("$\\sqrt\\frac12 + \\mathbf\\alpha$\n") == []
+
+
+def test_functions_as_unbraced_scripts() -> None:
+    assert only("$h_\\tanh(x)$\n")[:3] == ("M006", 1, 4)
+    assert findings("$x_\\max$\n") == []
+    assert only("$x_\\max$\n", renderer="katex")[:3] == ("M006", 1, 4)
+
+
+def test_infix_fractions_and_misplaced_cr() -> None:
+    assert only("$a \\over b \\over c$\n")[:3] == ("M006", 1, 12)
+    assert findings("${a \\over b} \\over c$\n") == []
+    assert only("$a \\cr b$\n")[:3] == ("M005", 1, 4)
+    assert findings("$\\begin{matrix} a \\cr b \\end{matrix}$\n") == []
+
+
+def test_missing_argument_counts_only_braced_arguments() -> None:
+    assert only("$\\sqrt$\n")[3] == "\\sqrt needs 1 argument in braces; argument 1 is missing"
+
+
+def test_mathjax_shows_commands_in_text_as_they_are() -> None:
+    assert findings("$\\text{\\ma}$\n") == []
+    assert only("$\\text{\\ma}$\n", renderer="katex")[:3] == ("M001", 1, 8)
+
+
+def test_prices_next_to_code_identifiers_and_escapes_are_not_math() -> None:
+    assert findings("It costs $5, see `my_var` and file_name here.\n") == []
+    assert findings("Another $10 price with a \\$ escape and x^2 later.\n") == []
+
+
+def test_unclosed_display_dollars_point_at_the_opening_pair() -> None:
+    code, line, column, message = only("$$\n\\frac{a}{b}\n\nMore text.\n")
+    assert (code, line, column) == ("M008", 1, 1)
+    assert message.startswith("unclosed $$")
+    code, line, column, message = only("Spaced $$ \\frac{a}{b} $$ here.\n")
+    assert (code, line, column) == ("M008", 1, 8)
+    assert message.endswith("write $\\frac{a}{b}$ inline")
+
+
+def test_brackets_and_environments_outside_display_blocks() -> None:
+    code, line, column, message = only("Inline display \\[x^2\\] in a sentence.\n")
+    assert (code, line, column) == ("M008", 1, 16)
+    assert "display math must be a paragraph of its own" in message
+    assert only("\\[\nx^2\n\nText.\n")[:3] == ("M008", 1, 1)
+    assert findings("See reference \\[1\\] and `\\[x^2\\]` in code.\n") == []
+    code, line, column, message = only("\\begin{Bmatrix}\na & b\n\\end{Bmatrix}\n")
+    assert (code, line, column) == ("M008", 1, 1)
+    assert message.startswith("\\begin{Bmatrix} outside a formula")
+    assert findings("\\begin{aligned}\na &= b\n\\end{aligned}\n") == []
+
+
+def test_nested_dollars_in_inline_text() -> None:
+    code, line, column, message = only("Cases: $\\text{if $x>0$}$, done.\n")
+    assert (code, line, column) == ("M008", 1, 8)
+    assert message.startswith("a $...$ formula cannot hold another $...$")
+
+
+def test_positions_in_an_indented_tab_body_with_crlf_and_tabs() -> None:
+    text = (
+        '!!! Question ""\r\n    === "Question"\r\n        #### Q?\r\n\r\n'
+        '    === "Answer"\r\n\r\n        $$\r\n        \\frac{a}{b}\r\n'
+        "        + \\farc{c}{d} + \\left( x\r\n        $$\r\n\r\n"
+        "        Inline \\t$x^a^b$ and \\(\\frac{a}{b\\).\r\n"
+    ).replace("\\t", "\t")
+    assert [f[:3] for f in findings(text)] == [
+        ("M001", 9, 11),
+        ("M003", 9, 25),
+        ("M007", 12, 21),
+        ("M002", 12, 40),
+    ]
+
+
+def test_a_run_of_primes_after_a_superscript_is_one_finding() -> None:
+    assert only("$x^a''$\n")[:3] == ("M007", 1, 5)
+
+
+def test_too_deep_nesting_is_one_finding() -> None:
+    text = "$" + "{" * 500 + "x" + "}" * 500 + "$\n"
+    assert only(text)[::3] == ("M002", "formula nested too deeply to check")

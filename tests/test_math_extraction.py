@@ -9,6 +9,7 @@ import re
 import markdown
 import pytest
 
+import qalint
 from qalint.markdown.arithmatex import find_block_math, find_inline_math, unmatched_openers
 
 SPAN_RE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
@@ -105,3 +106,27 @@ def test_not_block_math(block: str) -> None:
 
 def test_unmatched_openers() -> None:
     assert unmatched_openers("a $x$ b $ c \\$ d \\(", []) == [(8, "$"), (17, "\\(")]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("It costs $5, see `my_var` and file_name here.", False),
+        ("Another $10 price with a \\$ escape and x^2 later.", False),
+        ("See reference \\[1\\] and \\[citation needed\\].", False),
+        ("Inline display \\[x^2\\] in a sentence.", True),
+        ("\\[\nx^2", True),
+        ("$$\n\\frac{a}{b}", True),
+        ("Text before\n$$\nx^2\n$$", True),
+        ("\\begin{Bmatrix}\na & b\n\\end{Bmatrix}", True),
+        ("a \\begin{aligned}x\\end{aligned} b", True),
+        ("Loss $\\sum_i x_i here.", True),
+        ("The loss $ \\sum_i x_i $ here.", True),
+        ("A \\(x^2 without close.", True),
+    ],
+)
+def test_unclosed_math_flags_tex_that_arithmatex_leaves_as_text(text: str, flagged: bool) -> None:
+    """M008 speaks exactly when TeX the author wrote comes out of arithmatex as plain text."""
+    assert 'class="arithmatex"' not in _render(text)
+    codes = [d.code for d in qalint.lint_text(text + "\n") if d.code == "M008"]
+    assert bool(codes) == flagged, codes

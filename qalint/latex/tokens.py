@@ -11,7 +11,9 @@ SPACE = 3  # a run of white space
 COMMENT = 4  # % to the end of the line
 LONE = 5  # a backslash at the very end of the formula
 
-_TOKEN_RE = re.compile(r"\\([a-zA-Z]+)|\\(.)|(\s+)|(%[^\n]*)|(\\)|(.)", re.S)
+# Every character of a formula belongs to exactly one match, so offsets are running sums of
+# the matched lengths (``findall`` is much faster than building a match object per token).
+_TOKEN_RE = re.compile(r"(\\[a-zA-Z]+)|(\\.)|(\s+)|(%[^\n]*)|(\\)|(.)", re.S)
 
 Token = tuple[int, str, int, int]  # (type, text, start, end)
 
@@ -20,18 +22,27 @@ def tokenize(tex: str) -> list[Token]:
     """Split ``tex`` into tokens with their offsets."""
     out: list[Token] = []
     append = out.append
-    for m in _TOKEN_RE.finditer(tex):
-        index = m.lastindex
-        if index == 1:
-            append((WORD, m.group(1), m.start(), m.end()))
-        elif index == 6:
-            append((CHAR, m.group(6), m.start(), m.end()))
-        elif index == 3:
-            append((SPACE, "", m.start(), m.end()))
-        elif index == 2:
-            append((SYMBOL, m.group(2), m.start(), m.end()))
-        elif index == 4:
-            append((COMMENT, "", m.start(), m.end()))
+    pos = 0
+    for word, symbol, space, comment, _lone, char in _TOKEN_RE.findall(tex):
+        if char:
+            append((CHAR, char, pos, pos + 1))
+            pos += 1
+        elif word:
+            end = pos + len(word)
+            append((WORD, word[1:], pos, end))
+            pos = end
+        elif space:
+            end = pos + len(space)
+            append((SPACE, "", pos, end))
+            pos = end
+        elif symbol:
+            append((SYMBOL, symbol[1], pos, pos + 2))
+            pos += 2
+        elif comment:
+            end = pos + len(comment)
+            append((COMMENT, "", pos, end))
+            pos = end
         else:
-            append((LONE, "\\", m.start(), m.end()))
+            append((LONE, "\\", pos, pos + 1))
+            pos += 1
     return out

@@ -75,24 +75,59 @@ DEFINERS = frozenset(
         "let",
     }
 )
+# Environments that are whole numbered equations: each row takes its own \tag, and MathJax
+# refuses one nested directly inside another ("Erroneous nesting of equation structures").
+EQUATION_ENVS = frozenset(
+    {
+        "equation",
+        "equation*",
+        "align",
+        "align*",
+        "alignat",
+        "alignat*",
+        "gather",
+        "gather*",
+        "multline",
+        "multline*",
+        "flalign",
+        "flalign*",
+        "eqnarray",
+        "eqnarray*",
+        "xalignat",
+        "xalignat*",
+        "xxalignat",
+    }
+)
+# Environments in which MathJax refuses \tag ("\tag not allowed in aligned environment").
+MATHJAX_NO_TAG_ENVS = frozenset(
+    {"aligned", "gathered", "alignedat", "split", "flalign*", "xxalignat"}
+)
+# Math delimiters of arithmatex: inside a formula they are undefined control sequences.
+MATH_DELIMITERS = frozenset("()[]")
+# Infix fraction commands: one per group.
+INFIX = frozenset({"over", "atop", "choose", "above", "brace", "brack"})
 MAX_DEPTH = 200
 _DEF_RE = re.compile(
     r"\\(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\s*\\([a-zA-Z]+|.)\s*\}?"
-    r"(?:\s*\[(\d)\])?|\\[gex]?def\s*\\([a-zA-Z]+|.)((?:#\d)*)"
+    r"(?:\s*\[(\d)\](\s*\[)?)?|\\[gex]?def\s*\\([a-zA-Z]+|.)((?:#\d)*)"
 )
 
 
 def collect_definitions(texts: Iterable[str]) -> dict[str, int]:
-    """Macros defined by ``\\newcommand``/``\\def``/``\\DeclareMathOperator`` in ``texts``."""
+    """Macros defined by ``\\newcommand``/``\\def``/``\\DeclareMathOperator`` in ``texts``.
+
+    Maps each name to its number of mandatory arguments (a ``\\newcommand`` with a default
+    for its first argument, ``[2][x]``, has one mandatory argument).
+    """
     found: dict[str, int] = {}
     for tex in texts:
         if "\\" not in tex:
             continue
         for m in _DEF_RE.finditer(tex):
             if m.group(1):
-                found[m.group(1)] = int(m.group(2) or 0)
-            elif m.group(3):
-                found[m.group(3)] = len(m.group(4)) // 2
+                found[m.group(1)] = max(int(m.group(2) or 0) - bool(m.group(3)), 0)
+            elif m.group(4):
+                found[m.group(4)] = len(m.group(5)) // 2
     return found
 
 
@@ -139,19 +174,25 @@ class _Parser:
         self.table = table
         self.katex = table.renderer == "katex"
         self.display = display
-        self.macros = dict(macros)
+        # Argument specs of user macros ("mm": two arguments; "om": optional, then one).
+        self.macros: dict[str, str] = {name: "m" * count for name, count in macros.items()}
         self.toks: list[Token] = tokenize(tex)
         self.n = len(self.toks)
         self.findings: list[Finding] = []
         self.open_braces = 0
         self.open_lefts = 0
         self.open_envs = 0
+        self.envs: list[str] = []  # open environments, innermost last
+        self.tags = [0]  # \tag count of the current row, per numbered equation
+        self.bodies: list[tuple[int, int]] = []  # token ranges of macro definitions
         self.depth = 0
+        self.aborted = False
 
     # -- reporting -------------------------------------------------------------------------
 
     def error(self, kind: Kind, message: str, start: int, end: int, related: int = -1) -> None:
-        self.findings.append(Finding(kind, message, start, end, related))
+        if not self.aborted:
+            self.findings.append(Finding(kind, message, start, end, related))
 
     def _tok_end(self, i: int) -> int:
         return self.toks[i][3] if i < self.n else len(self.tex)
@@ -176,6 +217,8 @@ class _Parser:
         i = self.seq(0, None, amp=False, upright=False, in_left=False)
         while i < self.n:  # only reached after a stray closer at the top level
             i = self.seq(i, None, amp=False, upright=False, in_left=False)
+        if self.bodies:
+            self.check_bodies()
 
     def seq(self, i: int, closer: str | None, amp: bool, upright: bool, in_left: bool) -> int:
         """Parse a math list from token ``i`` until ``closer``; return the closer's index."""
@@ -184,13 +227,15 @@ class _Parser:
             self.depth -= 1
             start = self.toks[i][2] if i < self.n else len(self.tex)
             self.error(Kind.BRACES, "formula nested too deeply to check", start, start + 1)
+            self.aborted = True  # the groups left open by the cut are not findings
             return self.n
-        toks, n = self.toks, self.n
+        toks = self.toks  # self.n can grow: MathJax argument comments re-split tokens
         sup = sub = False
         word_start = -1  # token index where a run of adjacent letters starts
         prev_operand = False
         limits_ok = False
-        while i < n:
+        infix = 0  # \over, \atop and friends seen in this group
+        while i < self.n:
             kind, text, start, end = toks[i]
             if kind == CHAR:
                 if text.isalpha() and text.isascii():
@@ -257,6 +302,7 @@ class _Parser:
                             start,
                             end,
                         )
+                        sup = False  # one finding for a run of primes
                     i += 1
                     continue
                 if text == "&":
@@ -276,30 +322,7 @@ class _Parser:
                     prev_operand = False
                     i += 1
                     continue
-                if text == "#":
-                    self.error(
-                        Kind.CHARACTER,
-                        "# cannot be used in math (it marks macro "
-                        "parameters): write \\# for the symbol",
-                        start,
-                        end,
-                    )
-                elif text == "$":
-                    if self.katex:
-                        self.error(
-                            Kind.CHARACTER,
-                            "KaTeX refuses $ inside math: write \\$ "
-                            "for a dollar sign, or close the formula earlier",
-                            start,
-                            end,
-                        )
-                elif ord(text) < 32 and text not in "\t\n\r":
-                    self.error(
-                        Kind.CHARACTER,
-                        f"control character U+{ord(text):04X} in math: remove it",
-                        start,
-                        end,
-                    )
+                self.refused_char(text, start, end)
                 sup = sub = limits_ok = False
                 prev_operand = text.isalnum() or text in ")]|."
                 i += 1
@@ -326,6 +349,8 @@ class _Parser:
                 continue
             if kind == SYMBOL:
                 if text == "\\":
+                    if self.envs and self.envs[-1] in EQUATION_ENVS:
+                        self.tags[-1] = 0  # a new row of a numbered equation
                     i = self.skip_bracket(i + 1)
                     sup = sub = prev_operand = False
                     continue
@@ -333,7 +358,11 @@ class _Parser:
                 prev_operand = text in "{}|"
                 if not self.known(text):
                     self.undefined(text, start, end)
-                i += 1
+                    i += 1
+                elif self.macros.get(text) or self.table.specs.get(text):
+                    i = self.command(i, amp, upright)  # an accent such as \^ (KaTeX)
+                else:
+                    i += 1
                 continue
             # control word
             if text == "right":
@@ -384,6 +413,34 @@ class _Parser:
                     )
                 i = j
                 continue
+            if text in INFIX:
+                infix += 1
+                if infix == 2:
+                    self.error(
+                        Kind.ARGUMENT,
+                        f"a second infix fraction (\\{text}) in the same group: put each in "
+                        "braces, e.g. {a \\over b}, or write \\frac",
+                        start,
+                        end,
+                    )
+                i += 1
+                continue
+            if text == "cr":
+                if amp:  # a row end, as \\ (KaTeX knows \cr only here)
+                    if self.envs and self.envs[-1] in EQUATION_ENVS:
+                        self.tags[-1] = 0
+                    sup = sub = prev_operand = False
+                    i += 1
+                    continue
+                self.error(
+                    Kind.ALIGNMENT,
+                    "misplaced \\cr: it ends a row only inside an environment such as "
+                    "aligned or matrix (write \\\\ there)",
+                    start,
+                    end,
+                )
+                i += 1
+                continue
             if text == "hline" or text == "hdashline":
                 if not amp:
                     self.error(
@@ -394,6 +451,8 @@ class _Parser:
                     )
                 i += 1
                 continue
+            if text == "tag":
+                self.tag(i)
             limits_ok = text in self.table.limits or text in LIMITS_EXTRA or text in self.macros
             i = self.command(i, amp, upright)
             sup = sub = False
@@ -401,6 +460,52 @@ class _Parser:
         self.word_end(word_start, i, upright)
         self.depth -= 1
         return i
+
+    def tag(self, i: int) -> None:
+        """Check where the ``\\tag`` at ``i`` stands: display math, one per row, allowed here."""
+        start, end = self.toks[i][2], self.toks[i][3]
+        if self.katex and not self.display:
+            self.error(
+                Kind.ENVIRONMENT,
+                "KaTeX allows \\tag only in display math: use $$...$$ or \\[...\\], or remove it",
+                start,
+                end,
+            )
+        elif not self.katex and self.envs and self.envs[-1] in MATHJAX_NO_TAG_ENVS:
+            self.error(
+                Kind.ENVIRONMENT,
+                f"MathJax refuses \\tag inside {{{self.envs[-1]}}}: put it after "
+                f"\\end{{{self.envs[-1]}}}, or use a numbered environment such as {{align}}",
+                start,
+                end,
+            )
+        self.tags[-1] += 1
+        if self.tags[-1] == 2:
+            self.error(
+                Kind.ENVIRONMENT,
+                "a second \\tag for the same equation: each equation (each row of align or "
+                "gather) takes one \\tag",
+                start,
+                end,
+            )
+
+    def refused_char(self, text: str, start: int, end: int) -> bool:
+        """Report a character the renderer refuses in math; True when it was one."""
+        if text == "#":
+            message = (
+                "# cannot be used in math (it marks macro parameters): write \\# for the symbol"
+            )
+        elif text == "$" and self.katex:
+            message = (
+                "KaTeX refuses $ inside math: write \\$ for a dollar sign, "
+                "or close the formula earlier"
+            )
+        elif ord(text) < 32 and text not in "\t\n\r":
+            message = f"control character U+{ord(text):04X} in math: remove it"
+        else:
+            return False
+        self.error(Kind.CHARACTER, message, start, end)
+        return True
 
     # -- groups ----------------------------------------------------------------------------
 
@@ -415,7 +520,7 @@ class _Parser:
         at = self.toks[j][2] if j < self.n else len(self.tex.rstrip()) or len(self.tex)
         self.error(
             Kind.BRACES,
-            "missing } for the { opened at {related}",
+            "missing } for the { opened at {related}" + self.comment_hint(i, j),
             max(at - 1, start),
             max(at, start + 1),
             related=start,
@@ -429,6 +534,7 @@ class _Parser:
         depth = 0
         j = i
         math_shift = False
+        math_start = -1
         while j < n:
             kind, text, s, e = toks[j]
             if kind == CHAR:
@@ -437,9 +543,20 @@ class _Parser:
                 elif text == "}":
                     depth -= 1
                     if depth == 0:
+                        if math_shift:
+                            self.error(
+                                Kind.CHARACTER,
+                                "unclosed $ inside the text: add the closing $ before the }",
+                                math_start,
+                                math_start + 1,
+                            )
                         return j + 1
-                elif text == "$":
+                elif text == "$" and text_mode:
                     math_shift = not math_shift
+                    if math_shift:
+                        math_start = s
+                    else:
+                        self.text_math(math_start + 1, s)
                 elif text_mode and self.katex and not math_shift and text in "^_&#":
                     self.error(
                         Kind.CHARACTER,
@@ -449,12 +566,11 @@ class _Parser:
                         s,
                         e,
                     )
-            elif kind == WORD and text_mode and not math_shift:
+            elif kind == WORD and text_mode and not math_shift and self.katex:
+                # MathJax shows control sequences in text as they are; KaTeX expands them.
                 if not self.known(text):
                     self.undefined(text, s, e)
-                elif (
-                    self.katex and text not in self.table.text_commands and text not in self.macros
-                ):
+                elif text not in self.table.text_commands and text not in self.macros:
                     self.error(
                         Kind.UNDEFINED,
                         f"KaTeX does not know \\{text} in text: move it "
@@ -464,9 +580,38 @@ class _Parser:
                     )
             j += 1
         self.error(
-            Kind.BRACES, "missing } for the { opened at {related}", start, start + 1, related=start
+            Kind.BRACES,
+            "missing } for the { opened at {related}" + self.comment_hint(i, j),
+            start,
+            start + 1,
+            related=start,
         )
         return j
+
+    def comment_hint(self, first: int, stop: int) -> str:
+        """A hint when a ``%`` comment between tokens ``first`` and ``stop`` hid a ``}``."""
+        if any(t[0] == COMMENT and "}" in self.tex[t[2] : t[3]] for t in self.toks[first:stop]):
+            return (
+                " (a % starts a comment to the end of the line and hides it: "
+                "write \\% for a percent sign)"
+            )
+        return ""
+
+    def text_math(self, start: int, end: int) -> None:
+        """Validate ``$...$`` inside a text argument (``tex[start:end]``) as inline math."""
+        inner = _Parser(self.tex[start:end], self.table, False, {})
+        inner.macros = self.macros
+        inner.run()
+        for finding in inner.findings:
+            self.findings.append(
+                Finding(
+                    finding.kind,
+                    finding.message,
+                    finding.start + start,
+                    finding.end + start,
+                    finding.related + start if finding.related >= 0 else -1,
+                )
+            )
 
     def skip_bracket(self, i: int) -> int:
         """Skip an optional ``[...]`` right at token ``i`` (after ``\\\\``)."""
@@ -482,7 +627,12 @@ class _Parser:
     def undefined(self, name: str, start: int, end: int) -> None:
         message = f"undefined control sequence \\{name}"
         other = other_renderer(self.table.renderer)
-        if name in load_table(other).specs:
+        if name in MATH_DELIMITERS:
+            message += (
+                f": \\{name} delimits a formula and cannot appear inside one; remove it, "
+                f"or write {name} for the bracket itself"
+            )
+        elif name in load_table(other).specs:
             message += (
                 f": {RENDERER_NAMES[other]} knows it but {self.table.name} does not "
                 f"(math.renderer is {self.table.renderer})"
@@ -507,7 +657,7 @@ class _Parser:
         if name == "verb":
             return self.verb(i)
         if name in self.macros:
-            spec: str | None = "m" * self.macros[name]
+            spec: str | None = self.macros[name]
         elif name in self.table.specs:
             spec = self.table.specs[name]
         else:
@@ -516,6 +666,14 @@ class _Parser:
         if not spec:
             return i + 1
         j = i + 1
+        if self.katex and self.toks[i][0] == SYMBOL and j < self.n and self.toks[j][0] == SPACE:
+            self.error(
+                Kind.ARGUMENT,
+                f"KaTeX takes no space after the accent \\{name}: write \\{name}{{a}}",
+                start,
+                self.toks[j][3],
+            )
+            return j
         arg_upright = upright or name in UPRIGHT
         for index, part in enumerate(spec):
             if part == "s":
@@ -540,12 +698,13 @@ class _Parser:
                 or (self.toks[k][0] == CHAR and self.toks[k][1] in "}&")
                 or (self.toks[k][0] == WORD and self.toks[k][1] in ("right", "end"))
             ):
-                missing = spec.count("m") + spec.count("t") + spec.count("n")
+                needed = [p for p in spec if p in "mtn"]
+                number = sum(p in "mtn" for p in spec[:index]) + 1
                 where = self._tok_end(j - 1)
                 self.error(
                     Kind.ARGUMENT,
-                    f"\\{name} needs {missing} argument"
-                    f"{'s' if missing > 1 else ''} in braces; argument {index + 1} is "
+                    f"\\{name} needs {len(needed)} argument"
+                    f"{'s' if len(needed) > 1 else ''} in braces; argument {number} is "
                     "missing",
                     start,
                     max(end, where),
@@ -553,6 +712,8 @@ class _Parser:
                 return k
             kind, text, s, _e = self.toks[k]
             if kind == CHAR and text == "{":
+                if not self.katex:
+                    self.split_argument_comment(k)
                 if part == "m":
                     j = self.group(k, upright=arg_upright)
                 else:
@@ -567,12 +728,72 @@ class _Parser:
                 )
                 j = k + 1
             elif kind == WORD and part == "m":
-                j = self.command(k, amp, arg_upright) if text not in ("left", "begin") else k + 1
+                self.bare_argument(name, k)
+                j = self.command(k, amp, arg_upright)
             else:
                 if kind == WORD and not self.known(text):
                     self.undefined(text, s, self.toks[k][3])
+                elif kind == CHAR:
+                    self.refused_char(text, s, self.toks[k][3])
                 j = k + 1
         return j
+
+    def bare_argument(self, name: str, k: int) -> None:
+        """A command with arguments of its own cannot be the unbraced argument of ``name``."""
+        text = self.toks[k][1]
+        spec = self.macros[text] if text in self.macros else self.table.specs.get(text)
+        if text not in ("left", "begin") and not (spec and any(p in "mtnd" for p in spec)):
+            return
+        if name == "sqrt" and text == "frac":  # both renderers special-case \sqrt\frac12
+            return
+        self.error(
+            Kind.ARGUMENT,
+            f"\\{text} takes arguments, so it cannot be the argument of \\{name} without "
+            f"braces: write \\{name}{{\\{text}...}}",
+            self.toks[k][2],
+            self.toks[k][3],
+        )
+
+    def split_argument_comment(self, k: int) -> None:
+        """MathJax finds the end of a braced argument by counting braces in the raw text.
+
+        So a ``%`` inside an argument (``\\text{95% sure}``) does not hide its closing
+        ``}``: when the comment token swallowed it, split the comment at that brace.
+        """
+        tex = self.tex
+        if "%" not in tex:
+            return
+        depth = 0
+        pos = self.toks[k][2]
+        size = len(tex)
+        while pos < size:
+            char = tex[pos]
+            if char == "\\":
+                pos += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            pos += 1
+        else:
+            return
+        t = k
+        while t < self.n and self.toks[t][3] <= pos:
+            t += 1
+        if t >= self.n or self.toks[t][0] != COMMENT:
+            return
+        comment_start, comment_end = self.toks[t][2], self.toks[t][3]
+        pieces: list[Token] = [(COMMENT, "", comment_start, pos)] if pos > comment_start else []
+        pieces.append((CHAR, "}", pos, pos + 1))
+        pieces += [
+            (kind, text, s + pos + 1, e + pos + 1)
+            for kind, text, s, e in tokenize(tex[pos + 1 : comment_end])
+        ]
+        self.toks[t : t + 1] = pieces
+        self.n = len(self.toks)
 
     def optional(self, k: int, name: str, start: int) -> int:
         """Parse ``[ ... ]`` at token ``k``; return the index after ``]``."""
@@ -607,8 +828,9 @@ class _Parser:
         what = "superscript" if char == "^" else "subscript"
         if (
             k >= self.n
-            or (toks[k][0] == CHAR and toks[k][1] in "}&^_")
+            or (toks[k][0] == CHAR and toks[k][1] in "}&^_'")
             or (toks[k][0] == WORD and toks[k][1] in ("right", "end"))
+            or (toks[k][0] == SYMBOL and toks[k][1] == "\\")
             or toks[k][0] == LONE
         ):
             self.error(
@@ -617,7 +839,7 @@ class _Parser:
                 start,
                 end,
             )
-            return k if k < self.n and toks[k][1] not in "^_" else min(k + 1, self.n)
+            return k if k < self.n and toks[k][1] not in "^_'" else min(k + 1, self.n)
         kind, text, s, e = toks[k]
         if kind == CHAR and text == "{":
             j = self.group(k, upright=upright)
@@ -631,20 +853,23 @@ class _Parser:
                     self._tok_end(j - 1),
                 )
             return j
+        if kind == CHAR:
+            self.refused_char(text, s, e)
+            return k + 1
         if kind == WORD:
-            if text == "left" or text == "begin":
-                if self.katex:
-                    self.error(
-                        Kind.ARGUMENT,
-                        f"KaTeX refuses \\{text} right after {char}: put the {what} in braces",
-                        s,
-                        e,
-                    )
-                return self.command(k, False, upright)
-            if self.katex and text in self.table.script_refused:
+            if text == "begin" or (text == "left" and self.katex):
                 self.error(
                     Kind.ARGUMENT,
-                    f"KaTeX refuses \\{text} as a {what} without braces: "
+                    f"{self.table.name} refuses \\{text} right after {char}: "
+                    f"put the {what} in braces",
+                    s,
+                    e,
+                )
+                return self.command(k, False, upright)
+            if text in self.table.script_refused and text not in self.macros:
+                self.error(
+                    Kind.ARGUMENT,
+                    f"{self.table.name} refuses \\{text} as a {what} without braces: "
                     f"write {char}{{\\{text}...}}",
                     s,
                     e,
@@ -791,8 +1016,23 @@ class _Parser:
                     start,
                     head_end,
                 )
+        numbered = name in EQUATION_ENVS
+        if numbered and not self.katex and self.envs and self.envs[-1] in EQUATION_ENVS:
+            self.error(
+                Kind.ENVIRONMENT,
+                f"MathJax refuses {{{name}}} inside {{{self.envs[-1]}}} (erroneous nesting of "
+                "equation structures): use {aligned}, {gathered} or {split} inside",
+                start,
+                head_end,
+            )
         self.open_envs += 1
+        self.envs.append(name)
+        if numbered:
+            self.tags.append(0)
         k = self.seq(j, "end", amp=name not in NO_AMP_ENVS, upright=False, in_left=False)
+        if numbered:
+            self.tags.pop()
+        self.envs.pop()
         self.open_envs -= 1
         if k < self.n and self.toks[k][0] == WORD and self.toks[k][1] == "end":
             end_name, after = self.env_name(k)
@@ -814,69 +1054,138 @@ class _Parser:
     # -- definitions -----------------------------------------------------------------------
 
     def definition(self, i: int) -> int:
-        """Skip ``\\newcommand{\\x}[n]{body}`` and friends; the body is not checked."""
-        _kind, name, start, end = self.toks[i]
+        """Check ``\\newcommand{\\x}[n]{body}`` and friends and register the macro.
+
+        The body is not parsed as math (it holds ``#1``); only its control sequences are
+        checked, by ``check_bodies`` once the whole formula is read.
+        """
+        name, start = self.toks[i][1], self.toks[i][2]
+        if not self.known(name):
+            self.undefined(name, start, self.toks[i][3])
         j = self.skip_space(i + 1)
-        if self.is_char(j, "*"):
+        if self.is_char(j, "*") and name != "let":
             j = self.skip_space(j + 1)
-        target = ""
-        if self.is_char(j, "{"):
-            k = self.skip_space(j + 1)
-            if k < self.n and self.toks[k][0] in (WORD, SYMBOL):
-                target = self.toks[k][1]
-                k = self.skip_space(k + 1)
-            j = k + 1 if self.is_char(k, "}") else k
-        elif j < self.n and self.toks[j][0] in (WORD, SYMBOL):
-            target = self.toks[j][1]
-            j += 1
-        if not target:
-            self.error(
-                Kind.DEFINITION,
-                f"\\{name} needs the name of the command to define, "
-                "e.g. \\newcommand{\\R}{\\mathbb{R}}",
-                start,
-                end,
-            )
+        target, j = self.definition_name(i, j)
+        if target is None:
             return j
-        if self.katex and name == "newcommand" and target in self.table.specs:
+        self.check_redefinition(name, target, start, self._tok_end(j - 1))
+        if name == "let":
+            j = self.skip_space(j)
+            if self.is_char(j, "="):
+                j = self.skip_space(j + 1)
+            self.macros[target] = ""
+            return min(j + 1, self.n)
+        if name in ("def", "gdef", "edef", "xdef"):
+            count = 0
+            while self.is_char(j, "#") and j + 1 < self.n:
+                count += 1
+                j += 2
+            spec = "m" * count
+        else:
+            spec, j = self.definition_parameters(name, j)
+        self.macros[target] = spec
+        k = self.skip_space(j)
+        if self.is_char(k, "{"):
+            after = self.raw_group(k)
+            self.bodies.append((k + 1, after))
+            return after
+        if k < self.n and not self.is_char(k, "}"):
+            return k + 1  # a one-token definition, \newcommand{\R}R
+        self.error(
+            Kind.ARGUMENT,
+            f"\\{name}{{\\{target}}} needs its definition in braces after it",
+            start,
+            self._tok_end(k - 1),
+        )
+        return k
+
+    def check_bodies(self) -> None:
+        """Report unknown control sequences in definitions' bodies (they fail where used).
+
+        Checked after the whole formula, so a body may use a macro defined after it.
+        """
+        for first, stop in self.bodies:
+            for kind, text, start, end in self.toks[first:stop]:
+                if kind == WORD and not self.known(text):
+                    self.undefined(text, start, end)
+
+    def definition_name(self, i: int, j: int) -> tuple[str | None, int]:
+        """The command a definer at ``i`` defines, from token ``j``; None when malformed."""
+        definer, start, end = self.toks[i][1], self.toks[i][2], self.toks[i][3]
+        resume = j
+        if j < self.n and self.toks[j][0] in (WORD, SYMBOL):
+            return self.toks[j][1], j + 1
+        if self.is_char(j, "{") and definer not in ("let", "def", "gdef", "edef", "xdef"):
+            reported = len(self.findings)
+            after = self.raw_group(j)
+            if len(self.findings) > reported:
+                return None, after  # raw_group reported the missing }
+            inner = [t for t in self.toks[j + 1 : after - 1] if t[0] not in (SPACE, COMMENT)]
+            if len(inner) == 1 and inner[0][0] in (WORD, SYMBOL):
+                return inner[0][1], after
+            end, resume = self._tok_end(after - 1), after
+        self.error(
+            Kind.DEFINITION,
+            f"\\{definer} needs the name of the command to define, "
+            "e.g. \\newcommand{\\R}{\\mathbb{R}}",
+            start,
+            end,
+        )
+        return None, resume
+
+    def check_redefinition(self, definer: str, target: str, start: int, end: int) -> None:
+        """KaTeX refuses to \\newcommand a known name and to \\renewcommand an unknown one."""
+        if self.katex and definer == "newcommand" and target in self.table.specs:
             self.error(
                 Kind.DEFINITION,
                 f"KaTeX already defines \\{target}: \\newcommand "
                 "cannot redefine it; use \\renewcommand or another name",
                 start,
-                self._tok_end(j - 1),
+                end,
             )
-        elif self.katex and name == "renewcommand" and not self.known(target):
+        elif self.katex and definer == "renewcommand" and not self.known(target):
             self.error(
                 Kind.DEFINITION,
                 f"\\renewcommand{{\\{target}}}: KaTeX does not know "
                 f"\\{target} yet; use \\newcommand",
                 start,
-                self._tok_end(j - 1),
+                end,
             )
-        # parameters: [n] [default] or #1#2
-        arity = 0
-        while True:
-            k = self.skip_space(j)
-            if self.is_char(k, "["):
-                close = k
-                while close < self.n and not self.is_char(close, "]"):
-                    close += 1
-                digits = self.tex[self.toks[k][3] : self.toks[close][2]] if close < self.n else ""
-                if digits.strip().isdigit() and not arity:
-                    arity = int(digits.strip())
-                j = min(close + 1, self.n)
-                continue
-            if self.is_char(k, "#"):
-                arity += 1
-                j = k + 2
-                continue
-            break
-        self.macros[target] = arity
+
+    def definition_parameters(self, definer: str, j: int) -> tuple[str, int]:
+        """``[n]`` and ``[default]`` after a \\newcommand name: the macro's argument spec."""
         k = self.skip_space(j)
-        if name == "DeclareMathOperator" or self.is_char(k, "{"):
-            return self.raw_group(k) if self.is_char(k, "{") else k
-        return k + 1 if name == "let" else k
+        if definer == "DeclareMathOperator" or not self.is_char(k, "["):
+            return "", j
+        close = k
+        while close < self.n and not self.is_char(close, "]"):
+            close += 1
+        digits = self.tex[self.toks[k][3] : self.toks[close][2]].strip() if close < self.n else ""
+        if not (len(digits) == 1 and digits.isdigit()):
+            self.error(
+                Kind.DEFINITION,
+                f"\\{definer}: the number of arguments in [...] must be a digit 0 to 9",
+                self.toks[k][2],
+                self._tok_end(close),
+            )
+            return "", min(close + 1, self.n)
+        count = int(digits)
+        j = min(close + 1, self.n)
+        k = self.skip_space(j)
+        if count and self.is_char(k, "["):  # [default]: the first argument is optional
+            close = k
+            while close < self.n and not self.is_char(close, "]"):
+                close += 1
+            if self.katex:
+                self.error(
+                    Kind.DEFINITION,
+                    f"KaTeX does not support a default value for the first argument of "
+                    f"\\{definer}: remove the [...] after [{count}]",
+                    self.toks[k][2],
+                    self._tok_end(close),
+                )
+            return "o" + "m" * (count - 1), min(close + 1, self.n)
+        return "m" * count, j
 
     def verb(self, i: int) -> int:
         """Skip ``\\verb|...|``."""

@@ -95,3 +95,19 @@ def unmatched_openers(text: str, skip_ranges: list[tuple[int, int]]) -> list[tup
         elif m.group(2) == "\\(" and len(m.group(1)) % 2 == 0:
             out.append((m.start(2), "\\("))
     return out
+
+
+_DISPLAY_OPENER_RE = re.compile(r"(\\*)(\\\[|\\begin\{([a-zA-Z]+\*?)\})")
+
+
+def display_openers(text: str) -> list[tuple[int, str]]:
+    r"""``\[`` and ``\begin{env}`` in ``text`` that are not escaped: (offset, opener).
+
+    ``text`` should have code spans, comments and inline math masked. In a paragraph that is
+    not a display block (``find_block_math``), arithmatex leaves these as plain text.
+    """
+    out: list[tuple[int, str]] = []
+    for m in _DISPLAY_OPENER_RE.finditer(text):
+        if len(m.group(1)) % 2 == 0:
+            out.append((m.start(2), m.group(2)))
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from qalint.config import Option, register_section
 from qalint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
@@ -60,8 +61,9 @@ def _config_macros(ctx: RuleContext) -> dict[str, int]:
         key = name.lstrip("\\")
         if isinstance(expansion, int):
             out[key] = expansion
-        elif isinstance(expansion, list):  # MathJax style: [expansion, count]
-            out[key] = int(expansion[1]) if len(expansion) > 1 else 0
+        elif isinstance(expansion, list):  # MathJax style: [expansion, count, default?]
+            count = int(expansion[1]) if len(expansion) > 1 else 0
+            out[key] = max(count - (len(expansion) > 2), 0)  # a default makes #1 optional
         else:
             out[key] = max((int(d) for d in ARG_RE.findall(expansion)), default=0)
     return out
@@ -158,7 +160,9 @@ ENVIRONMENT = _kind_rule(
     summary="\\begin/\\end do not match, or the environment is unknown or not allowed here.",
     explanation="Environments must be closed by `\\end` with the same name, and must be known "
     "to the renderer. KaTeX allows `align`, `equation`, `gather` and `split` only in display "
-    "math; inline, use `aligned` or `gathered`.",
+    "math; inline, use `aligned` or `gathered`. MathJax refuses a numbered environment such as "
+    "`align` directly inside another. `\\tag`: one per equation (per row of `align`), only in "
+    "display math with KaTeX, and not inside `aligned` or `split` with MathJax.",
     bad="$$\n\\begin{aligned} a &= b \\end{align}\n$$",
     good="$$\n\\begin{aligned} a &= b \\end{aligned}\n$$",
 )
@@ -180,7 +184,9 @@ ARGUMENT = _kind_rule(
     summary="A command, ^ or _ lacks an argument it needs.",
     explanation="`\\frac` needs two arguments, `\\sqrt` one, `^` and `_` one; an argument that "
     "is missing makes the whole formula fail. Also reported: `\\limits` not after an operator, "
-    "and (KaTeX) a command with arguments used as a script without braces.",
+    "a command the renderer refuses as a script without braces (`x_\\tanh`), a command with "
+    "arguments as the unbraced argument of another (`\\hat\\vec{x}`), and two `\\over` in one "
+    "group.",
     bad="$\\frac{a}$",
     good="$\\frac{a}{b}$",
 )
@@ -210,7 +216,8 @@ CHARACTER = _kind_rule(
     Kind.CHARACTER,
     summary="A character the renderer refuses in math (#, control characters; $ in KaTeX).",
     explanation="`#` marks macro parameters and cannot appear in math; write `\\#`. KaTeX "
-    "also refuses `$` inside math, and `^`, `_`, `&`, `#` inside `\\text{}`.",
+    "also refuses `$` inside math, and `^`, `_`, `&`, `#` inside `\\text{}`. A `$` that "
+    "opens math inside `\\text{}` must be closed there.",
     bad="$a # b$",
     good="$a \\# b$",
 )
@@ -279,19 +286,22 @@ def empty_script(ctx: RuleContext) -> Iterator[Diagnostic]:
 @rule(
     "M008",
     "unclosed-math",
-    summary="A $, $$ or \\( in prose that does not make a formula on the site.",
+    summary="A $, $$, \\(, \\[ or \\begin in prose that does not make a formula on the site.",
     explanation="arithmatex renders `$...$` only when no space follows the opening `$` and "
     "none precedes the closing one; a `$` without a partner stays literal text, and "
-    "`$$...$$` inside a sentence leaves stray `$` signs around the math. Reported only when "
-    "TeX follows (a command, `^`, `_` or `{`), so prices like $5 are left alone.",
+    "`$$...$$` inside a sentence leaves stray `$` signs around the math. `\\[...\\]`, "
+    "`$$...$$` and `\\begin{env}...\\end{env}` are display math only as a paragraph of "
+    "their own, closed before the blank line that ends it. Reported only when TeX follows (a "
+    "command, `^`, `_` or `{`), so prices like $5 and escaped brackets like `\\[1\\]` are "
+    "left alone.",
     bad="the loss is $ \\sum_i x_i $ here",
     good="the loss is $\\sum_i x_i$ here",
 )
 def unclosed_math(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Report dollar signs and ``\\(`` that arithmatex leaves as text next to TeX."""
+    """Report dollar signs, ``\\(``, ``\\[`` and ``\\begin`` that arithmatex leaves as text."""
     for prose in ctx.document.all_prose(include_hidden=True):
         text = prose.run.text
-        if ("$" not in text and "\\(" not in text) or arithmatex.find_block_math(text):
+        if not _MATH_OPENER_RE.search(text) or arithmatex.find_block_math(text):
             continue
         for start, end, message in _unclosed(text, list(prose.code_spans)):
             if prose.in_comment:
@@ -299,14 +309,29 @@ def unclosed_math(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield unclosed_math(ctx, prose.run.span(start, end), message)
 
 
+_MATH_OPENER_RE = re.compile(r"\$|\\[(\[]|\\begin\{")
+_FIRST_WORD_RE = re.compile(r"\S*")
+COMMAND_RE = re.compile(r"\\[a-zA-Z]+")
+
+
+def _looks_like_tex(segment: str) -> bool:
+    """True when text right after an opener is TeX: its first word has a command, ^, _ or {,
+    or a command follows later (so "$5, see file_name" is a price, not a formula)."""
+    first = _FIRST_WORD_RE.match(segment)
+    return bool((first and TEX_MARKER_RE.search(first.group())) or COMMAND_RE.search(segment[:120]))
+
+
 def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
     skip = code + [(s, e) for s, e, _ in inline.find_comments(text)]
     maths = arithmatex.find_inline_math(text, skip)
+    masked = inline.mask(text, skip + [(m.start, m.end) for m in maths])
+    yield from _display_openers(masked)
     dollar_edges = {m.start - 1 for m in maths if m.delimiter == "$"}
     dollar_edges |= {m.end for m in maths if m.delimiter == "$"}
     openers = arithmatex.unmatched_openers(text, skip)
+    dollars = [o for o, kind in openers if kind == "$"]
     used: set[int] = set()
-    for index, (offset, opener) in enumerate(openers):
+    for offset, opener in openers:
         if offset in used:
             continue
         if opener == "$" and offset in dollar_edges:
@@ -319,9 +344,8 @@ def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int
                 "paragraph",
             )
             continue
-        rest = text[offset + len(opener) :]
         if opener == "\\(":
-            if TEX_MARKER_RE.search(rest[:120]):
+            if _looks_like_tex(masked[offset + 2 :]):
                 used.add(offset)
                 yield (
                     offset,
@@ -330,12 +354,20 @@ def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int
                     "formula is shown as text: add \\)",
                 )
             continue
-        partner = next(
-            (o for o, kind in openers[index + 1 :] if kind == "$" and o not in used), None
-        )
-        if partner is not None:
+        later = [o for o in dollars if o > offset and o not in used]
+        if later and later[0] == offset + 1:
+            used.add(offset + 1)
+            found = _double_dollar(text, masked, offset, later[1:])
+            if found:
+                used.update(found[0])
+                yield found[1]
+            continue
+        if later:
+            partner = later[0]
             inner = text[offset + 1 : partner]
-            if TEX_MARKER_RE.search(inner) and (inner[:1].isspace() or inner[-1:].isspace()):
+            if not TEX_MARKER_RE.search(inner):
+                continue
+            if inner[:1].isspace() or inner[-1:].isspace():
                 used.update({offset, partner})
                 yield (
                     offset,
@@ -344,8 +376,18 @@ def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int
                     "right after the opening $ and right before the closing $; write "
                     f"${inner.strip()}$",
                 )
+            elif any(offset < m.start and m.end <= partner for m in maths):
+                used.update({offset, partner})
+                yield (
+                    offset,
+                    offset + 1,
+                    "a $...$ formula cannot hold another $...$ (as in \\text{if $x$}): "
+                    "arithmatex renders only the inner one and shows the rest as text; "
+                    "close the formula before the text, or use a $$ block",
+                )
             continue
-        if TEX_MARKER_RE.search(rest[:120]):
+        end = text.find("$", offset + 1)
+        if _looks_like_tex(masked[offset + 1 : end if end >= 0 else len(text)]):
             used.add(offset)
             yield (
                 offset,
@@ -353,6 +395,65 @@ def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int
                 "unclosed $: the formula that starts here has no "
                 "closing $ in this paragraph, so it is shown as text; add the closing $ "
                 "(or write \\$ for a dollar sign)",
+            )
+
+
+def _double_dollar(
+    text: str, masked: str, offset: int, later: list[int]
+) -> tuple[set[int], tuple[int, int, str]] | None:
+    """A ``$$`` at ``offset`` that arithmatex leaves as text; ``later``: the next lone ``$``s."""
+    for first, second in pairwise(later):
+        if second == first + 1:
+            inner = text[offset + 2 : first]
+            if not TEX_MARKER_RE.search(inner):
+                return None
+            return {offset, offset + 1, first, second}, (
+                offset,
+                second + 1,
+                "$$...$$ is shown as text here: display math must be a paragraph of its own "
+                "(blank lines around it, no extra indentation); or write "
+                f"${inner.strip()}$ inline",
+            )
+    if not _looks_like_tex(masked[offset + 2 :]):
+        return None
+    return {offset, offset + 1}, (
+        offset,
+        offset + 2,
+        "unclosed $$: no closing $$ before this paragraph ends (a blank line ends it), so "
+        "the formula is shown as text; add the closing $$",
+    )
+
+
+def _display_openers(masked: str) -> Iterator[tuple[int, int, str]]:
+    """``\\[`` and ``\\begin{env}`` inside a paragraph that is not a display block."""
+    for offset, opener in arithmatex.display_openers(masked):
+        if opener == "\\[":
+            close = masked.find("\\]", offset + 2)
+            inner = masked[offset + 2 : close if close >= 0 else len(masked)]
+            if not TEX_MARKER_RE.search(inner[:120]):
+                continue
+            if close < 0:
+                yield (
+                    offset,
+                    offset + 2,
+                    "unclosed \\[: no \\] before this paragraph ends (a blank line ends "
+                    "it), so the formula is shown as text; add \\]",
+                )
+            else:
+                yield (
+                    offset,
+                    offset + 2,
+                    "\\[...\\] is shown as text here: display math must be a paragraph of "
+                    "its own (nothing before \\[ or after \\], no extra indentation); use "
+                    "\\(...\\) inside a sentence",
+                )
+        else:
+            yield (
+                offset,
+                offset + len(opener),
+                f"{opener} outside a formula is shown as text: arithmatex renders an "
+                "environment only as a paragraph of its own (a lower-case name, closed by "
+                "its \\end), or inside $$...$$",
             )
 
 

@@ -171,6 +171,67 @@ DISPLAY = [
     r"\begin{split} a &= b \\ &= c \end{split}",
 ]
 
+# Edge cases a bank meets (valid and not), each checked inline and in display: delimiters
+# inside a formula, accents, primes and newlines as scripts, # as an argument, math and % in
+# text, definitions, \tag, nested environments, bare arguments, infix fractions.
+EDGE = [
+    r"\operatorname*{arg\,min}_{x} f(x)",
+    r"\text{if $x > 0$ and $y_1^2$}",
+    r"\text{if $x > 0}",
+    r"\text{if $\frac{a}{b$}",
+    r"\text{95% of } x",
+    "\\frac{a % comment\n}{b}",
+    r"{a % b}",
+    r"\left. \frac{a}{b} \right|_{0}^{1}",
+    r"x''^2 + x'''_1",
+    r"x^'",
+    r"x_\\ y",
+    r"\frac#{1}{2}",
+    r"\beta_#1",
+    r"f\(x\)",
+    r"\[ x \]",
+    r"\'a + \^b",
+    r"a \= b",
+    r"x + \^",
+    r"\sqrt\frac12",
+    r"\hat\vec{x}",
+    r"\frac\sqrt2 3",
+    r"\mathbf\alpha",
+    r"h_\tanh(x)",
+    r"x^\sin",
+    r"x_\max",
+    r"x^\sum",
+    r"a \over b \over c",
+    r"{a \over b} \over c",
+    r"a \cr b",
+    r"\begin{matrix} a \cr b \end{matrix}",
+    r"\sqrt",
+    r"a = b \tag{1}",
+    r"a \tag{1} \tag{2}",
+    r"\begin{align} a \tag{1} \\ b \tag{2} \end{align}",
+    r"\begin{aligned} a \tag{1} \end{aligned}",
+    r"\begin{align} \begin{align} a \end{align} \end{align}",
+    r"\begin{align} \begin{aligned} a &= b \end{aligned} \end{align}",
+    r"\begin{equation} \begin{split} a &= b \\ &= c \end{split} \end{equation}",
+    r"\newcommand{\E{\mathbb{E}} \E[x]",
+    r"\newcommand{\E x}{y}",
+    r"\newcommand{\E}[x]{y}",
+    r"\newcommand{\f}[2][0]{#1 #2} \f{x} + \f[1]{y}",
+    r"\newcommand{\E}{\mathbbb{E}} \E[x]",
+    r"\newcommand{\a}{\b} \newcommand{\b}{x} \a",
+    r"\newcommand{\E}) \E",
+    r"\DeclareMathOperator{\Tr}{Tr} \Tr(A)",
+    r"\gdef\E{x} \E",
+    r"\providecommand{\E}{x} \E",
+    r"\def\f#1{#1^2} \f{x}",
+    r"\text{\ma}",
+    r"\mathrm{a\ b}",
+    r"\boldsymbol{\mu} + \mathcal{L} + \hat{\theta}",
+    r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}",
+    r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \\ \end{pmatrix}",
+    r"\alpha + β, x ∈ ℝ",
+]
+
 # Formulas one renderer accepts and the other refuses.
 SPLIT = [
     r"\bm{x}",
@@ -234,7 +295,7 @@ def corpus() -> list[tuple[str, bool]]:
         add(tex, False)
     for tex in DISPLAY:
         add(tex, True)
-    for tex in SPLIT:
+    for tex in SPLIT + EDGE:
         add(tex, False)
         add(tex, True)
     for tex in BASE[::2] + DISPLAY:

@@ -65,7 +65,7 @@ const walk = (d) => fs.readdirSync(d, {withFileTypes: true}).flatMap((e) =>
 for (const file of walk(srcDir)) {
   if (!/\.(ts|js)$/.test(file)) continue;
   const text = fs.readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/["']\\\\([a-zA-Z]+|[^a-zA-Z"'\\]|\\\\)["']/g)) {
+  for (const m of text.matchAll(/["']\\\\([a-zA-Z]+|[^a-zA-Z\\]|\\\\)["']/g)) {
     kxNames.add(m[1] === '\\\\' ? '\\' : m[1]);
   }
   if (file.includes('environments')) {
@@ -87,13 +87,22 @@ function arity(run, name) {
 
 const candidates = new Set([...mjMacros, ...kxNames]);
 const result = {mathjax: {commands: {}, environments: {}}, katex: {commands: {}, environments: {}}};
+// A command that is refused on its own in math mode and never renders with arguments either
+// (\( \) \[ \] in both renderers, \/ \< \. in MathJax) is not known in math.
+const REFUSED = /Undefined control sequence|Can't use function .* in math mode/;
+const known = (run, name, k) => k !== null || name.startsWith('\\') ||
+  !REFUSED.test(run('\\' + name) || '');
 for (const name of [...candidates].sort()) {
   if (!name) continue;
   const kErr = kx('\\' + name);
   const kKnown = !(kErr && /Undefined control sequence/.test(kErr));
-  if (kKnown) result.katex.commands[name] = arity(kx, name);
+  if (kKnown) {
+    const k = arity(kx, name);
+    if (known(kx, name, k)) result.katex.commands[name] = k;
+  }
   if (mjMacros.has(name)) {
-    result.mathjax.commands[name] = arity(mj, name);
+    const k = arity(mj, name);
+    if (known(mj, name, k)) result.mathjax.commands[name] = k;
   }
 }
 const envBody = (env) => ['array', 'darray', 'subarray', 'alignat', 'alignat*', 'alignedat']
@@ -114,7 +123,7 @@ for (const [key, run] of [['mathjax', mj], ['katex', kx]]) {
   result[key].delimiters = [...delimCandidates].sort().filter(
     (d) => d && run('\\left' + d + (/^\\[a-zA-Z]+$/.test(d) ? ' ' : '') + 'a\\right.') === null);
 }
-// Which commands may follow ^ or _ without braces, which accept \limits, which work in text.
+// Which commands may not follow ^ or _ without braces, which accept \limits, which work in text.
 const argsOf = (k) => '{x}'.repeat(k || 0);
 for (const [key, run] of [['mathjax', mj], ['katex', kx]]) {
   const table = result[key];
@@ -123,7 +132,10 @@ for (const [key, run] of [['mathjax', mj], ['katex', kx]]) {
   table.text_commands = [];
   for (const [name, k] of Object.entries(table.commands)) {
     if (!/^[a-zA-Z]+$/.test(name)) continue;
-    if (k && run('x^\\' + name + argsOf(k)) !== null) table.script_refused.push(name);
+    const script = '\\' + name + argsOf(k);
+    if (k !== null && run('x^' + script) !== null && run('x^{' + script + '}') === null) {
+      table.script_refused.push(name);  // refused as a script only without braces
+    }
     if (k === 0 && run('\\' + name + '\\limits^2') === null) table.limits.push(name);
     if (k !== null && run('\\text{\\' + name + argsOf(k) + '}') === null) table.text_commands.push(name);
   }
