@@ -11,7 +11,8 @@ written at all, so its mtime stays.
 
 Exit codes: 0 when no error-severity finding remains; 1 when one does, or when ``--check`` or
 ``--diff`` finds something to change; 2 when a file could not be fixed or written (read-only,
-changed on disk meanwhile, fixes that do not settle, disk full): that file is left as it was.
+hard-linked, changed on disk meanwhile, fixes that do not settle, disk full): that file is
+left as it was. ``--diff`` and ``--check`` name on stderr the files they could not read.
 """
 
 from __future__ import annotations
@@ -205,7 +206,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     The data goes to a temporary file in the same folder, is flushed to disk, gets the
     original's permissions and then replaces the original in one rename; on any failure the
     temporary file is removed and the original is untouched. Symbolic links are followed, so
-    the link stays a link. A file with no write permission bit is refused, even for root.
+    the link stays a link. A file with no write permission bit is refused, even for root, and
+    so is a file with several hard links (the rename would leave the other names unfixed).
     """
     real = Path(os.path.realpath(path))
     try:
@@ -215,6 +217,8 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         raise WriteError(f"cannot read it again before writing: {exc.strerror or exc}") from None
     if current != expected:
         raise WriteError("it changed on disk while qalint was fixing it")
+    if info.st_nlink > 1:
+        raise WriteError(f"it has {info.st_nlink} hard links (an atomic replace would split them)")
     writable = info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     if not writable or not os.access(real, os.W_OK):
         raise WriteError("the file is read-only (make it writable to fix it)")
@@ -333,6 +337,8 @@ def fix_command(
     elif args.check:
         for result in changed:
             out.write(f"Would fix {_plural(result.count, 'problem')} in {result.path}\n")
+    if dry_run:
+        _report_unfixable([d for d in remaining if d.code.startswith("E")], err)
     else:
         _report(args, remaining, final, files_checked, out)
     if not args.quiet:
@@ -343,6 +349,19 @@ def fix_command(
     if dry_run and changed:
         return EXIT_FINDINGS
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in remaining) else EXIT_OK
+
+
+def _report_unfixable(problems: list[Diagnostic], err: TextIO) -> None:
+    """Say why files were not looked at (missing, unreadable, not UTF-8, ...), on stderr.
+
+    ``--diff`` and ``--check`` keep stdout for the patch or the list of files that would
+    change, so these findings would otherwise show only as a count in the summary.
+    """
+    from qalint.report import ReportContext
+    from qalint.report.text import render_one
+
+    plain = ReportContext(color=False)
+    err.write("".join(render_one(d, plain) + "\n" for d in problems))
 
 
 def _report(

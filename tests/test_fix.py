@@ -10,16 +10,27 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rendered import page_problems, token_homes
+from rendered import page_problems, render_html, token_homes
 
 import qalint
 from qalint.config import Config
 from qalint.diagnostics import Applicability, Edit, Fix, Severity, Span
-from qalint.fix import FixError, apply_edits, fix_source, fix_text, select_fixes, words
+from qalint.fix import (
+    FixError,
+    WriteError,
+    apply_edits,
+    fix_source,
+    fix_text,
+    select_fixes,
+    words,
+    write_atomic,
+)
 from qalint.rules import registry
 
 SETTINGS = settings(
@@ -53,8 +64,10 @@ def answers(draw, tokens: Tokens) -> list[str]:
     for index in range(draw(st.integers(1, 3))):
         if index:
             lines.append("")
-        kind = draw(st.sampled_from(["para", "para", "list", "fence"]))
-        if kind == "para":
+        kind = draw(st.sampled_from(["para", "para", "list", "fence", "link"]))
+        if kind == "link":
+            lines.append(f"{tokens()} [{tokens()}](https://example.org/{tokens()}) {tokens()}")
+        elif kind == "para":
             lines.extend(tokens(draw(st.integers(1, 3))) for _ in range(draw(st.integers(1, 2))))
         elif kind == "list":
             lines.append(f"- {tokens()}")
@@ -136,6 +149,9 @@ def broken_banks(draw) -> tuple[str, str]:
         if "```" not in lines[index]:
             lines[index] += draw(st.sampled_from([" ", "\t", "   "]))
     broken = "\n".join(lines)
+    for link in re.findall(r"\]\(https://example\.org/t\d+\)", broken):
+        spoilt = draw(st.sampled_from([link, link.replace("(", "((") + ")", "] " + link[1:]]))
+        broken = broken.replace(link, spoilt)
     if draw(st.booleans()):
         broken = broken.rstrip("\n")
     elif draw(st.booleans()):
@@ -179,15 +195,16 @@ def test_crlf_banks_stay_crlf(case: tuple[str, str]) -> None:
     assert fixed == fix_text(broken).replace("\n", "\r\n")
 
 
-def safe_w_fixes(text: str) -> Iterator:
+def safe_fixes(text: str) -> Iterator:
+    """Every finding with a safe fix, of any family."""
     for d in qalint.lint_text(text):
-        if d.code.startswith("W") and d.fix and d.fix.applicability is Applicability.SAFE:
+        if d.fix and d.fix.applicability is Applicability.SAFE:
             yield d
 
 
 def assert_each_fix_removes_its_finding(text: str) -> None:
     before = qalint.lint_text(text)
-    for d in safe_w_fixes(text):
+    for d in safe_fixes(text):
         after = qalint.lint_text(apply_edits(text, d.fix.edits))
         same = [a for a in after if (a.code, a.line, a.column) == (d.code, d.line, d.column)]
         assert not same, f"{d.code} at {d.line}:{d.column} survives its own fix"
@@ -202,7 +219,8 @@ def test_every_safe_fix_removes_its_own_finding(case: tuple[str, str]) -> None:
 
 
 def test_every_safe_fix_removes_its_own_finding_on_the_seed(seed_text: str) -> None:
-    assert list(safe_w_fixes(seed_text))
+    codes = {d.code for d in safe_fixes(seed_text)}
+    assert {"W001", "W005", "W006", "W010", "L001"} <= codes
     assert_each_fix_removes_its_finding(seed_text)
 
 
@@ -210,11 +228,135 @@ def test_seed_fix_is_idempotent_keeps_words_and_structure(seed_text: str) -> Non
     fixed = fix_text(seed_text)
     assert fix_text(fixed) == fixed
     assert words(fixed) == words(seed_text)
-    assert token_homes(fixed) == token_homes(seed_text)
+    assert page_problems(fixed) == []
     assert not [d for d in qalint.lint_text(fixed) if d.code.startswith("W")]
 
 
+SEED_RENDER_CHANGES = [  # (before, after) in the seed's rendered HTML: what the fixes mean to do
+    (  # S016: the line of spaces no longer glues itself to the intro list
+        "<p>- Here are some questions and their answers to make you ready for your next "
+        "interview. Best of luck :wave:</p>",
+        "<ul>\n<li>Here are some questions and their answers to make you ready for your next "
+        "interview. Best of luck :wave:</li>\n</ul>",
+    ),
+    (r"\(-\sum_{i}^{} (p_i", r"\(-\sum_{i} (p_i"),  # M101: the empty superscript goes
+    ("as an example. </li>", "as an example.</li>"),  # W001
+    (
+        'href="(https://datascience.stackexchange.com/',
+        'href="https://datascience.stackexchange.com/',
+    ),
+    ('-in-machine-learning-mean)">', '-in-machine-learning-mean">'),  # L001
+]
+
+
+def test_the_fixed_seed_renders_as_before_except_where_a_fix_means_to(seed_text: str) -> None:
+    expected = render_html(seed_text)
+    for before, after in SEED_RENDER_CHANGES:
+        assert expected.count(before) == 1, before
+        expected = expected.replace(before, after)
+    assert render_html(fix_text(seed_text)) == expected
+
+
+# --- property tests over the seed -----------------------------------------------------------
+
+SEED_QUESTIONS = re.split(r"\n(?=!!! Question)", SEED.read_text(encoding="utf-8"))[1:]
+
+
+@st.composite
+def spoilt_seed_slices(draw) -> tuple[str, str]:
+    """(a run of the seed's questions, the same run with defects that fixing must undo)."""
+    start = draw(st.integers(0, len(SEED_QUESTIONS) - 1))
+    clean = "\n".join(SEED_QUESTIONS[start : start + draw(st.integers(1, 3))])
+    lines = clean.split("\n")
+    fenced = commented = False
+    for index, line in enumerate(lines):
+        spoil = draw(st.sampled_from(["", "", "", "space", "blank", "tab", "marker"]))
+        if line.strip().startswith("```"):
+            fenced, spoil = not fenced, ""  # code keeps its tabs: W002 leaves code alone
+        commented = (commented or "<!--" in line) and "-->" not in line
+        if (fenced or commented) and spoil != "space":
+            continue  # nor does W005 thin out blank lines in code or comments
+        nxt = lines[index + 1] if index + 1 < len(lines) else ""
+        if spoil == "space" and (not nxt.strip() or not line.strip()):
+            lines[index] += draw(st.sampled_from([" ", "  ", "\t", " \t "]))
+        elif spoil == "blank" and not line.strip():
+            lines[index] += "\n" * draw(st.integers(1, 3))
+        elif spoil == "tab" and line.startswith("    "):
+            lines[index] = "\t" + line[4:]
+        elif spoil == "marker":
+            lines[index] = {
+                '!!! Question ""': draw(st.sampled_from(['!!!Question ""', "!!! Question ''"])),
+                '    === "Answer"': draw(st.sampled_from(["    === 'Answer'", "    === Answer"])),
+                '    === "Question"': '    ===  "Question"',
+            }.get(line.rstrip(), line)
+            lines[index] = re.sub(r"^( {8})#### (?=\w)", r"\1####", lines[index])
+    spoilt = "\n".join(lines)
+    if draw(st.booleans()):
+        spoilt = spoilt.rstrip("\n")
+    return clean, spoilt
+
+
+@SETTINGS
+@given(spoilt_seed_slices())
+def test_fixing_spoilt_seed_questions_gives_the_fixed_seed_text(case: tuple[str, str]) -> None:
+    clean, spoilt = case
+    fixed = fix_text(spoilt)
+    assert fixed == fix_text(clean)
+    assert fix_text(fixed) == fixed
+    assert words(fixed) == words(spoilt)
+    assert_each_fix_removes_its_finding(spoilt)
+
+
+# --- formatting fixes that must not change the page -----------------------------------------
+
+
+def _without_line_end_spaces(html: str) -> str:
+    """Rendered HTML with spaces before a line end or a tag dropped (they show nothing)."""
+    return re.sub(r"[ \t]+(?=\n|<)", "", html)
+
+
+@st.composite
+def neutral_defects(draw) -> str:
+    """A generated bank with only defects whose fixes must leave the page as it renders."""
+    text, _ = draw(banks())
+    lines = text.split("\n")
+    fenced = False
+    for index, line in enumerate(lines):
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            continue
+        spoil = draw(st.sampled_from(["", "", "tail", "tab", "blank"]))
+        if spoil == "tail":
+            lines[index] += draw(st.sampled_from([" ", "  ", "\t", " \t", "\t ", "   "]))
+        elif spoil == "tab" and line.startswith("    ") and not fenced:
+            lines[index] = draw(st.sampled_from(["\t", " \t", "  \t"])) + line[4:]
+        elif spoil == "blank" and not line.strip() and not fenced:
+            lines[index] += "\n" * draw(st.integers(1, 3))
+    text = "\n".join(lines)
+    return draw(st.sampled_from([text, text.rstrip("\n"), text + "\n\n"]))
+
+
+@SETTINGS
+@given(neutral_defects())
+def test_whitespace_fixes_leave_the_rendered_page_as_it_was(text: str) -> None:
+    fixed = fix_text(text)
+    assert _without_line_end_spaces(render_html(fixed)) == _without_line_end_spaces(
+        render_html(text)
+    )
+
+
 # --- the fixer's mechanics -----------------------------------------------------------------
+
+
+def test_write_atomic_refuses_a_file_that_changed_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "bank.md"
+    path.write_bytes(b"edited by someone else\n")
+    with pytest.raises(WriteError, match="changed on disk"):
+        write_atomic(path, b"fixed\n", expected=b"as qalint read it\n")
+    assert path.read_bytes() == b"edited by someone else\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["bank.md"]
+    write_atomic(path, b"fixed\n", expected=b"edited by someone else\n")
+    assert path.read_bytes() == b"fixed\n"
 
 
 def diag(

@@ -185,3 +185,101 @@ def test_fix_on_a_copy_of_the_seed_removes_every_w_finding(tmp_path: Path) -> No
     assert check.stdout.startswith("All checks passed")
     assert path.read_text().endswith("performance of a mode.\n")
     assert "####  Can you" not in path.read_text()
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    target = real / "bank.md"
+    target.write_bytes(BROKEN.encode())
+    link = tmp_path / "link.md"
+    link.symlink_to(Path("real") / "bank.md")
+    result = qalint("fix", "link.md", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and os.readlink(link) == str(Path("real") / "bank.md")
+    assert target.read_bytes() == FIXED.encode()
+    assert sorted(p.name for p in real.iterdir()) == ["bank.md"]
+
+
+def test_a_hard_linked_file_is_left_untouched(bank: Path) -> None:
+    other = bank.parent / "other.md"
+    os.link(bank, other)
+    result = qalint("fix", "bank.md", cwd=bank.parent)
+    assert result.returncode == 2
+    assert "bank.md: it has 2 hard links" in result.stderr
+    assert bank.read_bytes() == other.read_bytes() == BROKEN.encode()
+    assert bank.stat().st_ino == other.stat().st_ino
+
+
+@pytest.mark.parametrize("mode", ["--check", "--diff"])
+def test_dry_runs_say_why_a_file_was_not_fixed(tmp_path: Path, mode: str) -> None:
+    (tmp_path / "latin.md").write_bytes(b"caf\xe9 \n")
+    result = qalint("fix", mode, "latin.md", "missing.md", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "latin.md:1:4: E003 not valid UTF-8" in result.stderr
+    assert "missing.md:1:1: E001 path not found" in result.stderr
+    assert (tmp_path / "latin.md").read_bytes() == b"caf\xe9 \n"
+
+
+def test_a_missing_path_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    result = qalint("fix", "missing.md", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "missing.md:1:1: E001 path not found" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_file_is_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "empty.md"
+    path.write_bytes(b"")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    for mode in ([], ["--check"], ["--diff"]):
+        result = qalint("fix", *mode, "empty.md", cwd=tmp_path)
+        assert result.returncode == 0, (mode, result.stderr)
+        assert result.stdout.strip() in {"", "Fixed 0 problems in 0 files; 0 remain."}
+    assert path.read_bytes() == b""
+    assert path.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_ignore_and_inline_suppression_hold_back_fixes(tmp_path: Path) -> None:
+    text = "Text.  \n\n\n\nMore.\n<!-- qalint: disable-next-line=W001 -->\nKept.  \n"
+    path = tmp_path / "q.md"
+    path.write_text(text)
+    assert qalint("fix", "--ignore", "W001", "q.md", cwd=tmp_path).returncode == 0
+    assert path.read_text() == text.replace("\n\n\n\n", "\n\n")
+    assert qalint("fix", "q.md", cwd=tmp_path).returncode == 0
+    assert path.read_text() == "Text.\n\nMore.\n<!-- qalint: disable-next-line=W001 -->\nKept.  \n"
+
+
+@pytest.fixture
+def moved_site():
+    """A real HTTP server on 127.0.0.1 where /moved answers 301 to /ok."""
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Response
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    server.expect_request("/moved").respond_with_response(
+        Response("", status=301, headers={"Location": server.url_for("/ok")})
+    )
+    server.expect_request("/ok").respond_with_data("<html></html>", content_type="text/html")
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_permanent_redirects_are_fixed_only_online_and_only_when_unsafe(
+    tmp_path: Path, moved_site
+) -> None:
+    text = f"See [it]({moved_site.url_for('/moved')}).\n"
+    path = tmp_path / "q.md"
+    path.write_text(text)
+    online = ("--check-urls", "--no-cache")
+    offline = qalint("fix", "--unsafe-fixes", "--no-cache", "q.md", cwd=tmp_path)
+    assert offline.returncode == 0 and path.read_text() == text
+    safe = qalint("fix", *online, "q.md", cwd=tmp_path)
+    assert "L104" in safe.stdout and path.read_text() == text
+    unsafe = qalint("fix", *online, "--unsafe-fixes", "q.md", cwd=tmp_path)
+    assert unsafe.stdout.strip() == "Fixed 1 problem in 1 file; 0 remain.", unsafe.stderr
+    assert path.read_text() == f"See [it]({moved_site.url_for('/ok')}).\n"

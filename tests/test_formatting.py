@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import question
-from rendered import page_problems, token_homes
+from rendered import page_problems, render_html, token_homes
 
 import qalint
 from qalint.config import ConfigError, config_from_mapping
@@ -66,6 +66,21 @@ def test_hard_line_break_is_not_trailing_whitespace() -> None:
     assert findings("Last line of a paragraph  \n\nNext.\n", "W001")
 
 
+@pytest.mark.parametrize("tail", ["\t", " \t", "  \t", "\t "])
+def test_a_trailing_tab_that_renders_a_line_break_is_kept(tail: str) -> None:
+    text = f"First line{tail}\nsecond line.\n"
+    assert "<br" in render_html(text)  # Python-Markdown expands the tab to 2+ spaces
+    assert not findings(text, "W001")
+    assert fix_text(text) == text
+
+
+def test_a_trailing_tab_that_expands_to_one_space_is_not_a_break() -> None:
+    text = "abc\t\nsecond line.\n"
+    assert "<br" not in render_html(text)
+    assert findings(text, "W001")
+    assert fix_text(text) == "abc\nsecond line.\n"
+
+
 def test_whitespace_first_line_is_left_to_s016() -> None:
     assert not findings(" \n- item\n", "W001")
 
@@ -114,6 +129,26 @@ def test_question_heading_off_by_one_to_three(indent: int) -> None:
     assert page_problems(fixed) == []
 
 
+def _answer_at(i: int, pad: int) -> str:
+    text = question(f"#### What is t{i}?", f"Answer t{i}.")
+    return text.replace(f"        Answer t{i}", " " * pad + f"Answer t{i}")
+
+
+def test_reindenting_many_questions_sees_each_one_whole() -> None:
+    """W003 re-parses only the question around a line: joined questions and the page's
+    first and last questions must come out as if the whole page had been re-parsed."""
+    glued = question("#### What is t3?").rstrip("\n") + "\n"
+    moved_tab = question("#### What is t5?").replace('    === "Answer"', '      === "Answer"')
+    text = "Intro text.\n\n" + _answer_at(1, 6) + "\n" + _answer_at(2, 7).rstrip("\n") + "\n"
+    text += glued + _answer_at(4, 5) + "\n" + moved_tab
+    assert [d.line for d in findings(text, "W003")] == [9, 17, 31, 37]
+    fixed = fix_text(text)
+    blocks = [question(f"#### What is t{i}?", f"Answer t{i}.") for i in (1, 2, 4)]
+    blocks[2:2] = [question("#### What is t3?")]
+    assert fixed == "Intro text.\n\n" + "\n".join([*blocks, question("#### What is t5?")])
+    assert page_problems(fixed) == []
+
+
 def test_heading_at_twelve_spaces_is_code_and_ambiguous() -> None:
     text = question().replace("        ####", " " * 12 + "####")
     assert not findings(text, "W003")
@@ -146,6 +181,22 @@ def test_runs_of_blank_lines_outside_code() -> None:
     assert fix_text(text) == "A.\n\nB.\n\n    code\n\n\n    more code\n"
 
 
+@pytest.mark.parametrize("tag", ["pre", "PRE", "textarea", "script", "style"])
+def test_blank_lines_inside_preformatted_html_are_kept(tag: str) -> None:
+    text = f"<{tag}>\na\n\n\n\nb\n</{tag}>\n\n\n\nAfter.\n"
+    [d] = findings(text, "W005")
+    assert d.line == 9
+    fixed = fix_text(text)
+    assert fixed == f"<{tag}>\na\n\n\n\nb\n</{tag}>\n\nAfter.\n"
+    assert render_html(fixed) == render_html(text)
+
+
+def test_a_pre_tag_named_in_prose_does_not_hold_back_w005() -> None:
+    text = "Use `<pre>` for that.\n\n\n\nNext.\n"
+    assert len(findings(text, "W005")) == 1
+    assert fix_text(text) == "Use `<pre>` for that.\n\nNext.\n"
+
+
 def test_max_blank_lines_is_configurable() -> None:
     config = config_from_mapping({"formatting": {"max-blank-lines": 2}})
     assert not findings("A.\n\n\nB.\n", "W005", config)
@@ -161,6 +212,20 @@ def test_final_newline_missing_and_extra() -> None:
     assert "2 blank lines at the end" in d.message
     assert fix_text("Text.\n\n\n") == "Text.\n"
     assert fix_text("Text.\r\nMore.") == "Text.\r\nMore.\r\n"
+
+
+def test_final_newline_keeps_cr_and_mixed_line_endings() -> None:
+    assert not findings("Old Mac.\rText.\r", "W006")
+    assert fix_text("Old Mac.\rText.\r\r\r") == "Old Mac.\rText.\r"
+    assert fix_text("Old Mac.\rText.") == "Old Mac.\rText.\r"
+    assert fix_text("a\r\nb\nc") == "a\r\nb\nc\n"  # the break of the line before
+    [d] = findings("Text.\n   ", "W006")
+    assert d.message == "1 blank line at the end of the file; delete it"
+
+
+def test_blank_line_before_a_question_in_a_cr_file() -> None:
+    text = (question().rstrip("\n") + "\n" + question("#### What is t9?")).replace("\n", "\r")
+    assert fix_text(text) == (question() + "\n" + question("#### What is t9?")).replace("\n", "\r")
 
 
 def test_admonition_spelling_is_normalised_safely() -> None:

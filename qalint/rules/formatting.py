@@ -2,10 +2,11 @@
 
 Every rule here carries a fix, safe unless it changes what the site renders in a way the
 author may not want. Edits are offsets into ``doc.text`` (original line endings, BOM
-excluded); an edit that adds a line break uses ``doc.source.newline`` so a CRLF file stays
-CRLF. Indentation fixes are checked by re-parsing the fixed text: a fix is offered only when
-exactly one way of re-indenting puts the line in the container it was meant for, with
-nothing else falling out (``content-escapes-block``, S008, still explains every escape).
+excluded); an edit that adds a line break copies the break of the line before it, so a CRLF
+(or CR) file keeps its line endings. Indentation fixes are checked by re-parsing the fixed
+text: a fix is offered only when exactly one way of re-indenting puts the line in the
+container it was meant for, with nothing else falling out (``content-escapes-block``, S008,
+still explains every escape).
 """
 
 from __future__ import annotations
@@ -74,6 +75,19 @@ def _line_start(doc: Document, lineno: int) -> int:
     return doc.source.line_starts[lineno - 1]
 
 
+LINE_BREAKS = ("\r\n", "\n", "\r")
+
+
+def _break_after(doc: Document, lineno: int) -> str:
+    """The line break that ends line ``lineno``, or the file's usual one if it has none."""
+    if 0 < lineno < len(doc.lines):
+        start = _line_start(doc, lineno) + len(doc.lines[lineno - 1])
+        written = doc.text[start : doc.source.line_starts[lineno]]
+        if written in LINE_BREAKS:
+            return written
+    return doc.source.newline
+
+
 def _indent_of(text: str) -> int:
     return len(text) - len(text.lstrip(" "))
 
@@ -90,6 +104,32 @@ def _comment_lines(doc: Document) -> set[int]:
     lines: set[int] = set()
     for comment in doc.comments:
         lines.update(range(comment.span.line, comment.span.end_line + 1))
+    return lines
+
+
+PRE_OPEN_RE = re.compile(r"^[ \t]*<(pre|textarea|script|style)\b", re.IGNORECASE)
+
+
+def _preformatted_lines(doc: Document) -> set[int]:
+    """Lines of raw ``<pre>``-like HTML blocks (their blank lines are content), tags included.
+
+    Only a line that starts with the tag opens one (as a raw HTML block does, so `<pre>` in
+    prose is not one); an element left open runs to the end of the file; code is skipped.
+    """
+    code = _code_lines(doc)
+    lines: set[int] = set()
+    closing: re.Pattern[str] | None = None
+    for index, text in enumerate(doc.lines):
+        lineno = index + 1
+        if closing is None:
+            opened = None if lineno in code else PRE_OPEN_RE.match(text)
+            if opened is None:
+                continue
+            closing = re.compile(rf"</{opened.group(1)}\s*>", re.IGNORECASE)
+            text = text[opened.end() :]
+        lines.add(lineno)
+        if closing.search(text):
+            closing = None
     return lines
 
 
@@ -128,6 +168,12 @@ def _hard_break_lines(doc: Document) -> set[int]:
     return lines
 
 
+def _break_width(doc: Document, lineno: int) -> int:
+    """Trailing spaces of a line as Python-Markdown sees them, after expanding its tabs."""
+    expanded = doc.source.expanded[lineno - 1]
+    return len(expanded) - len(expanded.rstrip(" "))
+
+
 @rule(
     "W001",
     "trailing-whitespace",
@@ -135,8 +181,9 @@ def _hard_break_lines(doc: Document) -> set[int]:
     explanation="""
 Trailing whitespace is invisible in an editor, makes noisy diffs and, on a marker line such as
 `=== "Answer" `, hides in the one place where the line's spelling matters. Two or more spaces
-ending a line inside a paragraph are a Markdown hard line break and are left alone. A first
-line of only spaces is reported by S016 instead.
+ending a line inside a paragraph are a Markdown hard line break and are left alone; so is a
+trailing tab that Python-Markdown expands to two or more spaces there. A first line of only
+spaces is reported by S016 instead.
 """,
     bad='    === "Answer"   \n',
     good='    === "Answer"\n',
@@ -153,8 +200,8 @@ def trailing_whitespace(ctx: RuleContext) -> Iterator[Diagnostic]:
         if stripped == line or (lineno == 1 and not stripped):
             continue
         tail = line[len(stripped) :]
-        if stripped and lineno in breaks and tail == " " * len(tail) and len(tail) >= 2:
-            continue  # a hard line break
+        if stripped and lineno in breaks and _break_width(doc, lineno) >= 2:
+            continue  # a hard line break (a trailing tab counts as the spaces it expands to)
         start = _line_start(doc, lineno) + len(stripped)
         what = "whitespace-only line" if not stripped else "trailing whitespace"
         if TAB_RE.match(stripped.strip()) or ADMONITION_RE.match(stripped.strip()):
@@ -368,23 +415,69 @@ def _home(node: Node | None, marker_line: int) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Excerpt:
+    """The question block (lines ``first``..``last``) that re-indenting some of its lines can
+    change; re-parsing only it keeps W003 linear in the size of the page."""
+
+    first: int
+    last: int
+
+    @classmethod
+    def around(cls, doc: Document, line: int, region_end: int) -> _Excerpt:
+        """From the page-level question opening at or before ``line`` to the next one after
+        ``region_end``; each must start a fresh block (column 0, after a blank line)."""
+        first, last = 1, len(doc.lines)
+        for child in doc.root.children:
+            start = child.first_line
+            if child.kind not in {"admonition", "details"} or not _fresh_block(doc, start):
+                continue
+            if start <= line:
+                first = start
+            elif start > region_end:
+                last = start - 1
+                break
+        return cls(first, last)
+
+    def parse(self, doc: Document, edits: tuple[Edit, ...]) -> tuple[str, Document]:
+        """The excerpt's text with ``edits`` (offsets into ``doc.text``) applied, parsed."""
+        from qalint.markdown.parse import parse
+
+        base = _line_start(doc, self.first)
+        end = _line_start(doc, self.last + 1) if self.last < len(doc.lines) else len(doc.text)
+        moved = tuple(Edit(e.start - base, e.end - base, e.replacement) for e in edits)
+        text = _apply(doc.text[base:end], moved)
+        return text, parse(Source(text, had_bom=doc.source.had_bom), doc.path)
+
+    def local(self, lineno: int) -> int:
+        """A page line number as a line number of the excerpt (0, the page, stays 0)."""
+        return lineno - self.first + 1 if lineno else 0
+
+
+def _fresh_block(doc: Document, lineno: int) -> bool:
+    """True when line ``lineno`` starts at column 0 after a blank line (or opens the page)."""
+    text = doc.source.expanded[lineno - 1]
+    return not text[:1].isspace() and (lineno == 1 or not doc.lines[lineno - 2].strip())
+
+
 def _choose(
     doc: Document, found: tuple[list[int], list[_Plan]], line: int, home: int, old_escapes: set[int]
 ) -> tuple[Edit, ...] | None:
     """The one plan that puts ``line`` in its home container with nothing else falling out."""
-    from qalint.markdown.parse import parse
-
     region, plans = found
+    excerpt = _Excerpt.around(doc, line, max([line, *region]))
+    old = {excerpt.local(n) for n in old_escapes if excerpt.first <= n <= excerpt.last}
     good: list[tuple[str, tuple[Edit, ...]]] = []
     for plan in plans:
         edits = plan.edits(doc)
-        text = _apply(doc.text, edits)
-        fixed = parse(Source(text, had_bom=doc.source.had_bom), doc.path)
+        text, fixed = excerpt.parse(doc, edits)
         escapes = {e.line.lineno for e in fixed.escapes}
-        shifted = {n for n, _ in plan.shifts}
-        if line in escapes or escapes & shifted or not escapes <= old_escapes:
+        shifted = {excerpt.local(n) for n, _ in plan.shifts}
+        here = excerpt.local(line)
+        if here in escapes or escapes & shifted or not escapes <= old:
             continue
-        if not all(_home(_node_at(fixed.root, n), home) for n in [line, *region]):
+        homes = [excerpt.local(n) for n in [line, *region]]
+        if not all(_home(_node_at(fixed.root, n), excerpt.local(home)) for n in homes):
             continue
         if any(_misaligned(fixed.root, n) for n in shifted):
             continue
@@ -557,7 +650,9 @@ def blank_line_before_question(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         start = _line_start(doc, lineno)
         fix = Fix(
-            (Edit(start, start, doc.source.newline),), Applicability.SAFE, "insert a blank line"
+            (Edit(start, start, _break_after(doc, lineno - 1)),),
+            Applicability.SAFE,
+            "insert a blank line",
         )
         yield blank_line_before_question(
             ctx,
@@ -578,7 +673,8 @@ def blank_line_before_question(ctx: RuleContext) -> Iterator[Diagnostic]:
     summary="More consecutive blank lines than allowed (default 1), outside code blocks.",
     explanation="""
 Extra blank lines change nothing on the site and make the source uneven. Blank lines inside
-fenced or indented code and HTML comments are left alone; blank lines at the end of the file
+fenced or indented code, HTML comments and raw `<pre>`, `<textarea>`, `<script>` or `<style>`
+elements (where they are shown or matter) are left alone; blank lines at the end of the file
 are W006's. The limit is `formatting.max-blank-lines`.
 """,
     bad="First answer.\n\n\n\nSecond paragraph.\n",
@@ -591,7 +687,7 @@ def multiple_blank_lines(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag each run of blank lines longer than the limit; the fix deletes the extra lines."""
     doc = ctx.document
     limit = ctx.config.section("formatting")["max-blank-lines"]
-    protected = _code_lines(doc) | _comment_lines(doc)
+    protected = _code_lines(doc) | _comment_lines(doc) | _preformatted_lines(doc)
     if doc.front_matter is not None:
         protected.update(range(1, doc.front_matter.end_line + 1))
     lines = doc.lines
@@ -645,10 +741,10 @@ def final_newline(ctx: RuleContext) -> Iterator[Diagnostic]:
     last = content[-1]
     end = _line_start(doc, last) + len(lines[last - 1])
     tail = doc.text[end:]
-    newline = doc.source.newline
-    if tail == newline or tail == "\n":
+    if tail in LINE_BREAKS:
         return
     if not tail:
+        newline = _break_after(doc, last - 1)
         fix = Fix((Edit(end, end, newline),), Applicability.SAFE, "add a line break at the end")
         column = len(lines[last - 1]) + 1
         yield final_newline(
@@ -658,16 +754,17 @@ def final_newline(ctx: RuleContext) -> Iterator[Diagnostic]:
             fix,
         )
         return
-    breaks = tail.count("\n") or tail.count("\r")
-    keep = newline if "\r\n" in tail or "\n" not in tail else "\n"
+    pieces = tail.splitlines(keepends=True)
+    keep = pieces[0] if pieces[0] in LINE_BREAKS else _break_after(doc, last - 1)
     fix = Fix(
         (Edit(end, len(doc.text), keep),), Applicability.SAFE, "delete the blank lines at the end"
     )
-    extra = breaks - 1
+    extra = len(pieces) - 1
     yield final_newline(
         ctx,
         Span(last + 1, 1, last + 1, 2),
-        f"{extra} blank line{'s' if extra != 1 else ''} at the end of the file; delete them",
+        f"{extra} blank line{'s' if extra != 1 else ''} at the end of the file; "
+        f"delete {'them' if extra != 1 else 'it'}",
         fix,
     )
 
