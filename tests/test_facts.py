@@ -112,6 +112,13 @@ def test_sum_below_one_needs_a_complete_distribution() -> None:
     assert codes(answer("For the two classes the softmax gives `0.5` and `0.2`.")) == ["F001"]
 
 
+def test_truncation_reading_does_not_reach_the_next_digit() -> None:
+    """``0.4`` may be 0.44 truncated, never 0.5: two of them cannot make a distribution."""
+    (d,) = findings(answer("The softmax gives `[0.4, 0.4]` for the two classes."))
+    assert d.message.startswith("softmax outputs 0.4 + 0.4 sum to 0.8, not 1")
+    assert codes(answer("The softmax gives `[0.33, 0.33, 0.33]` for the three classes.")) == []
+
+
 # --- F002 logits-mismatch ---------------------------------------------------------------------
 
 
@@ -133,6 +140,8 @@ def test_sigmoid_of_a_single_logit() -> None:
     (d,) = findings(answer("A logit of `0` gives a sigmoid output of `0.6`."))
     assert d.code == "F002"
     assert "sigmoid(0) = 0.500" in d.message
+    # 0.5 is written 0.5 rounded or truncated: 0.4 is wrong even though 0.4 + one unit = 0.5.
+    assert codes(answer("A logit of `0` gives a sigmoid output of `0.4`.")) == ["F002"]
 
 
 def test_vector_input_and_output() -> None:
@@ -163,6 +172,8 @@ def test_logits_in_another_question_are_not_used() -> None:
         ("We use an 80/20/10 split.", 19),
         ("The data is split into 80% train, 20% validation and 10% test.", 32),
         ("Its value is $P(A) = 1.2$.", 23),
+        ("The precision of the model is 1.2.", 39),
+        ("We split the data 70/20/20 into train, validation and test.", 27),
     ],
 )
 def test_out_of_range(sentence: str, column: int) -> None:
@@ -179,6 +190,8 @@ def test_out_of_range(sentence: str, column: int) -> None:
         "The accuracy of 95 models was averaged.",
         "We use an 80/10/10 split.",
         "A 70/30 train/test split is common.",
+        "We use an 8/1/1 split.",  # a ratio, not percentages
+        "We split the data 70/15/15 into train, validation and test.",
     ],
 )
 def test_in_range(sentence: str) -> None:
@@ -201,6 +214,22 @@ def test_f1_respectively_and_across_sentences() -> None:
     assert codes(answer("The precision is 0.6 and the recall is 0.9. The F1 is 0.72.")) == []
 
 
+def test_f1_on_the_edge_of_the_stated_digits() -> None:
+    # The true F1 0.8 is not "0.7" (truncation of 0.8 is 0.8).
+    text = answer("Precision is 0.8 and recall is 0.8, so the F1 score is 0.7.")
+    assert codes(text) == ["F004"]
+    # Premises with more digits may be rounded: 0.67 may be 2/3, whose F1 with 0.5 is 0.571.
+    assert codes(answer("With precision 0.67 and recall 0.5, F1 is 0.571.")) == []
+    assert codes(answer("With precision 0.67 and recall 0.5, F1 is 0.55.")) == ["F004"]
+
+
+def test_metric_messages_use_the_authors_unit() -> None:
+    (d,) = findings(answer("Precision 80% and recall 60% give an F1 of 75%."))
+    assert d.message.endswith("= 2 × 80% × 60% / (80% + 60%) = 68.6%")
+    (d,) = findings(answer("With TP = 40, FP = 10, FN = 20 and TN = 30, the accuracy is 80%."))
+    assert d.message.endswith("= 70 / 100 = 70.0%")
+
+
 def test_confusion_matrix_metrics() -> None:
     text = answer("With TP = 40, FP = 10, FN = 20 and TN = 30, the accuracy is 0.8.")
     (d,) = findings(text)
@@ -209,6 +238,8 @@ def test_confusion_matrix_metrics() -> None:
     counts = "A model with 90 true positives, 10 false positives, 30 false negatives"
     assert codes(answer(f"{counts} has precision 0.9 and recall 0.75.")) == []
     assert codes(answer(f"{counts} has a recall of 0.9.")) == ["F005"]
+    # The exact 0.9 is not "0.8" truncated.
+    assert codes(answer("With TN = 90 and FP = 10, the specificity is 0.8.")) == ["F005"]
 
 
 # --- F006 / F007 formulas ---------------------------------------------------------------------
@@ -229,6 +260,10 @@ def test_confusion_matrix_metrics() -> None:
         r"50\% = 0.5",
         r"p = 0.5",
         r"x \in [0, 1]",
+        r"2^{64} \approx 1.8 \times 10^{19}",
+        r"2^{64} \approx 10^{19}",
+        r"\log_0 5 = 2",  # no such logarithm: not checked
+        r"10^{-400} = 0",  # beyond floating point: not checked
     ],
 )
 def test_true_or_unchecked_formulas(tex: str) -> None:
@@ -246,6 +281,11 @@ def test_true_or_unchecked_formulas(tex: str) -> None:
         r"\sigma(5) < 0.9",
         r"\log 8 = 5",
         r"2^{10} = 1000",
+        r"\sigma(0) = 0.4",
+        r"\log_2 8 = 2.9",
+        r"\sigma(0) < 0.5",
+        r"10^{-3} = 0.01",
+        r"2^{64} \approx 1.8 \times 10^{18}",
     ],
 )
 def test_false_closed_formulas(tex: str) -> None:
@@ -278,8 +318,83 @@ def test_identities() -> None:
         assert codes(answer(f"Here ${tex}$.")) == [], tex
 
 
+def test_identity_with_a_constant_side() -> None:
+    assert codes(answer(r"Here $\sigma(x) + \sigma(-x) = 2$.")) == ["F007"]
+    assert codes(answer(r"Here $\sin^2 x + \cos^2 x = 2$.")) == ["F007"]
+    for tex in (
+        r"\sigma(x) + \sigma(-x) = 1",
+        r"2x + 3 = 7",  # an equation to solve
+        r"x^2 = 4",
+        r"\text{sign}(x) = -1",  # a case of a piecewise function
+        r"(-1)^n = 1",
+    ):
+        assert codes(answer(f"Here ${tex}$.")) == [], tex
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        r"For small $x$, $\tanh(x) = x$.",
+        r"$e^x = 1 + x$ for small $x$.",
+        r"$\log(1 + x) = x$ when $x$ is close to zero.",
+        r"A first-order Taylor expansion gives $\sigma(x) = \frac{1}{2} + \frac{x}{4}$.",
+        r"For $x < 0$, $\max(x, 2x) = x$.",
+    ],
+)
+def test_conditional_or_approximate_identities_are_not_checked(sentence: str) -> None:
+    assert codes(answer(sentence)) == []
+
+
 def test_formula_quoted_as_a_mistake_is_not_checked() -> None:
     assert codes(answer(r"A common mistake is $\log(a + b) = \log a + \log b$.")) == []
+    # The formula may open the sentence that calls it wrong.
+    assert codes(answer(r"$\log(a + b) = \log a + \log b$ is a common mistake.")) == []
+    assert codes(answer(r"$\log_2 8 = 4$ is wrong.")) == []
+    assert codes(answer(r"$\log_2 8 = 4$.")) == ["F006"]
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"9^{9^{9}} = 1",
+        r"10^{10^{10}} > 1",
+        r"\sum_{i=1}^{10000} i^{i} = 1",
+        r"\sum_{i=1}^{1000} \sum_{j=1}^{1000} i^{j} = 1",
+        r"\prod_{i=1}^{1000} i^{i} = 1",
+        r"100000! = 1",
+        r"\binom{100000}{50000} = 2",
+        "(" * 3000 + "1" + ")" * 3000 + " = 2",
+        r"\frac{1}{" * 1500 + "2" + "}" * 1500 + " = 2",
+        "2^{" * 500 + "1" + "}" * 500 + " = 2",
+    ],
+)
+def test_pathological_formulas_neither_hang_nor_crash(tex: str) -> None:
+    """Huge exact numbers and deep nesting are left unchecked, quickly (run in a child with a
+    time limit, so a regression fails instead of hanging the suite)."""
+    code = (
+        "import sys, qalint; "
+        "d = qalint.lint_text(sys.stdin.read(), 'q.md'); "
+        "print([x.code for x in d if x.code.startswith('F')])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        input=answer(f"We have ${tex}$."),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_formula_verdicts_are_cached_per_expression() -> None:
+    from qalint.facts import symbolic
+
+    tex = r"\log_2 32 = 6"
+    assert codes(answer(f"We have ${tex}$.")) == ["F006"]
+    before = symbolic.check_formula.cache_info().hits
+    assert codes(answer(f"Again ${tex}$, and ${tex}$.")) == ["F006", "F006"]
+    assert symbolic.check_formula.cache_info().hits >= before + 2
 
 
 def test_formula_in_commented_out_question_is_checked() -> None:
@@ -297,6 +412,12 @@ def test_formula_in_commented_out_question_is_checked() -> None:
         ("Softmax is a linear function.", "softmax-linear"),
         ("Dropout is also applied during inference.", "dropout-at-inference"),
         ("The F1 score is the arithmetic mean of precision and recall.", "f1-arithmetic-mean"),
+        (
+            "Layer normalization computes the mean and variance over the batch.",
+            "layer-norm-over-batch",
+        ),
+        ("Dropout is applied during training and inference.", "dropout-at-inference"),
+        ("The softmax function is linear.", "softmax-linear"),
     ],
 )
 def test_builtin_pack(sentence: str, entry: str) -> None:
@@ -313,6 +434,16 @@ def test_builtin_pack(sentence: str, entry: str) -> None:
         "It is a misconception that dropout is applied during inference.",
         "Softmax is a non-linear function.",
         "Monte Carlo dropout keeps dropout active at inference time.",
+        "Layer normalization works the same for a batch of one.",
+        "The batch normalization layer normalizes over the batch, and layer normalization over "
+        "the features.",
+        "People often say that layer normalization normalizes over the batch, but it does so "
+        "over the features.",
+        "Dropout is applied during training and disabled at inference.",
+        "Softmax uses a linear function of the inputs as its argument in logistic regression.",
+        "Bagging mainly reduces variance and boosting mainly reduces bias.",
+        "Random forests use bagging and gradient boosting uses boosting.",
+        "The sigmoid is zero-centred only after subtracting 0.5.",
     ],
 )
 def test_builtin_pack_silent(sentence: str) -> None:
@@ -379,6 +510,11 @@ def test_builtin_packs_can_be_turned_off() -> None:
             "entry 2 (id 'a'): id 'a' is used twice",
         ),
         ("entries = [", ".toml", "knowledge pack is not valid TOML"),
+        (
+            '[[entries]]\nid = "x"\npattern = "a*"\nmessage = "m"\n',
+            ".toml",
+            "entry 1 (id 'x'): 'pattern' matches the empty string",
+        ),
     ],
 )
 def test_malformed_pack_names_file_and_entry(

@@ -27,7 +27,8 @@ FILLER = (
     r"\bbecomes?\b|\bwould be\b|\bwill be\b|\bbe\b|\bthe\b|\ban?\b|\bits\b|\btheir\b|"
     r"\bare\b|\bwere\b|\bgets?\b|\bhas\b|\bhave\b|\bonly\b|\bjust\b|\bvector\b|"
     r"\bsay\b|\bthen\b|\bnow\b|\bso\b|\bis\s+then\b|\bset\s+(?:to|at)\b|\bfixed\s+at\b|"
-    r"\btherefore\b|\bthus\b|\bhence\b|\bonly\b|\[|≈|~)*"
+    r"\btherefore\b|\bthus\b|\bhence\b|\bonly\b|\[|≈|~|"
+    r"\b(?:model|classifier|network|detector|predictor|system)(?:'s)?\b)*"
 )
 FILLER_RE = re.compile(f"^{FILLER}$", re.I)
 METRIC_CUES: dict[str, str] = {
@@ -127,16 +128,37 @@ class Number:
         return unit / 100 if self.percent else unit
 
     def interval(self) -> tuple[Fraction, Fraction]:
-        """Every true value this text could stand for when rounded or truncated to its digits."""
+        """Every true value this text could stand for when rounded or truncated to its digits.
+
+        The end away from zero is open: ``0.8`` stands for [0.75, 0.9), since 0.9 itself is
+        written 0.9 whether rounded or truncated (``-0.8`` stands for (-0.9, -0.75]).
+        """
         half = self.ulp / 2
         if self.value >= 0:
             return self.value - half, self.value + self.ulp
         return self.value - self.ulp, self.value + half
 
     def admits(self, true: float | Fraction, slack: float = 0.0) -> bool:
-        """Whether ``true`` written at this number's precision gives this text."""
+        """Whether ``true`` written at this number's precision gives this text.
+
+        An exact (``Fraction``) value is compared exactly; a computed float gets a margin of
+        1e-12 for its rounding error, and the open end of the interval stays open.
+        """
         low, high = self.interval()
-        return float(low) - slack - 1e-12 <= float(true) <= float(high) + slack + 1e-12
+        if isinstance(true, Fraction):
+            room = Fraction(slack)
+            if self.value >= 0:
+                return low - room <= true < high + room
+            return low - room < true <= high + room
+        if self.value >= 0:
+            return float(low) - slack - 1e-12 <= true < float(high) + slack - 1e-12
+        return float(low) - slack + 1e-12 < true <= float(high) + slack + 1e-12
+
+    @property
+    def significant_digits(self) -> int:
+        """Digits from the first to the last non-zero one (``0.80`` and ``40%`` have one)."""
+        digits = re.sub(r"\D", "", self.text).strip("0")
+        return max(len(digits), 1)
 
     @property
     def shown(self) -> str:

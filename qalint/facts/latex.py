@@ -195,6 +195,7 @@ TEXT_COMMANDS = {
     "\\mathtt",
 }
 INTEGER_NAMES = {"n", "k", "m", "i", "j", "N", "K", "M", "T"}
+MAX_DEPTH = 40  # nesting (brackets, fractions, exponents) deeper than this is not checked
 TOKEN_RE = re.compile(
     r"(?P<num>\d{1,3}(?:\{,\}\d{3})+(?:\.\d+)?|\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+|"
     r"\.\d+|\d+)"
@@ -333,6 +334,7 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     # -- token helpers --
     def peek(self, offset: int = 0) -> Token | None:
@@ -369,34 +371,40 @@ class _Parser:
         return sides, ops
 
     def expr(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Unsupported("nested too deeply")
         terms = [self.unary()]
         while self.text() in {"+", "-"}:
             sign = self.take().text
             term = self.unary()
             terms.append(("neg", term) if sign == "-" else term)
+        self.depth -= 1
         return terms[0] if len(terms) == 1 else ("add", tuple(terms))
 
     def unary(self) -> Node:
-        if self.text() == "-":
-            self.take()
-            return ("neg", self.unary())
-        if self.text() == "+":
-            self.take()
-            return self.unary()
-        return self.term()
+        signs = 0
+        while self.text() in {"-", "+"}:
+            signs += self.take().text == "-"
+        node = self.term()
+        return ("neg", node) if signs % 2 else node
 
     def term(self) -> Node:
         node = self.power()
+        divisions = 0
         while True:
             text = self.text()
             if text in {"\\cdot", "*", "\\times", "\\ast"}:
                 self.take()
-                node = ("mul", (node, self.power()))
+                node = _times(node, self.power())
             elif text in {"/", "\\div"}:
                 self.take()
+                divisions += 1
+                if divisions > MAX_DEPTH:
+                    raise Unsupported("too many divisions in a row")
                 node = ("div", node, self.power())
             elif self.starts_atom():
-                node = ("mul", (node, self.power()))
+                node = _times(node, self.power())
             else:
                 return node
 
@@ -423,7 +431,7 @@ class _Parser:
 
     def power(self) -> Node:
         node = self.atom()
-        while True:
+        for _ in range(MAX_DEPTH):
             text = self.text()
             if text == "^":
                 self.take()
@@ -438,6 +446,7 @@ class _Parser:
                 node = ("num", node[1] / 100, node[2], True)
             else:
                 return node
+        raise Unsupported("too many powers or factorials in a row")
 
     def exponent(self) -> Node:
         token = self.peek()
@@ -458,6 +467,8 @@ class _Parser:
             return ("sym", token.text)
         if token.text == "-":
             self.take()
+            if self.text() == "-":
+                raise Unsupported("repeated sign in an exponent")
             return ("neg", self.exponent())
         return self.atom()
 
@@ -658,7 +669,7 @@ class _Parser:
             }
             and (self.peek() is None or self.peek().kind != "word")
         ):  # type: ignore[union-attr]
-            node = ("mul", (node, self.power()))
+            node = _times(node, self.power())
         return node
 
     def fraction(self) -> Node:
@@ -693,8 +704,15 @@ class _Parser:
         while self.starts_atom() or self.text() in {"\\cdot", "\\times"}:
             if self.text() in {"\\cdot", "\\times"}:
                 self.take()
-            node = ("mul", (node, self.power()))
+            node = _times(node, self.power())
         return node
+
+
+def _times(node: Node, factor: Node) -> Node:
+    """``node`` times ``factor``, products kept flat (a long product is not a deep tree)."""
+    if node[0] == "mul":
+        return ("mul", (*node[1], factor))
+    return ("mul", (node, factor))
 
 
 def _number(text: str, percent: bool) -> Node:
@@ -720,7 +738,7 @@ def parse_formula(tex: str) -> tuple[Segment, ...]:
         parser = _Parser(segment)
         try:
             sides, ops = parser.chain()
-        except (Unsupported, ZeroDivisionError, ValueError):
+        except (Unsupported, ZeroDivisionError, ValueError, RecursionError):
             continue
         out.append(Segment(tuple(sides), tuple(ops), segment[0].start, segment[-1].end))
     return tuple(out)
@@ -792,3 +810,34 @@ def lone_number(node: Node) -> Node | None:
         inner = node[1]
         return ("num", -inner[1], inner[2], inner[3])
     return None
+
+
+def _power_of_ten(node: Node) -> int | None:
+    """``k`` when the node is ``10^{k}`` with an integer ``k`` (possibly negative)."""
+    if node[0] != "pow" or node[1] != ("num", Fraction(10), 0, False):
+        return None
+    exponent = lone_number(node[2])
+    if exponent is None or exponent[2] != 0 or exponent[3] or abs(exponent[1]) > 400:
+        return None
+    return int(exponent[1])
+
+
+def scientific_number(node: Node, bare_power: bool = False) -> Node | None:
+    """``1.8 \\times 10^{19}`` as one number node whose decimals may be negative.
+
+    The decimals count places after the point of the value itself (``1.8e19`` is stated to
+    -18 places: its last digit is worth 10^18). With ``bare_power``, ``10^{19}`` alone also
+    counts, as ``1 \\times 10^{19}``.
+    """
+    sign = 1
+    if node[0] == "neg":
+        sign, node = -1, node[1]
+    if bare_power and (k := _power_of_ten(node)) is not None:
+        return ("num", sign * Fraction(10) ** k, -k, False)
+    if node[0] != "mul" or len(node[1]) != 2:
+        return None
+    mantissa, power = node[1]
+    k = _power_of_ten(power)
+    if mantissa[0] != "num" or mantissa[3] or k is None:
+        return None
+    return ("num", sign * mantissa[1] * Fraction(10) ** k, mantissa[2] - k, False)

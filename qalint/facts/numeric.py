@@ -23,10 +23,10 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-def f1(precision: float, recall: float) -> float:
-    """The harmonic mean of precision and recall (0 when both are 0)."""
+def f1(precision: Fraction, recall: Fraction) -> Fraction:
+    """The harmonic mean of precision and recall, exactly (0 when both are 0)."""
     if precision + recall <= 0:
-        return 0.0
+        return Fraction(0)
     return 2 * precision * recall / (precision + recall)
 
 
@@ -52,8 +52,3 @@ def fmt_percent(value: Fraction | float, decimals: int) -> str:
 def shown_decimals(decimals: Sequence[int], extra: int = 1, floor: int = 3) -> int:
     """Decimals for computed values: one more than the author stated, at least ``floor``."""
     return max([floor, *(d + extra for d in decimals)])
-
-
-def intervals_overlap(a: tuple[float, float], b: tuple[float, float], slack: float = 0.0) -> bool:
-    """True when two closed intervals intersect (widened by ``slack``)."""
-    return a[0] - slack - 1e-12 <= b[1] and b[0] - slack - 1e-12 <= a[1]

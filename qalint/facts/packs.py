@@ -7,7 +7,7 @@ A pack is a file with an optional ``[pack]`` table (name, description) and a lis
 - ``pattern`` (required): a case-insensitive regular expression matched against each sentence
   of answer prose (or, with ``target = "math"``, against each formula with spaces and
   ``\\text{}`` wrappers removed). ``{gap}`` stands for a few words inside one clause that are
-  not a negation or a contrast ("not", "unlike", "whereas"...);
+  not a negation, a contrast or a coordination ("not", "unlike", "whereas", "and"...);
 - ``message`` (required): what is wrong and what is right;
 - ``reference`` (optional): a URL or citation, appended to the message;
 - ``severity`` (optional): ``error``, ``warning`` or ``info`` (default: the F008 default);
@@ -32,7 +32,8 @@ from qalint.diagnostics import Severity
 BUILTIN_DIR = Path(__file__).parent / "packs"
 GAP = (
     r"(?:(?!\b(?:not|never|no|nor|whereas|while|but|unlike|although|however|instead|rather|"
-    r"than|vs|versus|without|except|contrary)\b|n't\b)[^.;:!?(),])*?"
+    r"than|vs|versus|without|except|contrary)\b|n't\b|\band\b(?!\s+(?:the\s+)?(?:variances?|"
+    r"standard\s+deviations?|std|scale|shift)\b))[^.;:!?(),])*?"
 )
 ENTRY_KEYS = {
     "id",
@@ -124,9 +125,12 @@ def _entry(path: Path, index: int, item: object, seen: set[str]) -> Entry:
     target = item.get("target", "prose")
     if target not in TARGETS:
         raise ConfigError(f"{where}: 'target' must be prose or math, got {target!r}")
+    pattern = _compile(item["pattern"], where, "pattern")
+    if pattern.match("") is not None:
+        raise ConfigError(f"{where}: 'pattern' matches the empty string, so it matches everywhere")
     return Entry(
         item["id"],
-        _compile(item["pattern"], where, "pattern"),
+        pattern,
         item["message"].strip(),
         item.get("reference"),
         severity,

@@ -48,6 +48,14 @@ SPLIT_RE = re.compile(
     r"test)[-/ ]){0,2})?(?:data(?:set)?\s+)?split\b",
     re.I,
 )
+# "we split the data 70/20/20 into train, validation and test" (parts before the set names).
+SPLIT_VERB_RE = re.compile(
+    r"\b(?:split|splits|splitting|divide|divides|divided|dividing)\s+(?:the\s+|our\s+|a\s+)?"
+    r"(?:(?:data(?:set)?|examples|samples|images|records)\s+)?(?:in(?:to)?\s+)?"
+    r"(?P<parts>\d{1,3}(?:\s?/\s?\d{1,3}){1,2})(?![\w/.])(?:\s?%)?\s+(?:in(?:to)?\s+|for\s+|as\s+)?"
+    r"(?:the\s+)?(?:train(?:ing)?|validation|val|dev|test)\b",
+    re.I,
+)
 SPLIT_PART_RE = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:\.\d+)?)\s?%\s+(?:(?:of\s+the\s+data\s+)?(?:is\s+|are\s+)?"
     r"(?:used\s+)?(?:for|as)\s+)?(?:the\s+)?(?P<label>train(?:ing)?|validation|val|dev|test(?:ing)?)\b",
@@ -282,11 +290,12 @@ def _check_sum(
     total = sum((n.value for n in group.numbers), Fraction(0))
     low = sum((n.interval()[0] for n in group.numbers), Fraction(0))
     high = sum((n.interval()[1] for n in group.numbers), Fraction(0))
-    slack = options.tolerance * len(group.numbers)
+    slack = Fraction(options.tolerance) * len(group.numbers)
     complete = (
         bool(logits) or group.vector or claims.class_count(sentence.text) == len(group.numbers)
     )
-    if not (float(low) - slack > 1 + 1e-12 or (complete and float(high) + slack < 1 - 1e-12)):
+    # Each value's range is open at its upper end, so a sum of upper ends of exactly 1 is short.
+    if not (low - slack > 1 or (complete and high + slack <= 1)):
         return
     kind = "softmax outputs" if softmax_named else "probabilities"
     as_percent = all(n.percent for n in group.numbers)
@@ -404,9 +413,14 @@ def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
 def _check_splits(item: SentenceClaims, options: Options) -> Iterator[Finding]:
     sentence = item.sentence
     run = sentence.prose.run
-    for m in SPLIT_RE.finditer(sentence.plain, sentence.start, sentence.end):
+    matches = [
+        *SPLIT_RE.finditer(sentence.plain, sentence.start, sentence.end),
+        *SPLIT_VERB_RE.finditer(sentence.plain, sentence.start, sentence.end),
+    ]
+    for m in matches:
         parts = [int(p) for p in re.split(r"\s?/\s?", m.group("parts"))]
-        if sum(parts) != 100 and all(p <= 100 for p in parts):
+        # Parts summing to little are a ratio (8/1/1, 5/5), not percentages.
+        if sum(parts) != 100 and sum(parts) >= 50 and all(p <= 100 for p in parts):
             yield Finding(
                 "F003",
                 run,
@@ -493,7 +507,7 @@ def _check_metrics(
                     stated.start,
                     stated.end,
                     f"{role} {stated.shown} contradicts the confusion matrix: {text} = "
-                    f"{numeric.fmt(true, decimals)}",
+                    f"{_shown_like(stated, true, decimals)}",
                 )
     if checked_f1 or "f1" not in own:
         return
@@ -502,10 +516,11 @@ def _check_metrics(
         return
     if not all(0 <= n.value <= 1 for n in (precision, recall, stated_f1)):
         return
-    # Precision and recall are the premises (taken as stated); F1 is their consequence and
-    # may be rounded or truncated to its digits.
-    true = numeric.f1(float(precision.value), float(recall.value))
-    if stated_f1.admits(true, slack + 1e-3):
+    # Precision and recall are the premises; F1 is their consequence and may be rounded or
+    # truncated to its digits. A premise with one significant digit (0.8, 40%) is taken as
+    # exact; one with more (0.67) may itself be rounded, which moves F1 a little.
+    true = numeric.f1(precision.value, recall.value)
+    if stated_f1.admits(true, slack + _f1_premise_slack(precision, recall)):
         return
     decimals = numeric.shown_decimals(
         [n.decimals + (2 if n.percent else 0) for n in (precision, recall, stated_f1)]
@@ -517,8 +532,31 @@ def _check_metrics(
         stated_f1.end,
         f"F1 {stated_f1.shown} contradicts precision {precision.shown} and recall "
         f"{recall.shown}: F1 = 2PR / (P + R) = 2 × {precision.shown} × {recall.shown} / "
-        f"({precision.shown} + {recall.shown}) = {numeric.fmt(true, decimals)}",
+        f"({precision.shown} + {recall.shown}) = {_shown_like(stated_f1, true, decimals)}",
     )
+
+
+def _shown_like(stated: Number, value: Fraction, decimals: int) -> str:
+    """A computed rate written the way the author wrote theirs (68.6% next to 75%)."""
+    if stated.percent:
+        return numeric.fmt(value * 100, max(decimals - 2, 1)) + "%"
+    return numeric.fmt(value, decimals)
+
+
+def _f1_premise_slack(precision: Number, recall: Number) -> float:
+    """How far F1 may move when precision and recall are rounded to their stated digits.
+
+    First-order bound: |dF1/dP| * ulp(P) / 2 + |dF1/dR| * ulp(R) / 2, counting only premises
+    with more than one significant digit.
+    """
+    p, r = float(precision.value), float(recall.value)
+    if p + r <= 0:
+        return 0.0
+    slack = 0.0
+    for number, partial in ((precision, 2 * r * r), (recall, 2 * p * p)):
+        if number.significant_digits > 1:
+            slack += partial / (p + r) ** 2 * float(number.ulp) / 2
+    return slack
 
 
 def _ratio(

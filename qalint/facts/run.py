@@ -14,7 +14,17 @@ from qalint.facts.text import Sentence, document_sentences
 NEGATED_PACK_RE = re.compile(
     r"\b(?:not|never|no\s+longer|rather\s+than|instead\s+of|unlike|misconceptions?|myths?|"
     r"wrong(?:ly)?|incorrect(?:ly)?|mistaken(?:ly)?|mistakes?|false|falsely|contrary|"
-    r"erroneous(?:ly)?|claim(?:s|ed)?\s+that|believe(?:s|d)?\s+that|think\s+that)\b|n't\b",
+    r"erroneous(?:ly)?|claim(?:s|ed)?\s+that|believe(?:s|d)?\s+that|think\s+that|"
+    r"(?:say|says|said|saying)\s+that)\b|n't\b",
+    re.I,
+)
+# Words that make an identity conditional or approximate: "for small x, tanh(x) = x",
+# "for x < 0, max(x, 2x) = x". Identities are sampled at positive points, so these are skipped.
+CONDITIONAL_RE = re.compile(
+    r"\b(?:small|large|big|tiny|near|close\s+to|around|approximat\w*|roughly|asymptotic\w*|"
+    r"taylor|expansion|first[- ]order|second[- ]order|linear(?:ly|i[sz]\w*)|limits?|tends?|"
+    r"goes|negative|non-?positive|even|odd|integers?|whole\s+numbers?|piecewise|otherwise|"
+    r"except|case|cases)\b|\\to\b|\\rightarrow|\\approx|\\sim\b|→|≈|<\s*0|\\le(?:q|qslant)?\s*0\b",
     re.I,
 )
 TEX_WRAPPER_RE = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mathit|textit)\{([^{}]*)\}")
@@ -46,8 +56,18 @@ class _SentenceIndex:
             self.by_run.setdefault(id(sentence.prose.run), []).append(sentence)
 
     def around(self, math: MathSpan) -> Sentence | None:
-        for sentence in self.by_run.get(id(math.run), []):
-            if sentence.start <= math.tex_start < sentence.end:
+        """The sentence a formula is part of (the plain view blanks formulas, so a sentence
+        that starts or ends with one is trimmed to the words next to it)."""
+        sentences = self.by_run.get(id(math.run), [])
+        pos = math.tex_start
+        for sentence in sentences:
+            if sentence.start <= pos < sentence.end:
+                return sentence
+        for sentence in sentences:  # "$f(x) = ...$ is wrong.": the formula opens the sentence
+            if pos < sentence.start and not sentence.plain[pos : sentence.start].strip():
+                return sentence
+        for sentence in reversed(sentences):  # "... the identity $f(x) = ...$" at the end
+            if pos >= sentence.end and not sentence.plain[sentence.end : pos].strip():
                 return sentence
         return None
 
@@ -59,6 +79,30 @@ class _SentenceIndex:
                 break
             previous = sentence
         return previous
+
+    def after(self, math: MathSpan) -> Sentence | None:
+        last_line = math.run.position(max(len(math.run.text) - 1, 0))
+        for sentence in self.sentences:
+            if sentence.prose.run.position(0) > last_line:
+                return sentence
+        return None
+
+
+def _raw(sentence: Sentence | None) -> str:
+    """A sentence as written, math included (the plain view blanks formulas out)."""
+    if sentence is None:
+        return ""
+    return sentence.prose.run.text[sentence.start : sentence.end]
+
+
+def _conditional(index: _SentenceIndex, math: MathSpan) -> bool:
+    """Does the text around a formula restrict or approximate it ("for small x", "x < 0")?"""
+    sentence = index.around(math)
+    if sentence is not None:
+        context = _raw(sentence)
+    else:  # display math: the sentences before and after it, and the formula itself
+        context = " ".join((_raw(index.before(math)), math.tex, _raw(index.after(math))))
+    return bool(CONDITIONAL_RE.search(context))
 
 
 def _context_negated(index: _SentenceIndex, math: MathSpan) -> bool:
@@ -86,7 +130,10 @@ def _math_checks(document: Document, index: _SentenceIndex, tolerance: float) ->
             verdicts = symbolic.check_formula(math.tex, tolerance)
         except ImportError:  # sympy not installed: formulas are not evaluated
             return
+        conditional = any(v.code == "F007" for v in verdicts) and _conditional(index, math)
         for verdict in verdicts:
+            if verdict.code == "F007" and conditional:
+                continue
             yield Finding(
                 verdict.code,
                 math.run,

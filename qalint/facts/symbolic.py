@@ -6,7 +6,9 @@ relation never loads it. Verdicts are cached per formula text (``check_formula``
 
 from __future__ import annotations
 
+import math
 import random
+import time
 import zlib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +20,9 @@ from qalint.facts.latex import Node, Relation
 
 LOG_BASES = ("e", 2, 10)
 SAMPLES = 6
+MAX_BITS = 20_000  # exact integers and rationals larger than this are not built (9^{9^9})
+MAX_TERMS = 1_000  # sums and products with more terms (nested ones counted together)
+MAX_SECONDS = 2.0  # a formula whose conversion takes longer is left unchecked
 OP_TEXT = {"=": "=", "!=": "≠", "<": "<", ">": ">", "<=": "≤", ">=": "≥", "~": "≈"}
 
 
@@ -57,7 +62,7 @@ def check_formula(tex: str, tolerance: float = 0.0) -> tuple[Verdict, ...]:
                     message = _check_identity(relation, tex)
                     if message:
                         verdicts.append(Verdict("F007", message, segment.start, segment.end))
-            except (ArithmeticError, ValueError, TypeError, RecursionError, AttributeError):
+            except Exception:  # sympy may raise anything: leave the relation unchecked
                 continue
     return tuple(verdicts)
 
@@ -72,26 +77,70 @@ def _closed(relation: Relation) -> bool:
     )
 
 
+# Piecewise-constant functions: "sign(x) = -1" is a case ("for x < 0"), not an identity.
+PIECEWISE = {"sign", "max", "min", "relu", "abs"}
+
+
 def _identity_candidate(relation: Relation) -> bool:
+    """An equation stating an identity: same free variables on both sides, or variables on
+    one side and a constant on the other (``\\sigma(x) + \\sigma(-x) = 1``)."""
     if relation.op != "=":
         return False
     left, right = relation.left, relation.right
     if left[0] in {"sym", "ufunc"}:
         return False  # a definition: y = ..., f(x) = ...
-    symbols = latex.free_symbols(left)
-    if not symbols or symbols != latex.free_symbols(right):
+    if any(latex.has_opaque(s) or latex.has_decimal(s) for s in (left, right)):
         return False
-    return not any(latex.has_opaque(s) or latex.has_decimal(s) for s in (left, right))
+    symbols, other = latex.free_symbols(left), latex.free_symbols(right)
+    if symbols and symbols == other:
+        return True
+    if bool(symbols) == bool(other):
+        return False
+    varying = left if symbols else right
+    return not any(
+        n[0] in {"call", "abs"} and (n[0] == "abs" or n[1] in PIECEWISE)
+        for n in latex.walk(varying)
+    )
+
+
+def _constant_side(relation: Relation) -> str | None:
+    """ "l" or "r" when that side has no free variables (the other side must then be constant)."""
+    if not latex.free_symbols(relation.left):
+        return "l"
+    if not latex.free_symbols(relation.right):
+        return "r"
+    return None
 
 
 # --- conversion to sympy -------------------------------------------------------------------
 
 
+class _Budget:
+    """How much work converting one formula may still do: expanded terms and wall time."""
+
+    def __init__(self) -> None:
+        self.terms = MAX_TERMS
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def spend(self, terms: int = 0) -> None:
+        """Use ``terms`` expanded terms; raise ValueError when the budget is exhausted."""
+        self.terms -= terms
+        if self.terms < 0 or time.monotonic() > self.deadline:
+            raise ValueError("formula too costly to evaluate")
+
+
 def to_sympy(node: Node, log_base: Any, symbols: dict[str, Any]) -> Any:
-    """The sympy expression of a parsed tree (``log_base`` used for an unqualified log)."""
+    """The sympy expression of a parsed tree (``log_base`` used for an unqualified log).
+
+    Raises ValueError for what cannot or should not be computed: unknown functions, exact
+    numbers too large to build (``9^{9^9}``), sums with too many terms, slow conversions.
+    """
     import sympy
 
+    budget = _Budget()
+
     def conv(n: Node) -> Any:
+        budget.spend()
         kind = n[0]
         if kind == "num":
             return sympy.Rational(n[1].numerator, n[1].denominator)
@@ -104,30 +153,30 @@ def to_sympy(node: Node, log_base: Any, symbols: dict[str, Any]) -> Any:
             return sympy.pi if n[1] == "pi" else sympy.E
         if kind == "add":
             return sympy.Add(*[conv(t) for t in n[1]])
-        if kind == "mul":
-            return sympy.Mul(*[conv(t) for t in n[1]])
         if kind == "div":
             return conv(n[1]) / conv(n[2])
         if kind == "pow":
-            return sympy.Pow(conv(n[1]), conv(n[2]))
+            base, exponent = conv(n[1]), conv(n[2])
+            _check_power_size(base, exponent)
+            return _bounded(sympy.Pow(base, exponent))
         if kind == "neg":
             return -conv(n[1])
         if kind == "fact":
-            return sympy.factorial(conv(n[1]))
+            value = conv(n[1])
+            if value.is_Number and abs(value) > MAX_BITS // 10:
+                raise ValueError("factorial too large to compute exactly")
+            return sympy.factorial(value)
         if kind == "binom":
-            return sympy.binomial(conv(n[1]), conv(n[2]))
+            top, bottom = conv(n[1]), conv(n[2])
+            if top.is_Number and abs(top) > MAX_BITS:
+                raise ValueError("binomial too large to compute exactly")
+            return sympy.binomial(top, bottom)
         if kind == "abs":
             return sympy.Abs(conv(n[1]))
         if kind in {"sum", "prod"}:
-            low, high = conv(n[2]), conv(n[3])
-            if not (low.is_Integer and high.is_Integer) or high - low > 10_000:
-                raise ValueError("sum bounds")
-            var = sympy.Symbol(n[1], integer=True)
-            inner = dict(symbols)
-            inner[n[1]] = var
-            body = to_sympy(n[4], log_base, inner)
-            op = sympy.Sum if kind == "sum" else sympy.Product
-            return op(body, (var, low, high)).doit()
+            return _big_operator(n, conv, symbols, budget)
+        if kind == "mul":
+            return _bounded(sympy.Mul(*[conv(t) for t in n[1]]))
         if kind == "diff":
             var = symbols.get(n[2]) or sympy.Symbol(n[2], positive=True)
             symbols[n[2]] = var
@@ -145,12 +194,62 @@ def to_sympy(node: Node, log_base: Any, symbols: dict[str, Any]) -> Any:
     return conv(node)
 
 
+def _bits(value: Any) -> int:
+    """Bits of an exact rational's numerator plus denominator (0 for anything else)."""
+    if not value.is_Rational:
+        return 0
+    return int(value.p).bit_length() + int(value.q).bit_length()
+
+
+def _bounded(value: Any) -> Any:
+    """``value``, refused when it is an exact rational too large to work with."""
+    if _bits(value) > MAX_BITS:
+        raise ValueError("exact value too large")
+    return value
+
+
+def _check_power_size(base: Any, exponent: Any) -> None:
+    """Refuse ``base^exponent`` when sympy would build a gigantic exact number (9^{9^9})."""
+    if not (base.is_Rational and exponent.is_Rational) or base == 0:
+        return
+    size = max(abs(math.log2(abs(int(base.p)))), abs(math.log2(int(base.q))), 1.0)
+    if abs(float(exponent)) * size > MAX_BITS:
+        raise ValueError("power too large to compute exactly")
+
+
+def _big_operator(n: Node, conv: Any, symbols: dict[str, Any], budget: _Budget) -> Any:
+    """A sum or product with integer bounds, expanded term by term (each term size-checked)."""
+    import sympy
+
+    low, high = conv(n[2]), conv(n[3])
+    if not (low.is_Integer and high.is_Integer) or high - low > MAX_TERMS:
+        raise ValueError("sum bounds")
+    var, saved = n[1], symbols.get(n[1])
+    total = sympy.Integer(0 if n[0] == "sum" else 1)
+    try:
+        for k in range(int(low), int(high) + 1):
+            budget.spend(1)
+            symbols[var] = sympy.Integer(k)
+            term = conv(n[4])
+            total = _bounded(total + term if n[0] == "sum" else total * term)
+    finally:
+        if saved is None:
+            symbols.pop(var, None)
+        else:
+            symbols[var] = saved
+    return total
+
+
 def _function(name: str, args: list[Any], base: Any, log_base: Any) -> Any:
     import sympy
 
     x = args[0]
     if name == "log":
-        chosen = base if base is not None else (sympy.E if log_base == "e" else log_base)
+        chosen = sympy.sympify(
+            base if base is not None else (sympy.E if log_base == "e" else log_base)
+        )
+        if chosen != sympy.E and chosen.is_number and (chosen <= 0 or chosen == 1):
+            raise ValueError("logarithm base must be positive and not 1")
         return sympy.log(x, chosen)
     table = {
         "ln": lambda: sympy.log(x),
@@ -178,27 +277,17 @@ def _function(name: str, args: list[Any], base: Any, log_base: Any) -> Any:
 
 
 def _numeric(expr: Any) -> float | None:
-    """A finite real value of a closed expression, or None."""
+    """A finite real value of a closed expression (within float range), or None."""
     value = expr.evalf(30)
     if not value.is_real or not value.is_finite:
         return None
-    return float(value)
+    number = float(value)
+    if not math.isfinite(number) or (number == 0 and value != 0):
+        return None  # beyond float range: 10^{400}, 10^{-400}
+    return number
 
 
 # --- closed relations ----------------------------------------------------------------------
-
-
-def _side_interval(node: Node, value: float) -> tuple[float, float, str]:
-    """The values a side may stand for: a stated literal allows its rounding or truncation."""
-    literal = latex.lone_number(node)
-    if literal is None or (literal[2] == 0 and not literal[3]):
-        return value, value, "exact"
-    number = literal[1]
-    ulp = Fraction(1, 10 ** literal[2]) / (100 if literal[3] else 1)
-    half = ulp / 2
-    if number >= 0:
-        return float(number - half), float(number + ulp), "stated"
-    return float(number - ulp), float(number + half), "stated"
 
 
 def _check_closed(relation: Relation, tex: str, tolerance: float) -> str | None:
@@ -229,59 +318,89 @@ def _check_closed(relation: Relation, tex: str, tolerance: float) -> str | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """The values one side of a relation may stand for (a point, or a stated number's range)."""
+
+    low: Fraction | float
+    high: Fraction | float
+    low_open: bool = False
+    high_open: bool = False
+    stated: bool = False
+
+
+def _stated_range(number: Fraction, ulp: Fraction) -> _Range:
+    """A written number stands for its rounding or its truncation: ``0.8`` is [0.75, 0.9)."""
+    half = ulp / 2
+    if number >= 0:
+        return _Range(number - half, number + ulp, high_open=True, stated=True)
+    return _Range(number - ulp, number + half, low_open=True, stated=True)
+
+
+def _side_range(node: Node, value: Fraction | float, other_exact: bool, op: str) -> _Range:
+    """The range of one side; ``other_exact`` tells whether the other side is rational."""
+    literal = latex.lone_number(node) or latex.scientific_number(node, bare_power=op == "~")
+    if literal is None:
+        return _Range(value, value)
+    number, decimals, percent = literal[1], literal[2], literal[3]
+    if decimals == 0 and not percent:
+        if other_exact:
+            return _Range(number, number)
+        # An integer stated against an irrational value stands for its rounding (e^3 = 20).
+        return _stated_range(number, Fraction(1))
+    ulp = Fraction(10) ** -decimals / (100 if percent else 1)
+    return _stated_range(number, ulp)
+
+
+def _rational(expr: Any) -> Fraction | None:
+    """The exact value of a side that sympy evaluated to a rational number."""
+    if not expr.is_Rational:
+        return None
+    return Fraction(int(expr.p), int(expr.q))
+
+
+def _below(low: Fraction | float, high: Fraction | float, strict: bool, eps: Any) -> bool:
+    return low < high + eps if strict else low <= high + eps
+
+
+def _overlap(a: _Range, b: _Range, eps: Any) -> bool:
+    """True when two ranges share a value (open ends excluded, ``eps`` of slack)."""
+    return _below(a.low, b.high, a.low_open or b.high_open, eps) and _below(
+        b.low, a.high, b.low_open or a.high_open, eps
+    )
+
+
 def _holds(relation: Relation, left: Any, right: Any, lv: float, rv: float, tol: float) -> bool:
-    import sympy
+    """Whether the relation holds at the precision of the numbers it states.
 
-    def exact(n: Node, expr: Any) -> bool:
-        if latex.lone_number(n) is not None:
-            return True
-        try:
-            return bool(sympy.simplify(expr).is_Rational)
-        except (TypeError, ValueError, AttributeError):
-            return False
-
-    l_lo, l_hi, l_kind = _side_interval(relation.left, lv)
-    r_lo, r_hi, r_kind = _side_interval(relation.right, rv)
-    literal_left = latex.lone_number(relation.left)
-    literal_right = latex.lone_number(relation.right)
-    # An integer stated against an irrational value stands for its rounding (e^3 = 20).
-    for literal, other, other_expr, side in (
-        (literal_left, relation.right, right, "l"),
-        (literal_right, relation.left, left, "r"),
-    ):
-        if (
-            literal is not None
-            and literal[2] == 0
-            and not literal[3]
-            and not exact(other, other_expr)
-        ):
-            value = float(literal[1])
-            if side == "l":
-                l_lo, l_hi, l_kind = value - 0.5, value + 1, "stated"
-            else:
-                r_lo, r_hi, r_kind = value - 0.5, value + 1, "stated"
-    scale = max(1.0, abs(lv), abs(rv))
-    eps = 1e-9 * scale + tol
-    if relation.op == "~" and l_kind == "exact" and r_kind == "exact":
-        eps = max(eps, 0.01 * scale)
+    Rational sides (``\\log_2 8``, ``\\sigma(0)``) are compared exactly, so a value on the
+    edge of a stated number's range is decided correctly (``\\log_2 8 = 2.9`` is false);
+    irrational ones in floating point with a relative margin.
+    """
     op = relation.op
+    exact_left, exact_right = _rational(left), _rational(right)
+    exact = exact_left is not None and exact_right is not None
+    left_value: Fraction | float = exact_left if exact_left is not None else lv
+    right_value: Fraction | float = exact_right if exact_right is not None else rv
+    eps: Any = Fraction(tol) if exact else 1e-9 * max(1.0, abs(lv), abs(rv)) + tol
     if op in {"<", "<=", ">", ">="}:
         # A bound is meant exactly: sigma(5) < 0.9 is false even though 0.9 may be rounded.
-        l_lo = l_hi = lv
-        r_lo = r_hi = rv
-    if op in {"=", "~"}:
-        return l_lo - eps <= r_hi and r_lo - eps <= l_hi
+        if op == "<":
+            return left_value < right_value + eps
+        if op == "<=":
+            return left_value <= right_value + eps
+        if op == ">":
+            return left_value > right_value - eps
+        return left_value >= right_value - eps
+    lrange = _side_range(relation.left, left_value, exact_right is not None, op)
+    rrange = _side_range(relation.right, right_value, exact_left is not None, op)
     if op == "!=":
-        return not (l_kind == r_kind == "exact" and abs(lv - rv) <= 1e-12 * scale)
-    if op == "<":
-        return l_lo < r_hi + eps
-    if op == "<=":
-        return l_lo <= r_hi + eps
-    if op == ">":
-        return l_hi > r_lo - eps
-    if op == ">=":
-        return l_hi >= r_lo - eps
-    return True
+        if lrange.stated or rrange.stated:
+            return True
+        return left_value != right_value if exact else abs(lv - rv) > 1e-12 * max(1.0, abs(lv))
+    if op == "~" and not (lrange.stated or rrange.stated):
+        eps = max(eps, Fraction(1, 100) * max(1, abs(left_value), abs(right_value)))
+    return _overlap(lrange, rrange, eps)
 
 
 def _digits(relation: Relation) -> int:
@@ -314,6 +433,7 @@ def _check_identity(relation: Relation, tex: str) -> str | None:
         else ("e",)
     )
     counterexample: str | None = None
+    constant = _constant_side(relation)
     for base in bases:
         symbols: dict[str, Any] = {}
         left = to_sympy(relation.left, base, symbols)
@@ -321,6 +441,7 @@ def _check_identity(relation: Relation, tex: str) -> str | None:
         rng = random.Random(zlib.crc32(tex.encode()))
         valid = differ = 0
         first: str | None = None
+        varying: list[float] = []  # values of the side with variables, when the other is constant
         for _ in range(SAMPLES):
             point = {}
             for symbol in symbols.values():
@@ -334,6 +455,8 @@ def _check_identity(relation: Relation, tex: str) -> str | None:
                 continue
             valid += 1
             lf, rf = float(lv), float(rv)
+            if constant is not None:
+                varying.append(rf if constant == "l" else lf)
             if abs(lf - rf) > 1e-8 * max(1.0, abs(lf), abs(rf)):
                 differ += 1
                 if first is None:
@@ -347,6 +470,14 @@ def _check_identity(relation: Relation, tex: str) -> str | None:
                     )
         if valid < 3 or differ < valid:
             return None
+        if varying and not _all_close(varying):
+            return None  # an equation to solve (2x + 3 = 7), not an identity
         counterexample = counterexample or first
     text = tex[relation.start : relation.end].strip()
     return f"${text}$ is not an identity: {counterexample}"
+
+
+def _all_close(values: list[float]) -> bool:
+    """True when every value equals the first one (up to rounding error)."""
+    first = values[0]
+    return all(abs(v - first) <= 1e-9 * max(1.0, abs(first), abs(v)) for v in values)

@@ -131,8 +131,10 @@ def value_out_of_range(ctx: RuleContext) -> Iterator[Diagnostic]:
     "f1-mismatch",
     summary="A stated F1 score contradicts the stated precision and recall.",
     explanation="""
-F1 is the harmonic mean of precision and recall, 2PR / (P + R). qalint reports an F1 that no
-precision and recall within the rounding of the stated digits can give.
+F1 is the harmonic mean of precision and recall, 2PR / (P + R). qalint reports an F1 that
+does not round (or truncate) to the F1 of the stated precision and recall. A precision or
+recall written with one significant digit (`0.8`, `40%`) is taken as exact; one written with
+more (`0.67`) may itself be rounded, and the F1 it allows widens accordingly.
 """,
     bad="With a precision of 0.8 and a recall of 0.6, the F1 score is 0.8.",
     good="With a precision of 0.8 and a recall of 0.6, the F1 score is 0.69.",
@@ -169,8 +171,10 @@ def confusion_matrix_mismatch(ctx: RuleContext) -> Iterator[Diagnostic]:
 A formula such as `$\\log_2 8 = 3$` or `$\\sigma(0) = 0.5$` has no free variables, so it can be
 evaluated. qalint evaluates both sides (with sympy) and reports a relation that is false at
 the precision of the stated numbers (`0.88` may stand for anything that rounds or truncates to
-it). An unqualified `\\log` is accepted in base e, 2 or 10. Formulas qalint cannot parse are
-not checked; a sentence that says the formula is wrong ("a common mistake is ...") is skipped.
+it; `1.8 \\times 10^{19}` is a stated number too). An unqualified `\\log` is accepted in base
+e, 2 or 10. Formulas qalint cannot parse, or that would take too long to evaluate (huge exact
+powers, sums of thousands of terms), are not checked; a sentence that says the formula is
+wrong ("a common mistake is ...") is skipped.
 """,
     bad="The sigmoid at zero is $\\sigma(0) = 0.6$.",
     good="The sigmoid at zero is $\\sigma(0) = 0.5$.",
@@ -186,11 +190,14 @@ def false_formula(ctx: RuleContext) -> Iterator[Diagnostic]:
     "false-identity",
     summary="A symbolic identity in math is false.",
     explanation="""
-An equation whose two sides have the same free variables and whose left side is not a lone
-symbol being defined (`y = ...`, `f(x) = ...`) states an identity. qalint evaluates both
-sides at several random positive points; when they differ at every point the identity is
-false with certainty, and the message shows one counterexample. Equations with decimal
-numbers (approximations) and formulas qalint cannot parse are not checked.
+An equation whose two sides have the same free variables, or whose one side is a constant
+and the other takes that same value for every input (`$\\sigma(x) + \\sigma(-x) = 1$`), and
+whose left side is not a lone symbol being defined (`y = ...`, `f(x) = ...`), states an
+identity. qalint evaluates both sides at several random positive points; when they differ at
+every point the identity is false with certainty, and the message shows one counterexample.
+Equations with decimal numbers, formulas qalint cannot parse, and formulas whose sentence
+restricts or approximates them ("for small x", "for x < 0", "Taylor expansion") are not
+checked.
 """,
     bad="The logarithm turns products into sums: $\\log(ab) = \\log a \\cdot \\log b$.",
     good="The logarithm turns products into sums: $\\log(ab) = \\log a + \\log b$.",
