@@ -22,12 +22,14 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from qalint.config import ConfigError
 from qalint.diagnostics import Severity
+from qalint.facts.triggers import Triggers, may_match, parse_pattern, triggers
 
 BUILTIN_DIR = Path(__file__).parent / "packs"
 GAP = (
@@ -48,19 +50,56 @@ ENTRY_KEYS = {
 TARGETS = ("prose", "math")
 
 
+class LazyPattern:
+    """A case-insensitive regular expression compiled on its first use.
+
+    The shipped packs' patterns are checked by the test suite, so they are compiled only when
+    a page passes their prefilter: most runs never pay for most of them.
+    """
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.source, re.I)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """As ``re.Pattern.search``."""
+        return self.compiled.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """As ``re.Pattern.finditer``."""
+        return self.compiled.finditer(text)
+
+
+Pattern = re.Pattern[str] | LazyPattern
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One known misconception."""
 
     id: str
-    pattern: re.Pattern[str]
+    pattern: Pattern
     message: str
     reference: str | None
     severity: Severity | None
-    unless: re.Pattern[str] | None
-    unless_sentence: re.Pattern[str] | None
+    unless: Pattern | None
+    unless_sentence: Pattern | None
     target: str
     source: str
+    triggers: Triggers | None = None  # literals every match contains (see facts.triggers)
+
+    def may_match(self, folded_text: str) -> bool:
+        """False when the casefolded text cannot match the pattern (a cheap prefilter)."""
+        return may_match(self.triggers, folded_text)
 
     def full_message(self) -> str:
         """The message with its reference, as shown to the user."""
@@ -68,11 +107,16 @@ class Entry:
         return f"{self.message}{suffix} [{self.id}]"
 
 
-def _compile(text: str, where: str, key: str) -> re.Pattern[str]:
+def _compile(text: str, where: str, key: str, lazy: bool = False) -> Pattern:
+    """The entry's pattern; a lazy one is only parsed now, which finds syntax errors cheaply."""
+    source = text.replace("{gap}", GAP)
     try:
-        return re.compile(text.replace("{gap}", GAP), re.I)
+        if not lazy:
+            return re.compile(source, re.I)
+        parsed = parse_pattern(text.replace("{gap}", ".*?"), re.I)
     except re.error as exc:
         raise ConfigError(f"{where}: '{key}' is not a valid regular expression: {exc}") from None
+    return LazyPattern(source) if parsed is not None else re.compile(source, re.I)
 
 
 def _read(path: Path) -> dict:
@@ -94,7 +138,7 @@ def _read(path: Path) -> dict:
     return data
 
 
-def _entry(path: Path, index: int, item: object, seen: set[str]) -> Entry:
+def _entry(path: Path, index: int, item: object, seen: set[str], lazy: bool) -> Entry:
     where = f"{path}: entry {index}"
     if not isinstance(item, dict):
         raise ConfigError(f"{where}: expected a table with id, pattern and message")
@@ -125,8 +169,8 @@ def _entry(path: Path, index: int, item: object, seen: set[str]) -> Entry:
     target = item.get("target", "prose")
     if target not in TARGETS:
         raise ConfigError(f"{where}: 'target' must be prose or math, got {target!r}")
-    pattern = _compile(item["pattern"], where, "pattern")
-    if pattern.match("") is not None:
+    pattern = _compile(item["pattern"], where, "pattern", lazy)
+    if not lazy and pattern.search("") is not None:
         raise ConfigError(f"{where}: 'pattern' matches the empty string, so it matches everywhere")
     return Entry(
         item["id"],
@@ -134,17 +178,19 @@ def _entry(path: Path, index: int, item: object, seen: set[str]) -> Entry:
         item["message"].strip(),
         item.get("reference"),
         severity,
-        _compile(item["unless"], where, "unless") if "unless" in item else None,
-        _compile(item["unless-sentence"], where, "unless-sentence")
+        _compile(item["unless"], where, "unless", lazy) if "unless" in item else None,
+        _compile(item["unless-sentence"], where, "unless-sentence", lazy)
         if "unless-sentence" in item
         else None,
         target,
         str(path),
+        # {gap} requires nothing, but must still separate the literals on either side.
+        triggers(item["pattern"].replace("{gap}", ".*?"), re.I),
     )
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: str, mtime_ns: int) -> tuple[Entry, ...]:
+def _load_cached(path: str, mtime_ns: int, lazy: bool) -> tuple[Entry, ...]:
     del mtime_ns  # part of the cache key: an edited pack is read again
     file = Path(path)
     data = _read(file)
@@ -157,29 +203,34 @@ def _load_cached(path: str, mtime_ns: int) -> tuple[Entry, ...]:
     if not isinstance(entries, list):
         raise ConfigError(f"{file}: a knowledge pack needs an 'entries' list ([[entries]])")
     seen: set[str] = set()
-    return tuple(_entry(file, i, item, seen) for i, item in enumerate(entries, start=1))
+    return tuple(_entry(file, i, item, seen, lazy) for i, item in enumerate(entries, start=1))
 
 
-def load_pack(path: Path) -> tuple[Entry, ...]:
-    """The entries of one pack file (raises ConfigError when it is malformed)."""
+def load_pack(path: Path, lazy: bool = False) -> tuple[Entry, ...]:
+    """The entries of one pack file (raises ConfigError when it is malformed).
+
+    With ``lazy`` (the shipped packs) patterns are compiled on first use; a user's pack is
+    compiled at once, so every error in it is reported before any file is checked.
+    """
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
         mtime = -1
-    return _load_cached(str(path), mtime)
+    return _load_cached(str(path), mtime, lazy)
 
 
-def builtin_packs() -> list[Path]:
+@lru_cache(maxsize=1)
+def builtin_packs() -> tuple[Path, ...]:
     """The packs shipped with qalint."""
-    return sorted(BUILTIN_DIR.glob("*.toml")) + sorted(BUILTIN_DIR.glob("*.json"))
+    return (*sorted(BUILTIN_DIR.glob("*.toml")), *sorted(BUILTIN_DIR.glob("*.json")))
 
 
 def load_packs(extra: list[str], root: Path | None, builtin: bool = True) -> list[Entry]:
     """Entries of the shipped packs (when ``builtin``) and of the configured extra packs."""
-    paths = builtin_packs() if builtin else []
     base = root or Path.cwd()
-    paths += [Path(p) if Path(p).is_absolute() else base / p for p in extra]
     entries: list[Entry] = []
-    for path in paths:
+    for path in builtin_packs() if builtin else []:
+        entries.extend(load_pack(path, lazy=True))
+    for path in (Path(p) if Path(p).is_absolute() else base / p for p in extra):
         entries.extend(load_pack(path))
     return entries

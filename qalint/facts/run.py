@@ -171,13 +171,18 @@ def _pack_checks(
     index: _SentenceIndex,
     entries: list[packs.Entry],
 ) -> Iterator[Finding]:
-    prose_entries = [e for e in entries if e.target == "prose"]
+    # Most entries are about words the page never uses: drop those once for the whole page.
+    page = "\n".join(s.text for s in sentences).casefold()
+    prose_entries = [e for e in entries if e.target == "prose" and e.may_match(page)]
     math_entries = [e for e in entries if e.target == "math"]
     for sentence in sentences:
         if sentence.is_question:
             continue
         text = sentence.text
+        folded = text.casefold()
         for entry in prose_entries:
+            if not entry.may_match(folded):
+                continue
             for m in entry.pattern.finditer(text):
                 before = text[max(0, m.start() - 40) : m.start()]
                 if NEGATED_PACK_RE.search(m.group()) or NEGATED_PACK_RE.search(before):
@@ -203,7 +208,10 @@ def _pack_checks(
             continue
         flat = re.sub(r"\s+", "", TEX_WRAPPER_RE.sub(r"\1", math.tex))
         flat = flat.replace("\\left", "").replace("\\right", "").replace("\\dfrac", "\\frac")
+        folded = flat.casefold()
         for entry in math_entries:
+            if not entry.may_match(folded):
+                continue
             if entry.pattern.search(flat) and not any(
                 u is not None and u.search(flat) for u in (entry.unless, entry.unless_sentence)
             ):
