@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -268,6 +267,8 @@ def lint_files(paths: list[Path], config: Config, options: RunOptions) -> list[F
     if jobs <= 1:
         rules = enabled_rules(config, options)
         return [lint_path(p, config, options, rules) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor  # only a large run pays for it
+
     chunk = max(1, len(paths) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
                              initargs=(config, options)) as pool:
