@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from qalint.facts import latex
+from qalint.facts import latex, quick
 from qalint.facts.latex import Node, Relation
 
 LOG_BASES = ("e", 2, 10)
@@ -55,6 +55,8 @@ def check_formula(tex: str, tolerance: float = 0.0) -> tuple[Verdict, ...]:
                 continue
             try:
                 if _closed(relation):
+                    if quick.plainly_holds(relation, _quick_bases(relation)):
+                        continue  # no need to import sympy to confirm it
                     message = _check_closed(relation, tex, tolerance)
                     if message:
                         verdicts.append(Verdict("F006", message, segment.start, segment.end))
@@ -290,12 +292,19 @@ def _numeric(expr: Any) -> float | None:
 # --- closed relations ----------------------------------------------------------------------
 
 
+def _log_bases(relation: Relation) -> tuple[Any, ...]:
+    """The bases an unqualified ``\\log`` may mean here (only e when there is none)."""
+    if any(latex.has_ambiguous_log(s) for s in (relation.left, relation.right)):
+        return LOG_BASES
+    return ("e",)
+
+
+def _quick_bases(relation: Relation) -> tuple[float | None, ...]:
+    return tuple(None if base == "e" else float(base) for base in _log_bases(relation))
+
+
 def _check_closed(relation: Relation, tex: str, tolerance: float) -> str | None:
-    bases = (
-        LOG_BASES
-        if any(latex.has_ambiguous_log(s) for s in (relation.left, relation.right))
-        else ("e",)
-    )
+    bases = _log_bases(relation)
     shown: tuple[float, float] | None = None
     for base in bases:
         left = to_sympy(relation.left, base, {})

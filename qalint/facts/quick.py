@@ -1,0 +1,107 @@
+"""Floating-point evaluation of closed formulas, so that plainly true relations skip sympy.
+
+Most closed relations in a bank are right (``$\\log_2 8 = 3$``, ``$\\sigma(0) = 0.5$``).
+Importing sympy to confirm that costs half a second, which a pre-commit run on one file
+cannot afford. This module evaluates a parsed side in floats; ``plainly_holds`` answers True
+only when the relation holds with a clear margin (or the two sides agree to twelve digits),
+in which case the exact check could not find it false. Anything else, and anything this
+module cannot evaluate, goes to sympy as before.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from qalint.facts.latex import Node, Relation
+
+MAX_MAGNITUDE = 2.0**50  # beyond this, floats may hide an exact difference
+_FUNCTIONS: dict[str, Callable[..., float]] = {
+    "ln": math.log,
+    "log2": math.log2,
+    "exp": math.exp,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "atan": math.atan,
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+    "logit": lambda x: math.log(x / (1 - x)),
+    "softplus": lambda x: math.log1p(math.exp(x)),
+    "relu": lambda x: max(0.0, x),
+    "sign": lambda x: float((x > 0) - (x < 0)),
+    "abs": abs,
+    "max": max,
+    "min": min,
+}
+
+
+def value(node: Node, log_base: float | None) -> float | None:
+    """The float value of a closed side (``log_base`` for an unqualified log; None: ln)."""
+    try:
+        result = _value(node, log_base)
+    except (ArithmeticError, ValueError, TypeError, IndexError):
+        return None
+    if result is None or not math.isfinite(result) or abs(result) > MAX_MAGNITUDE:
+        return None
+    return result
+
+
+def _value(n: Node, log_base: float | None) -> float | None:
+    kind = n[0]
+    if kind == "num":
+        return float(n[1])
+    if kind == "const":
+        return math.pi if n[1] == "pi" else math.e
+    if kind in {"add", "mul"}:
+        parts = [_value(t, log_base) for t in n[1]]
+        if any(p is None for p in parts):
+            return None
+        return math.fsum(parts) if kind == "add" else math.prod(parts)  # type: ignore[arg-type]
+    if kind in {"neg", "abs"}:
+        inner = _value(n[1], log_base)
+        return None if inner is None else (-inner if kind == "neg" else abs(inner))
+    if kind in {"div", "pow"}:
+        left, right = _value(n[1], log_base), _value(n[2], log_base)
+        if left is None or right is None:
+            return None
+        return left / right if kind == "div" else math.pow(left, right)
+    if kind == "call":
+        return _call(n, log_base)
+    return None  # symbols, sums, products, derivatives, factorials: left to sympy
+
+
+def _call(n: Node, log_base: float | None) -> float | None:
+    args = [_value(a, log_base) for a in n[2]]
+    if not args or any(a is None for a in args):
+        return None
+    name = n[1]
+    if name == "log":
+        base = _value(n[3], log_base) if n[3] is not None else log_base
+        if base is None:
+            return math.log(args[0])  # type: ignore[arg-type]
+        if base <= 0 or base == 1:
+            return None
+        return math.log(args[0]) / math.log(base)  # type: ignore[arg-type]
+    function = _FUNCTIONS.get(name)
+    return None if function is None else function(*args)
+
+
+def plainly_holds(relation: Relation, log_bases: tuple[float | None, ...]) -> bool:
+    """True when the relation holds in floating point with room to spare, in some log base."""
+    for base in log_bases:
+        left, right = value(relation.left, base), value(relation.right, base)
+        if left is None or right is None:
+            continue
+        scale = max(1.0, abs(left), abs(right))
+        op = relation.op
+        if op in {"=", "~"} and abs(left - right) <= 1e-12 * scale:
+            return True
+        margin = 1e-9 * scale
+        if (op in {"<", "<="} and left < right - margin) or (
+            op in {">", ">="} and left > right + margin
+        ):
+            return True
+    return False

@@ -1,0 +1,57 @@
+"""True closed formulas are confirmed without sympy; false ones still reach the exact check."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from qalint.facts import latex, quick, symbolic
+
+FIXTURES = Path(__file__).parent / "fixtures" / "facts"
+MATH_RE = re.compile(r"\$([^$]+)\$")
+
+QUESTION = """!!! Question ""
+    === "Question"
+        #### Which logarithms are worth knowing?
+
+    === "Answer"
+
+        We have $\\log_2 8 = 3$, $\\sigma(0) = 0.5$, $e^{0} = 1$ and $\\ln 1 < 0.1$.
+"""
+
+
+def test_true_closed_formulas_do_not_import_sympy() -> None:
+    code = (
+        "import sys, qalint; "
+        f"found = qalint.lint_text({QUESTION!r}, 'q.md'); "
+        "print([d.code for d in found if d.code.startswith('F')], 'sympy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[] False", done.stderr
+
+
+def _closed_relations(name: str) -> list[tuple[str, latex.Relation]]:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    found = []
+    for tex in MATH_RE.findall(text):
+        for segment in latex.parse_formula(tex):
+            found += [(tex, r) for r in segment.relations() if symbolic._closed(r)]
+    return found
+
+
+def test_nothing_the_exact_check_calls_false_passes_as_plainly_true() -> None:
+    relations = _closed_relations("wrong.md") + _closed_relations("correct.md")
+    false = 0
+    for tex, relation in relations:
+        if symbolic._check_closed(relation, tex, 0.0):
+            false += 1
+            assert not quick.plainly_holds(relation, symbolic._quick_bases(relation)), tex
+    assert false >= 10  # the wrong corpus states false closed formulas
+
+
+def test_values_it_cannot_compute_are_left_to_sympy() -> None:
+    for tex in (r"\log_0 5 = 2", r"\sum_{i=1}^{3} i = 6", r"10^{400} = 1", r"3! = 6"):
+        (relation,) = latex.parse_formula(tex)[0].relations()
+        assert not quick.plainly_holds(relation, (None,)), tex
