@@ -45,8 +45,9 @@ def parse_text(text: str, path: str | None = None):
     return parse(Source(text), path or "<text>")
 
 
-def lint_text(text: str, path: str | None = None, config: Config | None = None,
-              check_urls: bool = False) -> list[Diagnostic]:
+def lint_text(
+    text: str, path: str | None = None, config: Config | None = None, check_urls: bool = False
+) -> list[Diagnostic]:
     """Lint one Markdown text; ``path`` is used in diagnostics and for relative links."""
     from qalint.engine import RunOptions, lint_documents
 
@@ -54,8 +55,9 @@ def lint_text(text: str, path: str | None = None, config: Config | None = None,
     return lint_documents([document], config or Config(), RunOptions(check_urls=check_urls))
 
 
-def lint_paths(paths: list[str | Path], config: Config | None = None,
-               check_urls: bool = False) -> list[Diagnostic]:
+def lint_paths(
+    paths: list[str | Path], config: Config | None = None, check_urls: bool = False
+) -> list[Diagnostic]:
     """Lint files and folders (folders are walked for ``*.md``).
 
     With no ``config``, the nearest ``qalint.toml`` or ``pyproject.toml`` [tool.qalint] above
@@ -69,8 +71,9 @@ def lint_paths(paths: list[str | Path], config: Config | None = None,
     return run(names, config, RunOptions(check_urls=check_urls)).diagnostics
 
 
-def fix_text(text: str, path: str | None = None, config: Config | None = None,
-             unsafe: bool = False) -> str:
+def fix_text(
+    text: str, path: str | None = None, config: Config | None = None, unsafe: bool = False
+) -> str:
     """The text with safe fixes (and unsafe ones when asked) applied to a fixed point.
 
     Raises ``FixError`` when the text cannot be fixed safely.

@@ -64,10 +64,13 @@ def open_database(folder: Path) -> sqlite3.Connection | None:
 
 def ensure_table(conn: sqlite3.Connection, name: str, version: int, schema: str) -> None:
     """Create table ``name`` from ``schema``; drop and recreate it when its version changed."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_versions (name TEXT PRIMARY KEY, version INTEGER)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_versions (name TEXT PRIMARY KEY, version INTEGER)"
+    )
     row = conn.execute("SELECT version FROM schema_versions WHERE name = ?", (name,)).fetchone()
     if row is not None and row[0] != version:
         conn.execute(f"DROP TABLE IF EXISTS {name}")
     conn.execute(schema)
-    conn.execute("INSERT OR REPLACE INTO schema_versions (name, version) VALUES (?, ?)",
-                 (name, version))
+    conn.execute(
+        "INSERT OR REPLACE INTO schema_versions (name, version) VALUES (?, ?)", (name, version)
+    )

@@ -119,10 +119,20 @@ class Diagnostic:
         fix = None
         if record.get("fix"):
             raw = record["fix"]
-            fix = Fix(tuple(Edit(int(a), int(b), str(c)) for a, b, c in raw["edits"]),
-                      Applicability(raw["applicability"]), raw["description"])
-        return Diagnostic(record["path"], Span(*record["span"]), record["code"], record["name"],
-                          Severity(record["severity"]), record["message"], fix)
+            fix = Fix(
+                tuple(Edit(int(a), int(b), str(c)) for a, b, c in raw["edits"]),
+                Applicability(raw["applicability"]),
+                raw["description"],
+            )
+        return Diagnostic(
+            record["path"],
+            Span(*record["span"]),
+            record["code"],
+            record["name"],
+            Severity(record["severity"]),
+            record["message"],
+            fix,
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape promised by the command-line contract."""

@@ -155,11 +155,11 @@ def enabled_rules(config: Config, options: RunOptions) -> list[Rule]:
 
 def _per_file_ignored(diagnostic: Diagnostic, config: Config) -> bool:
     for pattern, codes in config.per_file_ignores.items():
-        if fnmatch.fnmatch(diagnostic.path, pattern) or fnmatch.fnmatch(
+        matches = fnmatch.fnmatch(diagnostic.path, pattern) or fnmatch.fnmatch(
             Path(diagnostic.path).name, pattern
-        ):
-            if _match_length(diagnostic.code, diagnostic.name, codes) >= 0:
-                return True
+        )
+        if matches and _match_length(diagnostic.code, diagnostic.name, codes) >= 0:
+            return True
     return False
 
 
@@ -173,8 +173,9 @@ def _override_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
     return diagnostic.with_severity(chosen) if chosen is not None else diagnostic
 
 
-def _keep(diagnostics: Iterable[Diagnostic], config: Config,
-          suppressions: Mapping[str, Suppressions]) -> list[Diagnostic]:
+def _keep(
+    diagnostics: Iterable[Diagnostic], config: Config, suppressions: Mapping[str, Suppressions]
+) -> list[Diagnostic]:
     """Selection, per-file ignores, inline suppressions and severity overrides, deduplicated."""
     kept: list[Diagnostic] = []
     seen: set[tuple] = set()
@@ -194,7 +195,9 @@ def _keep(diagnostics: Iterable[Diagnostic], config: Config,
     return kept
 
 
-def finalize(diagnostics: Iterable[Diagnostic], documents: list[Document], config: Config) -> list[Diagnostic]:
+def finalize(
+    diagnostics: Iterable[Diagnostic], documents: list[Document], config: Config
+) -> list[Diagnostic]:
     """Apply selection, per-file ignores, inline suppressions and severity overrides; sort."""
     suppressions = {doc.path: parse_suppressions(doc.lines) for doc in documents}
     kept = _keep(diagnostics, config, suppressions)
@@ -210,14 +213,21 @@ def _stat(path: str) -> list[int] | None:
     return [info.st_mtime_ns, info.st_size]
 
 
-def lint_document(doc: Document, config: Config, options: RunOptions, rules: list[Rule],
-                  documents: list[Document] | None = None) -> FileResult:
+def lint_document(
+    doc: Document,
+    config: Config,
+    options: RunOptions,
+    rules: list[Rule],
+    documents: list[Document] | None = None,
+) -> FileResult:
     """Run the file rules over one Document and take the summaries project rules need."""
     state: dict[str, Any] = {}
     found: list[Diagnostic] = []
     summaries: dict[str, Any] = {}
     for rule in rules:
-        ctx = RuleContext(doc, config, documents if documents is not None else [doc], state, options)
+        ctx = RuleContext(
+            doc, config, documents if documents is not None else [doc], state, options
+        )
         if rule.scope == "project":
             if rule.summarize is not None and rule.summary_key not in summaries:
                 summaries[rule.summary_key] = rule.summarize(ctx)
@@ -227,8 +237,9 @@ def lint_document(doc: Document, config: Config, options: RunOptions, rules: lis
     table = parse_suppressions(doc.lines)
     kept = _keep(found, config, {doc.path: table})
     dependencies = {path: _stat(path) for path in sorted(state.get("dependencies", ()))}
-    return FileResult(doc.path, kept, summaries,
-                      [(a, b, sorted(c)) for a, b, c in table.ranges], dependencies)
+    return FileResult(
+        doc.path, kept, summaries, [(a, b, sorted(c)) for a, b, c in table.ranges], dependencies
+    )
 
 
 def lint_path(path: Path, config: Config, options: RunOptions, rules: list[Rule]) -> FileResult:
@@ -250,7 +261,9 @@ def _worker_init(config: Config, options: RunOptions) -> None:
 
 
 def _worker_lint(path: str) -> dict[str, Any]:
-    return lint_path(Path(path), _WORKER["config"], _WORKER["options"], _WORKER["rules"]).to_record()
+    return lint_path(
+        Path(path), _WORKER["config"], _WORKER["options"], _WORKER["rules"]
+    ).to_record()
 
 
 def _jobs(options: RunOptions, count: int) -> int:
@@ -270,8 +283,9 @@ def lint_files(paths: list[Path], config: Config, options: RunOptions) -> list[F
     from concurrent.futures import ProcessPoolExecutor  # only a large run pays for it
 
     chunk = max(1, len(paths) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
-                             initargs=(config, options)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_worker_init, initargs=(config, options)
+    ) as pool:
         records = list(pool.map(_worker_lint, [str(p) for p in paths], chunksize=chunk))
     return [FileResult.from_record(r) for r in records]
 
@@ -295,8 +309,12 @@ def run_key(config: Config, options: RunOptions) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def run_project_rules(results: list[FileResult], config: Config, options: RunOptions,
-                      documents: list[Document] | None = None) -> list[Diagnostic]:
+def run_project_rules(
+    results: list[FileResult],
+    config: Config,
+    options: RunOptions,
+    documents: list[Document] | None = None,
+) -> list[Diagnostic]:
     """Cross-file rules over the per-file summaries (and documents, when they are at hand)."""
     found: list[Diagnostic] = []
     state: dict[str, Any] = {}
@@ -305,13 +323,21 @@ def run_project_rules(results: list[FileResult], config: Config, options: RunOpt
             continue
         assert rule.check is not None
         summaries = {r.path: r.summaries.get(rule.summary_key) for r in results if r.parsed}
-        ctx = RuleContext(documents[0] if documents else None, config,  # type: ignore[arg-type]
-                          documents or [], state, options, summaries)
+        ctx = RuleContext(
+            documents[0] if documents else None,
+            config,  # type: ignore[arg-type]
+            documents or [],
+            state,
+            options,
+            summaries,
+        )
         found.extend(rule.check(ctx))
     return found
 
 
-def combine(results: list[FileResult], project: list[Diagnostic], config: Config) -> list[Diagnostic]:
+def combine(
+    results: list[FileResult], project: list[Diagnostic], config: Config
+) -> list[Diagnostic]:
     """File diagnostics plus filtered project diagnostics, sorted."""
     tables = {r.path: r.suppression_table() for r in results}
     everything = [d for r in results for d in r.diagnostics] + _keep(project, config, tables)
@@ -319,8 +345,12 @@ def combine(results: list[FileResult], project: list[Diagnostic], config: Config
     return everything
 
 
-def lint_documents(documents: list[Document], config: Config, options: RunOptions | None = None,
-                   extra: Iterable[Diagnostic] = ()) -> list[Diagnostic]:
+def lint_documents(
+    documents: list[Document],
+    config: Config,
+    options: RunOptions | None = None,
+    extra: Iterable[Diagnostic] = (),
+) -> list[Diagnostic]:
     """Check parsed documents in this process and return the final, sorted diagnostics."""
     options = options or RunOptions()
     rules = enabled_rules(config, options)
@@ -330,7 +360,9 @@ def lint_documents(documents: list[Document], config: Config, options: RunOption
     return combine([*results, extras], project, config)
 
 
-def load_documents(paths: list[str], config: Config) -> tuple[list[Document], list[Diagnostic], int]:
+def load_documents(
+    paths: list[str], config: Config
+) -> tuple[list[Document], list[Diagnostic], int]:
     """Discover, read and parse files; input problems come back as diagnostics."""
     files, problems = discover(paths, config.exclude)
     documents: list[Document] = []
@@ -344,8 +376,12 @@ def load_documents(paths: list[str], config: Config) -> tuple[list[Document], li
     return documents, problems, len(files)
 
 
-def run(paths: list[str], config: Config, options: RunOptions | None = None,
-        report_only: set[Path] | None = None) -> LintResult:
+def run(
+    paths: list[str],
+    config: Config,
+    options: RunOptions | None = None,
+    report_only: set[Path] | None = None,
+) -> LintResult:
     """Lint files and folders: the whole of ``qalint check`` short of reporting.
 
     With ``report_only`` (paths under review), every file is linted, so cross-file rules see
@@ -360,8 +396,9 @@ def run(paths: list[str], config: Config, options: RunOptions | None = None,
     files, problems = discover(paths, config.exclude)
     if report_only is not None:
         wanted = {p.resolve() for p in report_only}
-        options = replace(options, focus=frozenset(
-            display_path(p) for p in files if p.resolve() in wanted))
+        options = replace(
+            options, focus=frozenset(display_path(p) for p in files if p.resolve() in wanted)
+        )
     cache = FileResultCache.open(config, options) if options.use_cache else None
     results: dict[Path, FileResult] = {}
     misses: list[Path] = []
@@ -388,7 +425,7 @@ def run(paths: list[str], config: Config, options: RunOptions | None = None,
     diagnostics = combine(ordered, project, config) + _keep(problems, config, {})
     diagnostics.sort(key=Diagnostic.sort_key)
     if report_only is not None:
-        diagnostics = [d for d in diagnostics if d.path in options.focus
-                       or not Path(d.path).exists()]
-    return LintResult(diagnostics, [], len(files), SourceLines(),
-                      len(files) - len(misses))
+        diagnostics = [
+            d for d in diagnostics if d.path in options.focus or not Path(d.path).exists()
+        ]
+    return LintResult(diagnostics, [], len(files), SourceLines(), len(files) - len(misses))

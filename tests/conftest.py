@@ -14,9 +14,13 @@ SEED = ROOT / "tests" / "fixtures" / "seed_verbatim.md"
 CONTENT = ROOT / "content"
 
 
-def question(heading: str = "#### What is dropout?", answer: str = "A regularization technique.",
-             admonition: str = '!!! Question ""', tabs: tuple[str, str] = ("Question", "Answer"),
-             body_indent: int = 8) -> str:
+def question(
+    heading: str = "#### What is dropout?",
+    answer: str = "A regularization technique.",
+    admonition: str = '!!! Question ""',
+    tabs: tuple[str, str] = ("Question", "Answer"),
+    body_indent: int = 8,
+) -> str:
     """One well-formed question block (change a part to break it)."""
     pad = " " * body_indent
     return (

@@ -15,7 +15,8 @@ from qalint.rules.registry import FAMILIES, all_rules
 def test_docs_rules_md_matches_the_registry() -> None:
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == rules_markdown(), (
-        "docs/rules.md is stale: run `python -m qalint rules --output-format markdown > docs/rules.md`"
+        "docs/rules.md is stale: run "
+        "`python -m qalint rules --output-format markdown > docs/rules.md`"
     )
 
 
@@ -34,7 +35,12 @@ def test_every_rule_has_complete_metadata() -> None:
 def test_rule_command_prints_the_registry_text() -> None:
     one_per_family = {r.code[0]: r for r in all_rules()}.values()
     for r in one_per_family:
-        out = subprocess.run([sys.executable, "-m", "qalint", "rule", r.code], capture_output=True,
-                             text=True, cwd=ROOT, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "qalint", "rule", r.code],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        ).stdout
         assert out.startswith(f"{r.code} {r.name} ")
         assert r.summary in out

@@ -87,8 +87,15 @@ class Rule:
         """The family name for the code's letter (structure, links, ...)."""
         return FAMILIES[self.code[0]]
 
-    def __call__(self, ctx: RuleContext, span: Span, message: str, fix: Fix | None = None,
-                 document: Document | None = None, path: str | None = None) -> Diagnostic:
+    def __call__(
+        self,
+        ctx: RuleContext,
+        span: Span,
+        message: str,
+        fix: Fix | None = None,
+        document: Document | None = None,
+        path: str | None = None,
+    ) -> Diagnostic:
         """Shorthand inside a check: ``yield THIS_RULE(ctx, span, message)``."""
         return ctx.diagnostic(self, span, message, fix, document, path)
 
@@ -127,9 +134,22 @@ def rule(
             raise ValueError(f"rule code {code} registered twice")
         if any(r.name == name for r in _REGISTRY.values()):
             raise ValueError(f"rule name {name} registered twice")
-        registered = Rule(code, name, summary, explanation.strip(), bad, good, severity,
-                          fixable, check, scope, config_keys, online, summarize,
-                          summary_key or code)
+        registered = Rule(
+            code,
+            name,
+            summary,
+            explanation.strip(),
+            bad,
+            good,
+            severity,
+            fixable,
+            check,
+            scope,
+            config_keys,
+            online,
+            summarize,
+            summary_key or code,
+        )
         _REGISTRY[code] = registered
         return registered
 
