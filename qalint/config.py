@@ -51,7 +51,12 @@ TOP_LEVEL: dict[str, Option] = {
     "ignore": Option("list[str]", [], "Rule codes or prefixes to disable."),
     "per-file-ignores": Option("dict", {}, "Glob pattern -> list of codes ignored there."),
     "severity": Option("dict", {}, "Code or prefix -> error|warning|info overrides."),
-    "max-file-size": Option("int", 2_000_000, "Files larger than this many bytes are skipped (E005)."),
+    "max-file-size": Option(
+        "int",
+        2_000_000,
+        "Files larger than this many bytes are skipped (E005).",
+        validate=lambda v: None if v > 0 else "must be a positive number of bytes",
+    ),
     "cache-dir": Option("str", ".qalint_cache", "Folder for persistent state (link verdicts)."),
 }
 
@@ -129,9 +134,8 @@ def _check(name: str, option: Option, value: Any) -> Any:
             isinstance(v, int) and not isinstance(v, bool) for v in value
         ):
             raise bad("a list of integers")
-    elif kind == "dict":
-        if not isinstance(value, dict):
-            raise bad("a table")
+    elif kind == "dict" and not isinstance(value, dict):
+        raise bad("a table")
     if option.validate is not None:
         problem = option.validate(value)
         if problem:
@@ -179,7 +183,7 @@ def _severities(value: dict[str, Any]) -> dict[str, Severity]:
     for code, level in value.items():
         validate_codes("severity", [code])
         try:
-            out[code.upper()] = Severity(level)
+            out[_selector_key(code)] = Severity(level)
         except ValueError:
             raise ConfigError(
                 f"severity.{code}: expected error, warning or info, got {level!r}"
@@ -187,7 +191,15 @@ def _severities(value: dict[str, Any]) -> dict[str, Severity]:
     return out
 
 
+def _selector_key(selector: str) -> str:
+    """A code or prefix in upper case; a rule name (``question-heading``) as written."""
+    from qalint.rules.registry import all_rules
+
+    return selector if any(r.name == selector for r in all_rules()) else selector.upper()
+
+
 def validate_codes(key: str, codes: list[str]) -> None:
+    """Raise ConfigError for an entry that is no rule code, prefix, name or ``ALL``."""
     from qalint.rules.registry import all_rules
 
     known = [r.code for r in all_rules()]
@@ -197,7 +209,9 @@ def validate_codes(key: str, codes: list[str]) -> None:
         if upper == "ALL" or code in names:
             continue
         if not any(k.startswith(upper) for k in known):
-            raise ConfigError(f"{key}: unknown rule code or prefix '{code}'" + _suggest(upper, known))
+            raise ConfigError(
+                f"{key}: unknown rule code or prefix '{code}'" + _suggest(upper, known)
+            )
 
 
 def read_config_file(path: Path) -> Config:

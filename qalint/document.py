@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from qalint.diagnostics import Span
 from qalint.markdown.blocks import Escape, Node
+from qalint.markdown.inline import find_comments
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
 
@@ -105,6 +106,18 @@ class Prose:
     in_comment: bool = False
 
 
+def renders_nothing(node: Node) -> bool:
+    """True for a comment, or a paragraph made only of HTML comments."""
+    if node.kind == "comment":
+        return True
+    if node.kind != "paragraph":
+        return False
+    text = node.text()
+    for start, end, _body in reversed(find_comments(text)):
+        text = text[:start] + text[end:]
+    return not text.strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Tab:
     """A content tab (``=== "Title"``) of a question block."""
@@ -115,8 +128,8 @@ class Tab:
 
     @property
     def is_empty(self) -> bool:
-        """True when nothing renders inside the tab."""
-        return not self.node.children
+        """True when nothing renders inside the tab (an HTML comment renders nothing)."""
+        return all(renders_nothing(child) for child in self.node.children)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +164,7 @@ class Document:
     prose: list[Prose] = field(default_factory=list)
     front_matter: Span | None = None
     in_comment: bool = False
+    too_deep: Span | None = None  # the first line nested past blocks.MAX_DEPTH, if any
 
     @property
     def text(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +12,21 @@ from qalint.diagnostics import Diagnostic, Span
 from qalint.markdown.source import Source, decode, looks_binary
 from qalint.rules.input import BINARY, MISSING, TOO_LARGE, UNDECODABLE, UNREADABLE
 
-SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
-                ".qalint_cache", "site", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+SKIPPED_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".qalint_cache",
+    "site",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+}
 
 
 @dataclass
@@ -28,7 +42,7 @@ def display_path(path: Path) -> str:
     """The path as shown in output: relative to the working directory when inside it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the cwd, or a symbolic link loop
         return path.as_posix()
 
 
@@ -54,13 +68,16 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Dia
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            problems.append(MISSING.at(raw, f"path not found: {raw}; check the spelling or "
-                                            "the working directory"))
+            problems.append(_missing(raw, path))
             continue
         if path.is_dir():
             for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS
-                                 and not excluded(display_path(Path(folder) / d), exclude))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in SKIPPED_DIRS
+                    and not excluded(display_path(Path(folder) / d), exclude)
+                )
                 for name in sorted(files):
                     if name.endswith((".md", ".markdown")):
                         full = Path(folder) / name
@@ -74,15 +91,42 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Dia
     return [found[k] for k in sorted(found)], problems
 
 
+def _missing(raw: str, path: Path) -> Diagnostic:
+    """E001 for a path that does not exist (or is a symbolic link to nothing)."""
+    if path.is_symlink():
+        return MISSING.at(
+            raw, f"path not found: {raw} is a symbolic link to a missing file (or a link loop)"
+        )
+    return MISSING.at(raw, f"path not found: {raw}; check the spelling or the working directory")
+
+
 def load(path: Path, max_size: int) -> LoadedFile:
     """Read and decode one file; a problem is returned as a diagnostic, never raised."""
     shown = display_path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
+        if not stat.S_ISREG(info.st_mode):
+            # Reading a FIFO, socket or device would block or never end.
+            return LoadedFile(
+                shown,
+                None,
+                UNREADABLE.at(
+                    shown, "is not a regular file (a pipe, socket or device); not checked"
+                ),
+            )
+        size = info.st_size
         if size > max_size:
-            return LoadedFile(shown, None, TOO_LARGE.at(
-                shown, f"file is {size:,} bytes, over max-file-size ({max_size:,}); it was not "
-                       "checked (raise max-file-size or split the file)"))
+            return LoadedFile(
+                shown,
+                None,
+                TOO_LARGE.at(
+                    shown,
+                    f"file is {size:,} bytes, over max-file-size ({max_size:,}); it was not "
+                    "checked (raise max-file-size or split the file)",
+                ),
+            )
         data = path.read_bytes()
     except IsADirectoryError:
         return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
@@ -92,22 +136,54 @@ def load(path: Path, max_size: int) -> LoadedFile:
     return load_bytes(shown, data)
 
 
+UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def load_bytes(shown: str, data: bytes) -> LoadedFile:
     """Decode bytes that were read from ``shown``."""
+    wide = next((name for bom, name in UTF16_32_BOMS if data.startswith(bom)), None)
+    if wide is not None:
+        return LoadedFile(
+            shown,
+            None,
+            UNDECODABLE.at(
+                shown,
+                f"not valid UTF-8: the file is {wide} (it starts with a {wide} byte-order mark); "
+                "re-save it as UTF-8",
+            ),
+        )
     if looks_binary(data):
-        return LoadedFile(shown, None, BINARY.at(
-            shown, "binary file (it holds NUL bytes); not checked. Exclude it or rename it"))
+        return LoadedFile(
+            shown,
+            None,
+            BINARY.at(
+                shown, "binary file (it holds NUL bytes); not checked. Exclude it or rename it"
+            ),
+        )
     try:
         text, bom = decode(data)
     except UnicodeDecodeError as exc:
-        offset = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
-        before = data[:offset]
-        line = before.count(b"\n") + 1
-        column = offset - (before.rfind(b"\n") + 1) + 1
-        byte = data[offset : offset + 1].hex()
-        return LoadedFile(shown, None, UNDECODABLE.at(
-            shown,
-            f"not valid UTF-8: byte 0x{byte} at offset {offset} (line {line}, byte {column}); "
-            "re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
-            Span(line, column, line, column + 1)))
+        return LoadedFile(shown, None, _undecodable(shown, data, exc))
     return LoadedFile(shown, Source(text, had_bom=bom))
+
+
+def _undecodable(shown: str, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:
+    """E003 at the first bad byte: its file offset, and the line and character column."""
+    skipped = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    offset = exc.start + skipped
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    line_start = max(before.rfind(b"\n") + 1, skipped)
+    column = len(data[line_start:offset].decode("utf-8")) + 1  # valid up to the bad byte
+    byte = data[offset : offset + 1].hex()
+    return UNDECODABLE.at(
+        shown,
+        f"not valid UTF-8: byte 0x{byte} at offset {offset} (line {line}, column {column}); "
+        "re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+        Span(line, column, line, column + 1),
+    )

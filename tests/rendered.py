@@ -52,52 +52,81 @@ def _tabs(tabset: ET.Element) -> list[tuple[str, ET.Element]]:
     return list(zip(labels, blocks, strict=False))
 
 
+def _is_block(el: ET.Element) -> bool:
+    """An admonition (``!!!``) or collapsible details block (``???``)."""
+    return el.tag == "details" or (el.tag == "div" and "admonition" in _classes(el))
+
+
+def _body(el: ET.Element) -> list[ET.Element]:
+    """The children of a block, without its title bar."""
+    return [c for c in el if "admonition-title" not in _classes(c) and c.tag != "summary"]
+
+
+def _is_question_block(el: ET.Element) -> bool:
+    """A block of class ``question``, or any block that holds a tab set."""
+    return _is_block(el) and (
+        "question" in _classes(el) or any("tabbed-set" in _classes(c) for c in _body(el))
+    )
+
+
 def page_problems(text: str, heading_tag: str = "h4") -> list[str]:
     """Why the rendered page is not made only of proper question blocks (empty when it is).
 
-    A proper block is an admonition of class ``question`` holding exactly one tab set with the
-    tabs Question then Answer, one non-empty heading in the first and content in the second.
-    Intro content may open the page and follow a section heading, but nothing else may follow
-    a question block at the top level; questions must be unique.
+    A proper block is an admonition or details block of class ``question`` holding exactly one
+    tab set with the tabs Question then Answer, one non-empty heading in the first and content
+    in the second. Intro content (a note admonition too) may open the page and follow a
+    section heading, but nothing else may follow a question block at the top level;
+    questions must be unique.
     """
     problems: list[str] = []
     seen: set[str] = set()
     after_question = False
     for el in render_tree(text):
-        classes = _classes(el)
         if el.tag in {"h1", "h2", "h3"}:
             after_question = False
             continue
-        if not (el.tag == "div" and "admonition" in classes):
+        if not _is_question_block(el):
             if after_question:
                 problems.append(f"stray top-level <{el.tag}>")
             continue
         after_question = True
-        if "question" not in classes:
-            problems.append(f"admonition of class {classes}")
-        children = [c for c in el if "admonition-title" not in _classes(c)]
-        tabsets = [c for c in children if "tabbed-set" in _classes(c)]
-        if len(children) != 1 or len(tabsets) != 1:
-            problems.append(f"admonition holds {[c.tag for c in children]}")
-            if not tabsets:
-                continue
-        tabs = _tabs(tabsets[0])
-        titles = [t for t, _ in tabs]
-        if titles != ["Question", "Answer"]:
-            problems.append(f"tabs {titles}")
-            continue
-        question, answer = tabs[0][1], tabs[1][1]
-        headings = [c for c in question if c.tag.startswith("h")]
-        if len(headings) != 1 or headings[0].tag != heading_tag or not "".join(headings[0].itertext()).strip():
-            problems.append(f"question tab holds {[c.tag for c in question]}")
-        else:
-            words = re.sub(r"[^\w\s]", " ", "".join(headings[0].itertext()).lower())
-            key = " ".join(words.split())
-            if key in seen:
-                problems.append(f"duplicate question {key!r}")
-            seen.add(key)
-        if not len(answer) and not (answer.text or "").strip():
-            problems.append("empty answer")
+        problems.extend(_block_problems(el, heading_tag, seen))
+    return problems
+
+
+def _block_problems(el: ET.Element, heading_tag: str, seen: set[str]) -> list[str]:
+    """Why one question-like block is not a proper question block."""
+    problems: list[str] = []
+    classes = _classes(el)
+    if "question" not in classes:
+        problems.append(f"admonition of class {classes}")
+    children = _body(el)
+    tabsets = [c for c in children if "tabbed-set" in _classes(c)]
+    if len(children) != 1 or len(tabsets) != 1:
+        problems.append(f"admonition holds {[c.tag for c in children]}")
+        if not tabsets:
+            return problems
+    tabs = _tabs(tabsets[0])
+    titles = [t for t, _ in tabs]
+    if titles != ["Question", "Answer"]:
+        problems.append(f"tabs {titles}")
+        return problems
+    question, answer = tabs[0][1], tabs[1][1]
+    headings = [c for c in question if c.tag.startswith("h")]
+    if (
+        len(headings) != 1
+        or headings[0].tag != heading_tag
+        or not "".join(headings[0].itertext()).strip()
+    ):
+        problems.append(f"question tab holds {[c.tag for c in question]}")
+    else:
+        words = re.sub(r"[^\w\s]", " ", "".join(headings[0].itertext()).lower())
+        key = " ".join(words.split())
+        if key in seen:
+            problems.append(f"duplicate question {key!r}")
+        seen.add(key)
+    if not len(answer) and not (answer.text or "").strip():
+        problems.append("empty answer")
     return problems
 
 

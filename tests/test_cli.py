@@ -13,12 +13,20 @@ from conftest import ROOT, SEED, question
 BROKEN = question(answer="First line.\n      Second line escapes.")
 
 
-def qalint(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def qalint(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "NO_COLOR": "", **(env or {})}
     full_env.pop("NO_COLOR")
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "qalint", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qalint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=120,
+    )
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -48,8 +56,18 @@ def test_json_output_field_by_field(tmp_path: Path) -> None:
     assert item["severity"] == "error"
     assert item["fixable"] is False
     assert "falls out of" in item["message"]
-    required = {"path", "line", "column", "end_line", "end_column", "code", "name", "severity",
-                "message", "fixable"}
+    required = {
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "fixable",
+    }
     assert all(required <= set(d) for d in data)
 
 
@@ -78,8 +96,11 @@ def test_quiet_prints_one_line_per_finding(tmp_path: Path) -> None:
 
 def test_select_and_ignore_by_code_and_prefix(tmp_path: Path) -> None:
     write(tmp_path, "q.md", BROKEN)
-    codes = lambda *a: {d["code"] for d in json.loads(  # noqa: E731
-        qalint("check", "--output-format", "json", *a, "q.md", cwd=tmp_path).stdout)}
+
+    def codes(*args: str) -> set[str]:
+        out = qalint("check", "--output-format", "json", *args, "q.md", cwd=tmp_path).stdout
+        return {d["code"] for d in json.loads(out)}
+
     assert "S008" in codes()
     assert "S008" not in codes("--ignore", "S008")
     assert codes("--ignore", "S") <= {c for c in codes() if not c.startswith("S")}
@@ -94,7 +115,9 @@ def test_config_per_file_ignores_and_severity(tmp_path: Path) -> None:
     result = qalint("check", "--output-format", "json", "docs", cwd=tmp_path)
     data = json.loads(result.stdout)
     assert [d["severity"] for d in data if d["code"] == "S008"] == ["warning"]
-    write(tmp_path, "pyproject.toml", '[tool.qalint]\nper-file-ignores = { "docs/*.md" = ["S0"] }\n')
+    write(
+        tmp_path, "pyproject.toml", '[tool.qalint]\nper-file-ignores = { "docs/*.md" = ["S0"] }\n'
+    )
     data = json.loads(qalint("check", "--output-format", "json", "docs", cwd=tmp_path).stdout)
     assert not [d for d in data if d["code"].startswith("S0")]
 
@@ -124,8 +147,12 @@ def test_unknown_config_key_exits_2_with_suggestion(tmp_path: Path) -> None:
 
 
 def test_inline_suppression_comments(tmp_path: Path) -> None:
-    text = ("<!-- qalint: disable=S008 -->\n" + BROKEN + "<!-- qalint: enable -->\n\n"
-            + question(heading="#### Why?", answer="One.\n      Two."))
+    text = (
+        "<!-- qalint: disable=S008 -->\n"
+        + BROKEN
+        + "<!-- qalint: enable -->\n\n"
+        + question(heading="#### Why?", answer="One.\n      Two.")
+    )
     write(tmp_path, "q.md", text)
     data = json.loads(qalint("check", "--output-format", "json", "q.md", cwd=tmp_path).stdout)
     assert [d["line"] for d in data if d["code"] == "S008"] == [19]
@@ -144,9 +171,17 @@ def test_missing_path_binary_and_latin1_files(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "missing.md:1:1: E001 path not found: missing.md" in out
     assert "binary.md:1:1: E004 binary file" in out
-    assert "latin1.md:1:4: E003 not valid UTF-8: byte 0xe9 at offset 3 (line 1, byte 4)" in out
+    assert "latin1.md:1:4: E003 not valid UTF-8: byte 0xe9 at offset 3 (line 1, column 4)" in out
     assert "Traceback" not in result.stderr
     assert "in 3 files" in out.splitlines()[-1]
+
+
+def test_undecodable_columns_count_characters_and_utf16_is_named(tmp_path: Path) -> None:
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbfna\xc3\xafve caf\xe9\n")
+    (tmp_path / "wide.md").write_bytes("# Hi\n".encode("utf-16"))
+    out = qalint("check", "--no-cache", "-q", "bom.md", "wide.md", cwd=tmp_path).stdout
+    assert "bom.md:1:10: E003 not valid UTF-8: byte 0xe9 at offset 13 (line 1, column 10)" in out
+    assert "wide.md:1:1: E003 not valid UTF-8: the file is UTF-16" in out
 
 
 def test_directories_are_walked_and_excludes_honoured(tmp_path: Path) -> None:
@@ -189,3 +224,53 @@ def test_seed_reports_structural_findings() -> None:
     result = qalint("check", "--select", "S", "--output-format", "json", str(SEED))
     codes = [(d["code"], d["line"]) for d in json.loads(result.stdout)]
     assert ("S011", 101) in codes and ("S016", 1) in codes
+
+
+def test_rule_names_work_in_severity_overrides_and_inline_suppressions(tmp_path: Path) -> None:
+    write(tmp_path, "q.md", BROKEN)
+    write(tmp_path, "qalint.toml", 'severity = { content-escapes-block = "info" }\n')
+    data = json.loads(qalint("check", "--output-format", "json", "q.md", cwd=tmp_path).stdout)
+    assert [d["severity"] for d in data if d["code"] == "S008"] == ["info"]
+    (tmp_path / "qalint.toml").unlink()
+    write(tmp_path, "q.md", "<!-- qalint: disable=content-escapes-block -->\n" + BROKEN)
+    data = json.loads(qalint("check", "--output-format", "json", "q.md", cwd=tmp_path).stdout)
+    assert not [d for d in data if d["code"] == "S008"]
+
+
+def test_enable_one_code_after_disabling_all_and_directives_shown_as_code(tmp_path: Path) -> None:
+    write(tmp_path, "q.md", "<!-- qalint: disable -->\n<!-- qalint: enable=S008 -->\n" + BROKEN)
+    data = json.loads(qalint("check", "--output-format", "json", "q.md", cwd=tmp_path).stdout)
+    assert [(d["code"], d["line"]) for d in data] == [("S008", 10)]
+    shown = question(
+        answer="Silence a rule with `<!-- qalint: disable -->`.\n\n"
+        "        ```markdown\n        <!-- qalint: disable -->\n        ```\n"
+        "      Escapes."
+    )
+    write(tmp_path, "q.md", shown)
+    data = json.loads(qalint("check", "--output-format", "json", "q.md", cwd=tmp_path).stdout)
+    assert [d["line"] for d in data if d["code"] == "S008"] == [12]
+
+
+def test_pipes_link_loops_and_dangling_links_are_reported_not_fatal(tmp_path: Path) -> None:
+    write(tmp_path, "bank/good.md", question())
+    os.mkfifo(tmp_path / "bank" / "pipe.md")
+    (tmp_path / "bank" / "loop.md").symlink_to(tmp_path / "bank" / "loop.md")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    # JSON and --no-cache: the text reporter and the result cache still read a pipe whole.
+    result = qalint(
+        "check",
+        "--no-cache",
+        "--output-format",
+        "json",
+        "bank",
+        "bank/pipe.md",
+        "dangling.md",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    found = {(d["path"], d["code"]): d["message"] for d in json.loads(result.stdout)}
+    assert found[("bank/pipe.md", "E002")].startswith("is not a regular file")
+    assert ("bank/loop.md", "E002") in found
+    assert "is a symbolic link" in found[("dangling.md", "E001")]
+    assert not [path for path, code in found if path == "bank/good.md"]

@@ -11,16 +11,16 @@ import os
 import re
 
 import pytest
+from conftest import question
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import question
 from rendered import page_problems, token_homes
 
 import qalint
 from qalint.diagnostics import Severity
 
 # S012 (heading style, info) and S015 (list nesting) do not decide whether a block is proper.
-STRUCTURAL = re.compile(r"^S0(0\d|1[01346])$")
+STRUCTURAL = re.compile(r"^S0(0\d|1[013467])$")
 
 GOOD = question()
 TWO_GOOD = question() + "\n" + question(heading="#### What is weight decay?")
@@ -29,38 +29,118 @@ CASES: dict[str, tuple[str, bool]] = {
     # name: (markdown, rendered page is proper)
     "good": (GOOD, True),
     "two good": (TWO_GOOD, True),
-    "good with intro and section": ("Intro text.\n\n## Basics\n\nSection intro.\n\n" + TWO_GOOD, True),
-    "details marker": (GOOD.replace("!!!", "???+", 1), False),
+    "good with intro and section": (
+        "Intro text.\n\n## Basics\n\nSection intro.\n\n" + TWO_GOOD,
+        True,
+    ),
+    "details marker": (GOOD.replace("!!!", "???+", 1), True),
+    "collapsed details marker": (GOOD.replace('!!! Question ""', '??? question "Q"', 1), True),
+    "note before the questions": ("!!! note\n    This page is a draft.\n\n" + TWO_GOOD, True),
+    "note after a section heading": (
+        GOOD + "\n## More\n\n!!! tip\n    Read this first.\n\n" + question(heading="#### Why?"),
+        True,
+    ),
+    "note between questions": (
+        GOOD + "\n!!! tip\n    A tip.\n\n" + question(heading="#### Why?"),
+        False,
+    ),
+    "admonition inside the answer": (
+        question(answer="Intro.\n\n        !!! warning\n            Careful.\n\n        After."),
+        True,
+    ),
+    "tabs and fences inside the answer": (
+        question(
+            answer='Intro.\n\n        === "Python"\n\n            ```python\n'
+            "            x = 1\n\n            y = 2\n            ```\n\n"
+            '        === "R"\n\n            - a\n                - b'
+        ),
+        True,
+    ),
+    "comment inside the answer": (
+        question(answer="One.\n\n        <!-- todo: more -->\n\n        Two."),
+        True,
+    ),
+    "comment between questions": (
+        GOOD + "\n<!-- next: optimizers -->\n\n" + question(heading="#### Why?"),
+        True,
+    ),
+    "heading with closing hashes": (question(heading="#### What is dropout? ####"), True),
+    "inline modifier on the type": (GOOD.replace('Question ""', 'question inline end ""', 1), True),
     "wrong type": (GOOD.replace("Question", "note", 1), False),
     "misspelt type": (GOOD.replace("Question", "Questoin", 1), False),
     "missing answer tab": ('!!! Question ""\n    === "Question"\n        #### What is X?\n', False),
     "missing question tab": ('!!! Question ""\n    === "Answer"\n        An answer.\n', False),
     "no tabs, markers not indented": (
-        '!!! Question ""\n\n=== "Question"\n    #### What?\n\n=== "Answer"\n    A.\n', False),
+        '!!! Question ""\n\n=== "Question"\n    #### What?\n\n=== "Answer"\n    A.\n',
+        False,
+    ),
     "duplicate tab": (GOOD + '\n    === "Answer"\n\n        Again.\n', False),
     "misnamed tab": (question(tabs=("Question", "Anwser")), False),
     "lowercase tab": (question(tabs=("Question", "answer")), False),
     "out of order": (
-        '!!! Question ""\n    === "Answer"\n        A.\n\n    === "Question"\n        #### Why?\n', False),
+        '!!! Question ""\n    === "Answer"\n        A.\n\n    === "Question"\n        #### Why?\n',
+        False,
+    ),
     "question without heading": (question(heading="What is dropout?"), False),
     "heading wrong level": (question(heading="### What is dropout?"), False),
     "two headings": (question(heading="#### What?\n\n        #### And why?"), False),
-    "empty answer": ('!!! Question ""\n    === "Question"\n        #### What?\n\n    === "Answer"\n', False),
-    "answer body at 4": (question(body_indent=8).replace("        A regularization", "    A regularization"), False),
-    "answer body at 6": (question().replace("        A regularization", "      A regularization"), False),
+    "empty answer": (
+        '!!! Question ""\n    === "Question"\n        #### What?\n\n    === "Answer"\n',
+        False,
+    ),
+    "answer holds only a comment": (question(answer="<!-- todo -->"), False),
+    "empty heading": (question(heading="####"), False),
+    "paragraph after the tabs at the block's indent": (
+        question(answer="First t1.") + "\n    Second t2.\n",
+        False,
+    ),
+    "fence after the tabs at the block's indent": (
+        question(answer="First.") + "\n    ```\n    code\n    ```\n",
+        False,
+    ),
+    "content before the tabs": (GOOD.replace('""\n', '""\n    Intro.\n\n', 1), False),
+    "tabs split by ===!": (GOOD.replace('=== "Answer"', '===! "Answer"'), False),
+    "tabs split by a paragraph": (
+        GOOD.replace('    === "Answer"', '    Between.\n\n    === "Answer"'),
+        False,
+    ),
+    "tabs split by a comment": (
+        GOOD.replace('    === "Answer"', '    <!-- x -->\n\n    === "Answer"'),
+        False,
+    ),
+    "answer body at 4": (
+        question(body_indent=8).replace("        A regularization", "    A regularization"),
+        False,
+    ),
+    "answer body at 6": (
+        question().replace("        A regularization", "      A regularization"),
+        False,
+    ),
     "answer continuation escapes": (
-        question(answer="First line t1.\n      second line t2.").replace("", ""), False),
+        question(answer="First line t1.\n      second line t2.").replace("", ""),
+        False,
+    ),
     "answer paragraph escapes after blank": (
-        question(answer="First t1.\n\n      Second t2."), False),
+        question(answer="First t1.\n\n      Second t2."),
+        False,
+    ),
     "question heading at 6": (question().replace("        #### What", "      #### What"), False),
     "stray paragraph": (GOOD + "\nStray text.\n\n" + question(heading="#### Why?"), False),
     "stray after last": (GOOD + "\nStray text.\n", False),
-    "commented out": (GOOD + '\n<!-- !!! Question ""\n    === "Question"\n        #### Why?\n\n'
-                      '    === "Answer"\n\n        Because. -->\n', True),
+    "commented out": (
+        GOOD + '\n<!-- !!! Question ""\n    === "Question"\n        #### Why?\n\n'
+        '    === "Answer"\n\n        Because. -->\n',
+        True,
+    ),
     "duplicate question": (GOOD + "\n" + question(heading="#### What is Dropout ?"), False),
     "fence with blank lines in answer": (
-        question(answer="Code:\n\n        ```python\n        x = 1\n\n        y = 2\n        ```"), True),
-    "mermaid fence": (question(answer="``` mermaid\n        graph LR\n            A --> B\n        ```"), True),
+        question(answer="Code:\n\n        ```python\n        x = 1\n\n        y = 2\n        ```"),
+        True,
+    ),
+    "mermaid fence": (
+        question(answer="``` mermaid\n        graph LR\n            A --> B\n        ```"),
+        True,
+    ),
     "list in answer": (question(answer="- one\n        - two\n\n            more"), True),
     "code in answer": (question(answer="Text.\n\n            indented code"), True),
     "tab characters": (GOOD.replace("        ", "\t\t"), True),
@@ -80,9 +160,12 @@ def _qalint_flags(text: str) -> list[str]:
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_structure_verdict_matches_rendered_page(name: str) -> None:
-    text, _expected = CASES[name]
+    text, proper = CASES[name]
     problems = page_problems(text.replace("\r\n", "\n"))
     flags = _qalint_flags(text)
+    if name not in {"commented out", "unclosed fence"}:
+        # The label is checked against the renderer too, so a fixture cannot drift silently.
+        assert bool(problems) != proper, f"label says proper={proper}; rendered: {problems}"
     if name in {"commented out"}:
         # The page is proper (the comment hides the block) and qalint warns about the hidden block.
         assert not problems
@@ -158,7 +241,7 @@ def test_tokens_land_where_the_renderer_puts_them(variant: tuple[int, int, int, 
         f"{' ' * q}#### What is it?\n\n"
         '    === "Answer"\n\n'
         f"{' ' * a1}first\n" + ("\n" if blank else "") + f"{' ' * a2}second\n\n"
-        'after\n'
+        "after\n"
     )
     text = _tokenised(template)
     assert _qalint_homes(text) == token_homes(text)
@@ -171,10 +254,22 @@ def test_seed_tokens_land_where_the_renderer_puts_them(seed_text: str) -> None:
     assert ours == theirs
 
 
-LINE_KINDS = st.sampled_from([
-    '!!! Question ""', '??? question "Q"', '!!! note', '=== "Question"', '=== "Answer"',
-    "#### What is it?", "text", "- item", "1. item", "FENCE", "<!-- note -->", "",
-])
+LINE_KINDS = st.sampled_from(
+    [
+        '!!! Question ""',
+        '??? question "Q"',
+        "!!! note",
+        '=== "Question"',
+        '=== "Answer"',
+        "#### What is it?",
+        "text",
+        "- item",
+        "1. item",
+        "FENCE",
+        "<!-- note -->",
+        "",
+    ]
+)
 
 
 @st.composite
@@ -197,7 +292,11 @@ def banks(draw) -> str:
     return _tokenised("\n".join(lines) + "\n")
 
 
-@settings(max_examples=int(os.environ.get("QALINT_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("QALINT_FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(banks())
 def test_random_banks_land_where_the_renderer_puts_them(text: str) -> None:
     assert _qalint_homes(text) == token_homes(text)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import question
+from hypothesis import given
+from hypothesis import strategies as st
 
 import qalint
 from qalint.diagnostics import Span
+from qalint.markdown import inline
+from qalint.markdown.blocks import MAX_DEPTH, Atom, stash_atoms
+from qalint.markdown.source import Source, SrcLine
 
 
 def test_question_blocks_tabs_and_heading_positions() -> None:
@@ -22,8 +29,9 @@ def test_question_blocks_tabs_and_heading_positions() -> None:
 
 
 def test_links_math_and_code_spans_have_exact_columns() -> None:
-    text = question(answer="See [the paper](https://arxiv.org/abs/1207.0580), $p_i \\log p_i$ "
-                           "and `0.99` here.")
+    text = question(
+        answer="See [the paper](https://arxiv.org/abs/1207.0580), $p_i \\log p_i$ and `0.99` here."
+    )
     doc = qalint.parse_text(text)
     (link,) = doc.links
     assert link.target == "https://arxiv.org/abs/1207.0580"
@@ -87,7 +95,9 @@ def test_front_matter_is_not_content() -> None:
 
 
 def test_mermaid_fence_is_code_not_prose() -> None:
-    text = question(answer="``` mermaid\n        graph LR\n            A[Logits] --> B\n        ```")
+    text = question(
+        answer="``` mermaid\n        graph LR\n            A[Logits] --> B\n        ```"
+    )
     doc = qalint.parse_text(text)
     (block,) = doc.code_blocks
     assert block.fenced and block.info == "mermaid"
@@ -111,6 +121,145 @@ def test_empty_and_whitespace_only_documents_parse() -> None:
 
 
 def test_unterminated_constructs_do_not_crash() -> None:
-    for text in ("```python\nx = 1\n", "<!-- open\n\ntext", "[link](http://x", "$x", "\\(x",
-                 '!!! Question ""\n    === "Answer'):
+    for text in (
+        "```python\nx = 1\n",
+        "<!-- open\n\ntext",
+        "[link](http://x",
+        "$x",
+        "\\(x",
+        '!!! Question ""\n    === "Answer',
+    ):
         qalint.lint_text(text)
+
+
+def test_nesting_past_the_depth_limit_is_cut_off_not_a_crash() -> None:
+    lists = "".join("    " * i + "- item\n" for i in range(300))
+    notes = "".join("    " * i + "!!! note\n" for i in range(500)) + "    " * 500 + "deep\n"
+    for text in (lists, notes):
+        doc = qalint.parse_text(text)
+        assert doc.too_deep is not None and doc.too_deep.line == MAX_DEPTH + 1
+        found = [d for d in qalint.lint_text(text) if d.code == "S018"]
+        assert [(d.line, d.severity.value) for d in found] == [(MAX_DEPTH + 1, "warning")]
+    assert qalint.parse_text("".join("    " * i + "- item\n" for i in range(50))).too_deep is None
+
+
+def _walked_column(line: str, expanded_col: int) -> int:
+    """The 1-based original column of an expanded column, by walking the characters."""
+    seen = 0
+    for index, char in enumerate(line):
+        if seen >= expanded_col:
+            return index + 1
+        seen = (seen // 4 + 1) * 4 if char == "\t" else seen + 1
+    return len(line) + 1 + max(0, expanded_col - seen)
+
+
+@given(st.text(alphabet="ab \t", max_size=14), st.integers(0, 40))
+def test_columns_on_lines_with_tabs_match_a_character_walk(line: str, col: int) -> None:
+    source = Source(f"x\n{line}\n")
+    assert source.column(2, col) == _walked_column(line, col)
+
+
+def _depth_scan(text: str, start: int, opener: str, closer: str, paragraph: bool) -> int:
+    """The closer balancing the opener at ``start`` by counting depth from there, or -1."""
+    depth, i = 0, start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return i
+        elif paragraph and char == "\n" and text[i + 1 : i + 2] == "\n":
+            return -1
+        i += 1
+    return -1
+
+
+@given(st.text(alphabet="[]()\\a\n", max_size=30), st.booleans())
+def test_bracket_pairs_found_in_one_pass_match_a_depth_scan(text: str, paragraph: bool) -> None:
+    for opener, closer in (("[", "]"), ("(", ")")):
+        pairs = inline._pairs(text, opener, closer, paragraph)
+        for start, char in enumerate(text):
+            if char == opener and (start == 0 or text[start - 1] != "\\"):
+                assert pairs.get(start, -1) == _depth_scan(text, start, opener, closer, paragraph)
+
+
+def test_unclosed_brackets_and_comments_do_not_hide_what_follows() -> None:
+    text = "[a [b](https://x.org) <!-- one --> [c](d <!-- two"
+    first = next(iter(inline.find_links(text)))
+    assert (first.text, first.target) == ("b", "https://x.org")
+    assert [body for _s, _e, body in inline.find_comments(text)] == [" one "]
+    many = "<!-- open " * 2000 + "[t](https://y.org)"
+    assert inline.find_comments(many) == []
+    assert [link.target for link in inline.find_links(many)] == ["https://y.org"]
+
+
+def _scan_fence(texts: list[str], i: int) -> int | None:
+    """The line closing a fence opened on line ``i``, scanning ahead (the reference)."""
+    fence = re.match(r"^([ ]*)(~{3,}|`{3,})[^`\n]*$", texts[i])
+    if not fence:
+        return None
+    ws, mark = fence.group(1), fence.group(2)
+    closing = re.compile(f"^{ws}{re.escape(mark[0])}{{{len(mark)},}}[ ]*$")
+    for j in range(i + 1, len(texts)):
+        if closing.match(texts[j]):
+            return j
+        if texts[j].strip() and not texts[j].startswith(ws):
+            return None
+    return None
+
+
+def _scan_comment(texts: list[str], i: int) -> int | None:
+    """The line closing a comment opened on line ``i``, scanning ahead (the reference)."""
+    if not re.match(r"^ {0,3}<!--", texts[i]):
+        return None
+    if "-->" in texts[i][texts[i].index("<!--") + 4 :]:
+        return i
+    return next((j for j in range(i + 1, len(texts)) if "-->" in texts[j]), None)
+
+
+def _scanned_atoms(texts: list[str]) -> list[tuple[str, int, int]]:
+    """Fences and comments found by scanning ahead from every opener: (kind, first, last)."""
+    out, i = [], 0
+    while i < len(texts):
+        for kind, scan in (("fence", _scan_fence), ("comment", _scan_comment)):
+            end = scan(texts, i)
+            if end is not None:
+                out.append((kind, i + 1, end + 1))
+                i = end
+                break
+        i += 1
+    return out
+
+
+LINE_SHAPES = [
+    "```",
+    "````",
+    "~~~",
+    "```python",
+    "  ```",
+    "    ```",
+    "    ````",
+    "    text",
+    "text",
+    "",
+    "  ",
+    "<!-- a",
+    "b -->",
+    "<!-- c -->",
+    "        ```",
+    "``` ",
+]
+
+
+@given(st.lists(st.sampled_from(LINE_SHAPES), max_size=14))
+def test_fences_and_comments_are_found_as_a_scan_ahead_finds_them(texts: list[str]) -> None:
+    atoms = stash_atoms([SrcLine(i + 1, 0, t) for i, t in enumerate(texts)])
+    found = [
+        (a.kind, a.members[0].lineno, a.members[-1].lineno) for a in atoms if isinstance(a, Atom)
+    ]
+    assert found == _scanned_atoms(texts)

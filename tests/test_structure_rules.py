@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import CONTENT, question
 
 import qalint
-from qalint.config import config_from_mapping
+from qalint.config import ConfigError, config_from_mapping
 
 
 def findings(text: str, code: str, config: dict | None = None) -> list[tuple[int, int, str]]:
     cfg = config_from_mapping(config or {})
-    return [(d.line, d.column, d.message) for d in qalint.lint_text(text, "q.md", cfg)
-            if d.code == code]
+    return [
+        (d.line, d.column, d.message) for d in qalint.lint_text(text, "q.md", cfg) if d.code == code
+    ]
 
 
 def test_good_question_has_no_structure_findings() -> None:
@@ -31,6 +33,12 @@ def test_s001_titles_and_markers_from_config() -> None:
     assert 'title "X"' in hit[2]
     (hit,) = findings(question(admonition='??? question "Q"'), "S001", cfg)
     assert "marker '???'" in hit[2]
+
+
+def test_s001_modifiers_after_the_type_are_not_part_of_it() -> None:
+    assert findings(question(admonition='!!! question inline end ""'), "S001") == []
+    (hit,) = findings(question(admonition='!!! note inline ""'), "S001")
+    assert "type 'note'" in hit[2]
 
 
 def test_s001_plain_note_without_tabs_is_not_a_question() -> None:
@@ -70,12 +78,15 @@ def test_s004_misnamed_tab_suggests_and_carries_unsafe_fix() -> None:
 def test_s004_translated_bank_uses_configured_titles() -> None:
     cfg = {"structure": {"tabs": ["Pregunta", "Respuesta"]}}
     text = question(tabs=("Pregunta", "Respuesta"), heading="#### ¿Qué es dropout?")
-    assert [d for d in qalint.lint_text(text, config=config_from_mapping(cfg))
-            if d.code.startswith("S")] == []
+    assert [
+        d for d in qalint.lint_text(text, config=config_from_mapping(cfg)) if d.code.startswith("S")
+    ] == []
 
 
 def test_s005_tab_order() -> None:
-    text = '!!! Question ""\n    === "Answer"\n        A.\n\n    === "Question"\n        #### Why?\n'
+    text = (
+        '!!! Question ""\n    === "Answer"\n        A.\n\n    === "Question"\n        #### Why?\n'
+    )
     (hit,) = findings(text, "S005")
     assert hit[0] == 2
 
@@ -87,7 +98,9 @@ def test_s006_heading_missing_wrong_level_and_two_headings() -> None:
     assert hit[:2] == (3, 9) and "level 3 (###); use level 4 (####)" in hit[2]
     (hit,) = findings(question(heading="#### What?\n\n        #### Why?"), "S006")
     assert hit[0] == 5 and "more than one heading" in hit[2]
-    assert findings(question(heading="### What?"), "S006", {"structure": {"heading-level": 3}}) == []
+    assert (
+        findings(question(heading="### What?"), "S006", {"structure": {"heading-level": 3}}) == []
+    )
 
 
 def test_s007_empty_answer_names_the_line_that_escaped() -> None:
@@ -109,7 +122,9 @@ def test_s008_not_on_well_indented_blocks() -> None:
 
 
 def test_s009_stray_content_after_a_question_but_not_after_a_section_heading() -> None:
-    text = question() + "\nStray.\n\n## Section\n\nSection intro.\n\n" + question(heading="#### Why?")
+    text = (
+        question() + "\nStray.\n\n## Section\n\nSection intro.\n\n" + question(heading="#### Why?")
+    )
     hits = findings(text, "S009")
     assert [h[0] for h in hits] == [9]
 
@@ -160,3 +175,64 @@ def test_content_bank_has_no_structure_findings() -> None:
     for path in CONTENT.glob("*.md"):
         found = [d for d in qalint.lint_paths([path]) if d.code.startswith("S")]
         assert found == [], found
+
+
+def test_s007_an_answer_holding_only_a_comment_is_empty() -> None:
+    (hit,) = findings(question(answer="<!-- todo: write the answer -->"), "S007")
+    assert hit[0] == 5
+    assert findings(question(answer="<!-- note -->\n\n        The answer."), "S007") == []
+
+
+def test_s008_content_after_the_tabs_at_the_block_indent_falls_out_of_the_answer() -> None:
+    text = question(answer="First.") + "\n    Second paragraph.\n"
+    (hit,) = findings(text, "S008")
+    assert hit[:2] == (9, 5)
+    assert '"Answer" tab (line 5)' in hit[2] and "indented 4 spaces" in hit[2]
+    fence = question(answer="First.") + "\n    ```python\n    x = 1\n    ```\n"
+    assert [h[:2] for h in findings(fence, "S008")] == [(9, 5)]
+    # Text after nested tabs inside the answer belongs to the answer.
+    nested = question(answer='Intro.\n\n        === "Python"\n            x\n\n        After.')
+    assert findings(nested, "S008") == []
+
+
+def test_s017_content_before_the_tabs_and_split_tab_sets() -> None:
+    before = question().replace('""\n', '""\n    Some context.\n\n', 1)
+    (hit,) = findings(before, "S017")
+    assert hit[:2] == (2, 5) and "before its tabs" in hit[2]
+    (hit,) = findings(question().replace('=== "Answer"', '===! "Answer"'), "S017")
+    assert hit[:2] == (5, 10) and "`===!`" in hit[2]
+    comment = question().replace('    === "Answer"', '    <!-- x -->\n\n    === "Answer"')
+    (hit,) = findings(comment, "S017")
+    assert hit[0] == 7 and "comment on line 5" in hit[2]
+    assert findings(comment, "S007") == findings(comment, "S002") == []
+    para = question().replace('    === "Answer"', '    Between.\n\n    === "Answer"')
+    assert [h[0] for h in findings(para, "S017")] == [7]
+    assert [h[0] for h in findings(para, "S008")] == [5]
+    assert findings(question(), "S017") == []
+
+
+def test_s009_an_admonition_right_after_a_question_is_stray() -> None:
+    tip = "!!! tip\n    A tip.\n\n"
+    text = tip + question() + "\n" + tip + question(heading="#### Why?") + "\n## More\n\n" + tip
+    assert [h[0] for h in findings(text, "S009")] == [12]
+
+
+def test_s010_links_in_headings_compare_by_their_text() -> None:
+    text = question() + "\n" + question(heading="#### What is [dropout](https://x.org/dropout)?")
+    (hit,) = findings(text, "S010")
+    assert hit[0] == 11
+
+
+def test_structure_options_are_validated() -> None:
+    for options, problem in (
+        ({"tabs": []}, "at least one tab"),
+        ({"tabs": ["Q", "Q"]}, "listed twice"),
+        ({"optional-tabs": [" "]}, "blank"),
+        ({"admonition-types": []}, "at least one admonition type"),
+        ({"markers": ["!!"]}, "unknown value '!!'"),
+        ({"markers": []}, "at least one of"),
+    ):
+        with pytest.raises(ConfigError, match=problem):
+            config_from_mapping({"structure": options})
+    with pytest.raises(ConfigError, match="max-file-size: must be a positive"):
+        config_from_mapping({"max-file-size": 0})

@@ -17,6 +17,8 @@ Every divergence from the real renderer found so far is pinned by ``tests/test_d
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from qalint.markdown import arithmatex
@@ -35,6 +37,10 @@ FENCE_OPEN_RE = re.compile(r"^(?P<ws>[ ]*)(?P<fence>~{3,}|`{3,})(?P<info>[^`\n]*
 COMMENT_OPEN_RE = re.compile(r"^ {0,3}<!--")
 
 INDENT = " " * TAB_LENGTH
+# Containers and lists nested deeper than this are not parsed further: their lines are kept as
+# one paragraph of the innermost node parsed. Python-Markdown itself fails with RecursionError
+# a few hundred levels down, and qalint's own recursion must stay far from Python's limit.
+MAX_DEPTH = 100
 
 
 @dataclass(eq=False)
@@ -141,19 +147,20 @@ def stash_atoms(lines: list[SrcLine]) -> list[SrcLine]:
     a comment starting at the beginning of a line (up to three spaces in).
     """
     out: list[SrcLine] = []
+    index = _LineIndex(lines)
     i = 0
     while i < len(lines):
         line = lines[i]
         fence = FENCE_OPEN_RE.match(line.text)
         if fence:
-            end = _fence_end(lines, i, fence.group("ws"), fence.group("fence"))
+            end = index.fence_end(i, len(fence.group("ws")), fence.group("fence"))
             if end is not None:
                 members = tuple(lines[i : end + 1])
                 out.append(Atom(line.lineno, line.col, line.text, "fence", members))
                 i = end + 1
                 continue
         if COMMENT_OPEN_RE.match(line.text):
-            end = _comment_end(lines, i)
+            end = index.comment_end(i)
             if end is not None:
                 members = tuple(lines[i : end + 1])
                 out.append(Atom(line.lineno, line.col, line.text, "comment", members))
@@ -164,25 +171,63 @@ def stash_atoms(lines: list[SrcLine]) -> list[SrcLine]:
     return out
 
 
-def _fence_end(lines: list[SrcLine], start: int, ws: str, fence: str) -> int | None:
-    closing = re.compile(r"^" + re.escape(ws) + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ ]*$")
-    for j in range(start + 1, len(lines)):
-        text = lines[j].text
-        if closing.match(text):
-            return j
-        if text.strip() and not text.startswith(ws):
-            return None
-    return None
+class _LineIndex:
+    """Where fences may close and comments end, found in one pass over the lines.
 
+    A fence opened at indent ``w`` closes at the first later line made of ``w`` spaces and at
+    least as many of its fence characters (then only spaces), unless a non-blank line with
+    less indent comes first. Looking these up instead of scanning ahead from every opener
+    keeps a file full of unclosed fences or comments linear.
+    """
 
-def _comment_end(lines: list[SrcLine], start: int) -> int | None:
-    first = lines[start].text
-    if "-->" in first[first.index("<!--") + 4 :]:
-        return start
-    for j in range(start + 1, len(lines)):
-        if "-->" in lines[j].text:
-            return j
-    return None
+    def __init__(self, lines: list[SrcLine]) -> None:
+        self.lines = lines
+        self.closers: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        self.comment_ends: list[int] = []
+        self._dedents: dict[int, list[int]] = {}
+        for j, line in enumerate(lines):
+            text = line.text
+            if "-->" in text:
+                self.comment_ends.append(j)
+            stripped = text.lstrip(" ")
+            char = stripped[:1]
+            if char in ("`", "~"):
+                run = stripped.rstrip(" ")
+                if not run.strip(char):
+                    self.closers.setdefault((len(text) - len(stripped), char), []).append(
+                        (j, len(run))
+                    )
+
+    def fence_end(self, start: int, width: int, fence: str) -> int | None:
+        """The line closing the fence opened on line ``start`` at indent ``width``, or None."""
+        limit = self._next_dedent(width)[start + 1] if width else len(self.lines)
+        candidates = self.closers.get((width, fence[0]), [])
+        k = bisect_right(candidates, (start, sys.maxsize))
+        while k < len(candidates) and candidates[k][0] < limit:
+            if candidates[k][1] >= len(fence):
+                return candidates[k][0]
+            k += 1
+        return None
+
+    def comment_end(self, start: int) -> int | None:
+        """The line holding the ``-->`` that closes the comment opened on line ``start``."""
+        first = self.lines[start].text
+        if "-->" in first[first.index("<!--") + 4 :]:
+            return start
+        k = bisect_right(self.comment_ends, start)
+        return self.comment_ends[k] if k < len(self.comment_ends) else None
+
+    def _next_dedent(self, width: int) -> list[int]:
+        """For each line, the first line from there on that is non-blank and indented less."""
+        found = self._dedents.get(width)
+        if found is None:
+            found = [len(self.lines)] * (len(self.lines) + 1)
+            for j in range(len(self.lines) - 1, -1, -1):
+                text = self.lines[j].text
+                dedented = bool(text.strip()) and not text.startswith(" " * width)
+                found[j] = j if dedented else found[j + 1]
+            self._dedents[width] = found
+        return found
 
 
 def loose_detab(lines: list[SrcLine], length: int = TAB_LENGTH) -> list[SrcLine]:
@@ -235,6 +280,7 @@ class BlockParser:
     def __init__(self) -> None:
         self.escapes: list[Escape] = []
         self.detabbed = False
+        self.too_deep: SrcLine | None = None
 
     def parse(self, lines: list[SrcLine]) -> Node:
         """Parse whole-document lines into a tree rooted at a ``root`` node."""
@@ -254,6 +300,9 @@ class BlockParser:
 
     def parse_blocks(self, parent: Node, blocks: list[list[SrcLine]]) -> None:
         """Run the processors over ``blocks`` in order, as ``BlockParser.parseBlocks``."""
+        if _depth(parent) >= MAX_DEPTH:
+            self._flatten(parent, blocks)
+            return
         while blocks:
             block = blocks.pop(0)
             if not block:
@@ -263,6 +312,15 @@ class BlockParser:
             if self._container_continue(parent, block, blocks):
                 continue
             self._leaf(parent, block, blocks)
+
+    def _flatten(self, parent: Node, blocks: list[list[SrcLine]]) -> None:
+        """Keep the lines of blocks nested too deep as one paragraph, and note the first."""
+        lines = [line for block in blocks for line in block]
+        if not lines:
+            return
+        if self.too_deep is None or lines[0].lineno < self.too_deep.lineno:
+            self.too_deep = lines[0]
+        parent.add(Node("paragraph", lines=lines))
 
     def _container_start(self, parent: Node, block: list[SrcLine], blocks: list) -> bool:
         for index, line in enumerate(block):
@@ -321,8 +379,12 @@ class BlockParser:
         if isinstance(first, Atom) and first.kind == "leading-space":
             parent.add(Node("paragraph", lines=list(block)))
             return
-        if (first.text.startswith(INDENT) and previous is not None and previous.kind == "list"
-                and not self.detabbed):
+        if (
+            first.text.startswith(INDENT)
+            and previous is not None
+            and previous.kind == "list"
+            and not self.detabbed
+        ):
             self._list_indent(previous, block)
             return
         if isinstance(first, Atom) and (first.kind == "comment" or len(block) == 1):
@@ -406,11 +468,20 @@ class BlockParser:
     def _note_block_escape(self, parent: Node, previous: Node, first: SrcLine) -> None:
         """A new block right after a container, indented past ``parent``'s own content."""
         target = previous.last if previous.kind == "tabset" else previous
-        if target is None or isinstance(first, Atom):
+        if target is None or (isinstance(first, Atom) and first.kind != "fence"):
             return
         indented = first.text.startswith(" ")
         if indented or (previous.kind == "tabset" and not target.children):
             self.escapes.append(Escape(first, target, target.body_col, "block"))
+
+
+def _depth(node: Node) -> int:
+    """How many nodes enclose ``node`` (the root is at depth 0)."""
+    depth = 0
+    while node.parent is not None:
+        node = node.parent
+        depth += 1
+    return depth
 
 
 def _marker_node(line: SrcLine) -> Node | None:
@@ -418,17 +489,28 @@ def _marker_node(line: SrcLine) -> Node | None:
     if text.startswith("!!!"):
         m = ADMONITION_RE.match(text)
         if m:
-            return Node("admonition", marker=line, marker_symbol="!!!", type_name=m.group(1),
-                        title=m.group(2))
+            return Node(
+                "admonition",
+                marker=line,
+                marker_symbol="!!!",
+                type_name=m.group(1),
+                title=m.group(2),
+            )
     elif text.startswith("???"):
         m = DETAILS_RE.match(text)
         if m:
             type_name = m.group(2) if m.group(2) is not None else (m.group(4) or "")
-            return Node("details", marker=line, marker_symbol="???" + (m.group(1) or ""),
-                        type_name=type_name, title=m.group(3))
+            return Node(
+                "details",
+                marker=line,
+                marker_symbol="???" + (m.group(1) or ""),
+                type_name=type_name,
+                title=m.group(3),
+            )
     elif text.startswith("==="):
         m = TAB_RE.match(text)
         if m:
-            return Node("tab", marker=line, marker_symbol="===" + (m.group(1) or ""),
-                        title=m.group(2))
+            return Node(
+                "tab", marker=line, marker_symbol="===" + (m.group(1) or ""), title=m.group(2)
+            )
     return None

@@ -8,13 +8,17 @@ inside code or a ``[`` inside math is never read as something else.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 BACKTICK_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.S)
-COMMENT_RE = re.compile(r"<!--(.*?)-->", re.S)
 AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>", re.I)
-BARE_URL_RE = re.compile(r"(?<![\w/(<\[\"'=])(?:https?://|www\.)[^\s<>()\[\]`]*[^\s<>()\[\]`.,;:!?'\"*_]", re.I)
-DEFINITION_RE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$", re.M)
+BARE_URL_RE = re.compile(
+    r"(?<![\w/(<\[\"'=])(?:https?://|www\.)[^\s<>()\[\]`]*[^\s<>()\[\]`.,;:!?'\"*_]", re.I
+)
+DEFINITION_RE = re.compile(
+    r"^ {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$", re.M
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +54,28 @@ def code_span_ranges(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in BACKTICK_RE.finditer(text)]
 
 
-def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= pos < end for start, end in ranges)
+class _Taken:
+    """Ranges already claimed by a link, kept merged so that membership is a bisection."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        """Claim ``[start, end)``, merging it with the claimed ranges it touches."""
+        if end <= start:
+            return
+        low = bisect_left(self.ends, start)
+        high = bisect_right(self.starts, end)
+        if low < high:
+            start = min(start, self.starts[low])
+            end = max(end, self.ends[high - 1])
+        self.starts[low:high] = [start]
+        self.ends[low:high] = [end]
+
+    def __contains__(self, pos: int) -> bool:
+        index = bisect_right(self.starts, pos) - 1
+        return index >= 0 and pos < self.ends[index]
 
 
 def mask(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -64,53 +88,41 @@ def mask(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _matching_bracket(text: str, start: int) -> int:
-    """Index of the ``]`` closing the ``[`` at ``start``, or -1."""
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+def _pairs(text: str, opener: str, closer: str, paragraph: bool = False) -> dict[int, int]:
+    """Map the index of every ``opener`` to the index of the ``closer`` that balances it.
+
+    One pass with a stack, so a page of unclosed brackets costs linear time. A backslash
+    escapes the next character; with ``paragraph`` a blank line (``\\n\\n``) closes nothing
+    and drops every opener still open. Unbalanced openers are absent from the map.
+    """
+    tokens = r"\\[\s\S]|" + re.escape(opener) + "|" + re.escape(closer)
+    if paragraph:
+        tokens += r"|\n\n"
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in re.finditer(tokens, text):
+        token = m.group()
+        if token == opener:
+            stack.append(m.start())
+        elif token == closer:
+            if stack:
+                pairs[stack.pop()] = m.start()
+        elif token == "\n\n":
+            stack.clear()
+    return pairs
 
 
-def _destination_end(text: str, start: int) -> int:
-    """Index just past the ``)`` closing an inline destination opened at ``start`` (the ``(``)."""
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif char == "\n" and i + 1 < len(text) and text[i + 1] == "\n":
-            return -1
-        i += 1
-    return -1
-
-
-TITLE_RE = re.compile(r"^(?P<dest><[^>]*>|\S*)(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*$", re.S)
+TITLE_RE = re.compile(
+    r"^(?P<dest><[^>]*>|\S*)(?:\s+(?P<title>\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*$", re.S
+)
 
 
 def find_links(text: str) -> list[RawLink]:
     """Links, images, reference links and autolinks in ``text`` (code and math masked out)."""
     links: list[RawLink] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
+    brackets = _pairs(text, "[", "]")
+    parens: dict[int, int] | None = None
     i = 0
     while True:
         i = text.find("[", i)
@@ -120,7 +132,7 @@ def find_links(text: str) -> list[RawLink]:
             i += 1
             continue
         image = i > 0 and text[i - 1] == "!"
-        close = _matching_bracket(text, i)
+        close = brackets.get(i, -1)
         if close < 0:
             i += 1
             continue
@@ -133,7 +145,9 @@ def find_links(text: str) -> list[RawLink]:
         while probe < len(text) and text[probe] in " \t":
             probe += 1
         if probe < len(text) and text[probe] == "(":
-            end = _destination_end(text, probe)
+            if parens is None:
+                parens = _pairs(text, "(", ")", paragraph=True)
+            end = parens.get(probe, -2) + 1
             if end > 0:
                 inner = text[probe + 1 : end - 1]
                 m = TITLE_RE.match(inner)
@@ -143,37 +157,73 @@ def find_links(text: str) -> list[RawLink]:
                 if not m:
                     dest = inner
                     dest_start = probe + 1
-                links.append(RawLink("inline", image, label_text, dest, start, end, dest_start,
-                                     dest_start + len(dest), title=title))
-                taken.append((start, end))
+                links.append(
+                    RawLink(
+                        "inline",
+                        image,
+                        label_text,
+                        dest,
+                        start,
+                        end,
+                        dest_start,
+                        dest_start + len(dest),
+                        title=title,
+                    )
+                )
+                taken.add(start, end)
                 i = end
                 continue
         if after < len(text) and text[after] == "[":
             ref_close = text.find("]", after)
             if ref_close > 0 and "\n\n" not in text[after:ref_close]:
                 ref = text[after + 1 : ref_close] or label_text
-                links.append(RawLink("reference", image, label_text, "", start, ref_close + 1,
-                                     after + 1, ref_close, label=ref))
-                taken.append((start, ref_close + 1))
+                links.append(
+                    RawLink(
+                        "reference",
+                        image,
+                        label_text,
+                        "",
+                        start,
+                        ref_close + 1,
+                        after + 1,
+                        ref_close,
+                        label=ref,
+                    )
+                )
+                taken.add(start, ref_close + 1)
                 i = ref_close + 1
                 continue
         if after < len(text) and text[after] == ":" and (start == 0 or text[start - 1] == "\n"):
             i = after
             continue
-        links.append(RawLink("shortcut", image, label_text, "", start, after, i + 1, close,
-                             label=label_text))
+        links.append(
+            RawLink("shortcut", image, label_text, "", start, after, i + 1, close, label=label_text)
+        )
         i = i + 1
     for m in AUTOLINK_RE.finditer(text):
-        if not _inside(m.start(), taken):
-            links.append(RawLink("autolink", False, m.group(1), m.group(1), m.start(), m.end(),
-                                 m.start(1), m.end(1)))
-            taken.append((m.start(), m.end()))
+        if m.start() not in taken:
+            links.append(
+                RawLink(
+                    "autolink",
+                    False,
+                    m.group(1),
+                    m.group(1),
+                    m.start(),
+                    m.end(),
+                    m.start(1),
+                    m.end(1),
+                )
+            )
+            taken.add(m.start(), m.end())
     for m in DEFINITION_RE.finditer(text):
-        taken.append((m.start(), m.end()))
+        taken.add(m.start(), m.end())
     for m in BARE_URL_RE.finditer(text):
-        if not _inside(m.start(), taken):
-            links.append(RawLink("bare", False, m.group(0), m.group(0), m.start(), m.end(),
-                                 m.start(), m.end()))
+        if m.start() not in taken:
+            links.append(
+                RawLink(
+                    "bare", False, m.group(0), m.group(0), m.start(), m.end(), m.start(), m.end()
+                )
+            )
     links.sort(key=lambda r: r.start)
     return links
 
@@ -183,12 +233,35 @@ def find_definitions(text: str) -> list[RawLink]:
     found = []
     for m in DEFINITION_RE.finditer(text):
         dest = m.group(2)
-        found.append(RawLink("definition", False, m.group(1), dest.strip("<>"), m.start(),
-                             m.end(), m.start(2), m.end(2), label=m.group(1),
-                             title=m.group(3)))
+        found.append(
+            RawLink(
+                "definition",
+                False,
+                m.group(1),
+                dest.strip("<>"),
+                m.start(),
+                m.end(),
+                m.start(2),
+                m.end(2),
+                label=m.group(1),
+                title=m.group(3),
+            )
+        )
     return found
 
 
 def find_comments(text: str) -> list[tuple[int, int, str]]:
-    """Inline HTML comments ``<!-- ... -->``: (start, end, inner text)."""
-    return [(m.start(), m.end(), m.group(1)) for m in COMMENT_RE.finditer(text)]
+    """Inline HTML comments ``<!-- ... -->``: (start, end, inner text).
+
+    Scanned with ``str.find`` rather than a lazy regex, so that many ``<!--`` without a
+    closing ``-->`` cost linear time: once one is unclosed, no later one can close either.
+    """
+    found: list[tuple[int, int, str]] = []
+    start = text.find("<!--")
+    while start >= 0:
+        close = text.find("-->", start + 4)
+        if close < 0:
+            break
+        found.append((start, close + 3, text[start + 4 : close]))
+        start = text.find("<!--", close + 3)
+    return found

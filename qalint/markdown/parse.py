@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from qalint.diagnostics import Span
 from qalint.document import (
     CodeBlock,
@@ -60,6 +61,8 @@ def _parse_hidden(source: Source, path: str, lines: list[SrcLine]) -> Document:
 
 
 def _collect(doc: Document, parser: BlockParser) -> None:
+    if parser.too_deep is not None:
+        doc.too_deep = doc.line_span(parser.too_deep)
     seen: set[int] = set()
     for escape in parser.escapes:
         if escape.line.lineno not in seen:
@@ -112,8 +115,9 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
     for start, end in code:
         doc.code_spans.append(CodeSpan(text[start:end].strip("`").strip(), run.span(start, end)))
     for start, end, body in comments:
-        doc.comments.append(Comment(body, run.span(start, end), True,
-                                    _hidden_from_run(doc, run, start + 4, body)))
+        doc.comments.append(
+            Comment(body, run.span(start, end), True, _hidden_from_run(doc, run, start + 4, body))
+        )
     maths: list[inline.RawMath] = []
     block = arithmatex.find_block_math(text) if node.kind == "paragraph" else None
     if block is not None:
@@ -121,9 +125,19 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
     else:
         maths = arithmatex.find_inline_math(text, skip)
     for raw in maths:
-        doc.math.append(MathSpan(raw.tex, raw.delimiter, raw.display, run.span(raw.start, raw.end),
-                                 run.span(raw.tex_start, raw.tex_start + len(raw.tex)), run,
-                                 raw.tex_start, node, doc.in_comment))
+        doc.math.append(
+            MathSpan(
+                raw.tex,
+                raw.delimiter,
+                raw.display,
+                run.span(raw.start, raw.end),
+                run.span(raw.tex_start, raw.tex_start + len(raw.tex)),
+                run,
+                raw.tex_start,
+                node,
+                doc.in_comment,
+            )
+        )
     math_ranges = [(m.start, m.end) for m in maths]
     masked = inline.mask(text, skip + math_ranges)
     if node.kind == "heading":
@@ -137,9 +151,23 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
 
 
 def _link(run: TextRun, raw: inline.RawLink, kind: str, node: Node, hidden: bool) -> Link:
-    target_span = run.span(raw.target_start, raw.target_end) if raw.target_end > raw.target_start else None
-    return Link(kind, raw.text, raw.target, run.span(raw.start, raw.end), target_span, raw.image,
-                raw.label, raw.title, raw.start, raw.end, node, hidden)
+    target_span = (
+        run.span(raw.target_start, raw.target_end) if raw.target_end > raw.target_start else None
+    )
+    return Link(
+        kind,
+        raw.text,
+        raw.target,
+        run.span(raw.start, raw.end),
+        target_span,
+        raw.image,
+        raw.label,
+        raw.title,
+        raw.start,
+        raw.end,
+        node,
+        hidden,
+    )
 
 
 def _heading(doc: Document, node: Node, run: TextRun) -> None:
@@ -149,8 +177,15 @@ def _heading(doc: Document, node: Node, run: TextRun) -> None:
         return
     level = len(m.group(1))
     body = m.group(2)
-    doc.headings.append(Heading(level, body.strip(), run.span(0, len(line.text.rstrip())), node,
-                                body.startswith((" ", "\t")) or not body.strip()))
+    doc.headings.append(
+        Heading(
+            level,
+            body.strip(),
+            run.span(0, len(line.text.rstrip())),
+            node,
+            body.startswith((" ", "\t")) or not body.strip(),
+        )
+    )
 
 
 def _code_block(doc: Document, node: Node, lines: list[SrcLine]) -> None:
@@ -158,8 +193,12 @@ def _code_block(doc: Document, node: Node, lines: list[SrcLine]) -> None:
     if not members:
         return
     first, last = members[0], members[-1]
-    span = Span(first.lineno, doc.source.column(first.lineno, first.col + first.indent),
-                last.lineno, len(doc.source.lines[last.lineno - 1]) + 1)
+    span = Span(
+        first.lineno,
+        doc.source.column(first.lineno, first.col + first.indent),
+        last.lineno,
+        len(doc.source.lines[last.lineno - 1]) + 1,
+    )
     if isinstance(lines[0], Atom) and lines[0].kind == "fence":
         opener = first.text.strip()
         info = opener.lstrip("`~").strip()
@@ -178,8 +217,11 @@ def _comment_atom(doc: Document, atom: SrcLine) -> None:
     end = text.find("-->", start + 4)
     end = len(text) if end < 0 else end + 3
     body = text[start + 4 : max(start + 4, end - 3)]
-    doc.comments.append(Comment(body, run.span(start, end), atom.closed,
-                                _hidden_from_run(doc, run, start + 4, body)))
+    doc.comments.append(
+        Comment(
+            body, run.span(start, end), atom.closed, _hidden_from_run(doc, run, start + 4, body)
+        )
+    )
 
 
 def _hidden_from_run(doc: Document, run: TextRun, body_start: int, body: str) -> Document | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 TAB_LENGTH = 4  # Python-Markdown's tab_length, which MkDocs keeps
@@ -43,6 +45,7 @@ class Source:
     lines: list[str] = field(init=False)
     expanded: list[str] = field(init=False)
     line_starts: list[int] = field(init=False)
+    _tab_columns: dict[int, array] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.lines = []
@@ -64,21 +67,36 @@ class Source:
         return [SrcLine(i + 1, 0, t) for i, t in enumerate(self.expanded)]
 
     def column(self, lineno: int, expanded_col: int) -> int:
-        """The 1-based column in the original line for a 0-based column of the expanded line."""
-        original = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
-        if "\t" not in original:
-            return expanded_col + 1
-        seen = 0
-        for index, char in enumerate(original):
-            if seen >= expanded_col:
-                return index + 1
-            seen = (seen // TAB_LENGTH + 1) * TAB_LENGTH if char == "\t" else seen + 1
-        return len(original) + 1 + max(0, expanded_col - seen)
+        """The 1-based column in the original line for a 0-based column of the expanded line.
+
+        Lines without tab characters map one to one; for a line with tabs the expanded start
+        of every character is computed once, so a long line costs no more than a short one.
+        """
+        if not 0 < lineno <= len(self.lines) or self.expanded[lineno - 1] is self.lines[lineno - 1]:
+            return expanded_col + 1  # no tab on the line: ``expanded`` holds the same string
+        starts = self._tab_columns.get(lineno)
+        if starts is None:
+            starts = self._tab_columns[lineno] = _expanded_starts(self.lines[lineno - 1])
+        index = bisect_left(starts, expanded_col)
+        if index < len(starts):
+            return index + 1
+        width = len(self.expanded[lineno - 1])
+        return len(starts) + 1 + max(0, expanded_col - width)
 
     def offset(self, lineno: int, column: int) -> int:
         """0-based offset into ``text`` of a 1-based line and original column."""
         lineno = max(1, min(lineno, len(self.line_starts)))
         return self.line_starts[lineno - 1] + column - 1
+
+
+def _expanded_starts(line: str) -> array:
+    """For each character of ``line``, the 0-based column it starts at once tabs are expanded."""
+    starts = array("q")
+    seen = 0
+    for char in line:
+        starts.append(seen)
+        seen = (seen // TAB_LENGTH + 1) * TAB_LENGTH if char == "\t" else seen + 1
+    return starts
 
 
 def decode(data: bytes) -> tuple[str, bool]:

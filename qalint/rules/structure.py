@@ -15,43 +15,117 @@ from collections.abc import Iterator
 
 from qalint.config import Option, register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
-from qalint.document import Document, Heading, QuestionBlock, Tab
-from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, Atom, Node
+from qalint.document import Document, Heading, QuestionBlock, Tab, renders_nothing
+from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, MAX_DEPTH, Atom, Escape, Node
 from qalint.rules.registry import RuleContext, rule
+
+MARKERS = ("!!!", "???", "???+")
+
+
+def _non_empty_subset(values: list[str], allowed: tuple[str, ...]) -> str | None:
+    """A config problem when ``values`` is empty or holds something outside ``allowed``."""
+    if not values:
+        return f"must name at least one of {', '.join(allowed)}"
+    wrong = [v for v in values if v not in allowed]
+    return f"unknown value {wrong[0]!r}; use {', '.join(allowed)}" if wrong else None
+
+
+def _distinct_titles(titles: list[str], required: bool) -> str | None:
+    """A config problem when tab titles are missing, blank or repeated."""
+    if required and not titles:
+        return "must name at least one tab (the first holds the question)"
+    if any(not t.strip() for t in titles):
+        return "tab titles must not be blank"
+    repeated = [t for i, t in enumerate(titles) if t in titles[:i]]
+    return f"tab title {repeated[0]!r} is listed twice" if repeated else None
+
 
 register_section(
     "structure",
     {
         "admonition-types": Option(
-            "list[str]", ["question"],
+            "list[str]",
+            ["question"],
             "Admonition types that mark a question block (case-insensitive).",
+            validate=lambda v: None if v else "must name at least one admonition type",
         ),
         "titles": Option(
-            "list[str]", [],
+            "list[str]",
+            [],
             'Accepted admonition titles (e.g. [""] for `!!! Question ""`); empty accepts any.',
         ),
         "markers": Option(
-            "list[str]", ["!!!", "???", "???+"],
+            "list[str]",
+            ["!!!", "???", "???+"],
             "Accepted admonition markers: !!! (admonition), ??? and ???+ (collapsible details).",
+            validate=lambda v: _non_empty_subset(v, MARKERS),
         ),
         "tabs": Option(
-            "list[str]", ["Question", "Answer"],
+            "list[str]",
+            ["Question", "Answer"],
             "Required tab titles, in order (a translated bank uses its own words).",
+            validate=lambda v: _distinct_titles(v, required=True),
         ),
         "optional-tabs": Option(
-            "list[str]", [], "Tab titles also allowed after the required ones (e.g. Hint)."
+            "list[str]",
+            [],
+            "Tab titles also allowed after the required ones (e.g. Hint).",
+            validate=lambda v: _distinct_titles(v, required=False),
         ),
         "heading-level": Option(
-            "int", 4, "Level of the heading in the question tab.",
+            "int",
+            4,
+            "Level of the heading in the question tab.",
             validate=lambda v: None if 1 <= v <= 6 else "must be between 1 and 6",
         ),
         "question-words": Option(
             "list[str]",
-            ["what", "why", "how", "when", "where", "which", "who", "whom", "whose", "is", "are",
-             "can", "could", "do", "does", "did", "should", "would", "will", "explain",
-             "describe", "compare", "define", "list", "name", "give", "state", "derive", "show",
-             "prove", "discuss", "outline", "contrast", "write", "implement", "calculate",
-             "compute", "suppose", "consider", "please", "tell", "in", "if", "for"],
+            [
+                "what",
+                "why",
+                "how",
+                "when",
+                "where",
+                "which",
+                "who",
+                "whom",
+                "whose",
+                "is",
+                "are",
+                "can",
+                "could",
+                "do",
+                "does",
+                "did",
+                "should",
+                "would",
+                "will",
+                "explain",
+                "describe",
+                "compare",
+                "define",
+                "list",
+                "name",
+                "give",
+                "state",
+                "derive",
+                "show",
+                "prove",
+                "discuss",
+                "outline",
+                "contrast",
+                "write",
+                "implement",
+                "calculate",
+                "compute",
+                "suppose",
+                "consider",
+                "please",
+                "tell",
+                "in",
+                "if",
+                "for",
+            ],
             "First words that make a heading read as a question when it lacks a '?'.",
         ),
     },
@@ -62,9 +136,18 @@ def _options(ctx: RuleContext) -> dict:
     return ctx.config.section("structure")
 
 
+def admonition_type(node: Node) -> str:
+    """The type of an admonition: its first class (``question`` in ``!!! question inline``).
+
+    Further words are modifiers (Material's ``inline``, ``inline end``), not the type.
+    """
+    words = node.type_name.split()
+    return words[0] if words else ""
+
+
 def _is_question_type(block: QuestionBlock, options: dict) -> bool:
     types = {t.lower() for t in options["admonition-types"]}
-    return block.node.type_name.lower() in types
+    return admonition_type(block.node).lower() in types
 
 
 def question_blocks(doc: Document, options: dict) -> Iterator[QuestionBlock]:
@@ -92,7 +175,8 @@ def _tab_title_span(doc: Document, tab: Tab) -> Span:
 
 
 @rule(
-    "S001", "not-a-question-admonition",
+    "S001",
+    "not-a-question-admonition",
     summary="An admonition that holds question tabs is not of an accepted question type or title.",
     explanation="""
 Question blocks are admonitions of a configured type (`structure.admonition-types`, default
@@ -111,12 +195,14 @@ def not_a_question_admonition(ctx: RuleContext) -> Iterator[Diagnostic]:
     for block in question_blocks(ctx.document, options):
         node = block.node
         span = _marker_span(ctx.document, block)
-        if node.type_name.lower() not in types:
-            close = difflib.get_close_matches(node.type_name.lower(), types, n=1, cutoff=0.6)
+        kind = admonition_type(node)
+        if kind.lower() not in types:
+            close = difflib.get_close_matches(kind.lower(), types, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             yield not_a_question_admonition(
-                ctx, span,
-                f"admonition type '{node.type_name}' holds question tabs but is not a question "
+                ctx,
+                span,
+                f"admonition type '{kind}' holds question tabs but is not a question "
                 f"type{hint}; accepted: {', '.join(options['admonition-types'])}",
             )
             continue
@@ -128,7 +214,8 @@ def not_a_question_admonition(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
         if node.marker_symbol not in options["markers"]:
             yield not_a_question_admonition(
-                ctx, span,
+                ctx,
+                span,
                 f"marker '{node.marker_symbol}' is not accepted for questions; use "
                 f"{' or '.join(options['markers'])}",
             )
@@ -141,7 +228,8 @@ def _tab_rules_for(block: QuestionBlock, options: dict):
 
 
 @rule(
-    "S002", "missing-tab",
+    "S002",
+    "missing-tab",
     summary="A question block lacks a required tab (Question or Answer).",
     explanation="""
 Every question block needs the tabs named in `structure.tabs` (default `Question` then
@@ -164,8 +252,10 @@ def missing_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
             follower = _next_sibling(block.node)
             why = ""
             if follower is not None and follower.kind == "tabset" and follower.marker is not None:
-                why = (f'; the tab marker on line {follower.marker.lineno} is not indented under '
-                       f"the admonition (indent it by {follower.marker.col + 4} spaces)")
+                why = (
+                    f"; the tab marker on line {follower.marker.lineno} is not indented under "
+                    f"the admonition (indent it by {follower.marker.col + 4} spaces)"
+                )
             yield missing_tab(ctx, span, f"question block has no content tabs{why}")
             continue
         for name in required:
@@ -174,8 +264,9 @@ def missing_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
             near = _close(name, [t for t in titles if t not in allowed])
             if near:
                 continue  # reported as a misnamed tab (S004)
-            yield missing_tab(ctx, span, f'question block has no "{name}" tab; add '
-                                         f'=== "{name}" with its content')
+            yield missing_tab(
+                ctx, span, f'question block has no "{name}" tab; add === "{name}" with its content'
+            )
 
 
 def _next_sibling(node: Node) -> Node | None:
@@ -193,7 +284,8 @@ def _close(name: str, candidates: list[str]) -> str | None:
 
 
 @rule(
-    "S003", "duplicate-tab",
+    "S003",
+    "duplicate-tab",
     summary="A question block has two tabs with the same title.",
     explanation="""
 Two tabs with the same title show two identical labels; readers cannot tell them apart and
@@ -209,15 +301,20 @@ def duplicate_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
         for tab in block.tabs:
             if tab.title in seen:
                 first = seen[tab.title]
-                yield duplicate_tab(ctx, tab.span, f'tab "{tab.title}" appears twice in this '
-                                                    f"question (first on line {first.span.line}); "
-                                                    "merge or rename it")
+                yield duplicate_tab(
+                    ctx,
+                    tab.span,
+                    f'tab "{tab.title}" appears twice in this '
+                    f"question (first on line {first.span.line}); "
+                    "merge or rename it",
+                )
             else:
                 seen[tab.title] = tab
 
 
 @rule(
-    "S004", "misnamed-tab",
+    "S004",
+    "misnamed-tab",
     summary="A tab title is not one the configuration allows (with a did-you-mean).",
     explanation="""
 Tab titles are fixed by `structure.tabs` and `structure.optional-tabs`. A misspelt title
@@ -234,29 +331,42 @@ def misnamed_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
     options = _options(ctx)
     doc = ctx.document
     for block in question_blocks(doc, options):
-        required, allowed = _tab_rules_for(block, options)
+        _required, allowed = _tab_rules_for(block, options)
         present = {t.title for t in block.tabs}
         for tab in block.tabs:
             if tab.title in allowed:
                 continue
             candidates = [a for a in allowed if a not in present] or allowed
-            near = difflib.get_close_matches(tab.title.lower().strip(),
-                                             [a.lower() for a in candidates], n=2, cutoff=0.6)
+            near = difflib.get_close_matches(
+                tab.title.lower().strip(), [a.lower() for a in candidates], n=2, cutoff=0.6
+            )
             span = _tab_title_span(doc, tab)
             if len(near) == 1:
                 target = next(a for a in candidates if a.lower() == near[0])
                 start = doc.source.offset(span.line, span.column)
-                fix = Fix((Edit(start, start + span.end_column - span.column, f'"{target}"'),),
-                          Applicability.UNSAFE, f'rename the tab to "{target}"')
-                yield misnamed_tab(ctx, span, f'tab title "{tab.title}" is not allowed (did you '
-                                              f'mean "{target}"?)', fix)
+                fix = Fix(
+                    (Edit(start, start + span.end_column - span.column, f'"{target}"'),),
+                    Applicability.UNSAFE,
+                    f'rename the tab to "{target}"',
+                )
+                yield misnamed_tab(
+                    ctx,
+                    span,
+                    f'tab title "{tab.title}" is not allowed (did you mean "{target}"?)',
+                    fix,
+                )
             else:
-                yield misnamed_tab(ctx, span, f'tab title "{tab.title}" is not allowed; use one '
-                                              f"of {', '.join(repr(a) for a in allowed)}")
+                yield misnamed_tab(
+                    ctx,
+                    span,
+                    f'tab title "{tab.title}" is not allowed; use one '
+                    f"of {', '.join(repr(a) for a in allowed)}",
+                )
 
 
 @rule(
-    "S005", "tab-order",
+    "S005",
+    "tab-order",
     summary="Tabs are not in the configured order (Question before Answer).",
     explanation="""
 The first tab is the one a reader sees; with the Answer first the answer is shown before the
@@ -275,12 +385,17 @@ def tab_order(ctx: RuleContext) -> Iterator[Diagnostic]:
         expected = sorted(order, key=lambda t: required.index(t.title))
         if [t.title for t in order] != [t.title for t in expected]:
             wrong = next(a for a, b in zip(order, expected, strict=True) if a.title != b.title)
-            yield tab_order(ctx, wrong.span, f'tab "{wrong.title}" is out of order; tabs must '
-                                             f"come in the order {' → '.join(required)}")
+            yield tab_order(
+                ctx,
+                wrong.span,
+                f'tab "{wrong.title}" is out of order; tabs must '
+                f"come in the order {' → '.join(required)}",
+            )
 
 
 @rule(
-    "S006", "question-heading",
+    "S006",
+    "question-heading",
     summary="The question tab does not hold exactly one non-empty heading at the configured level.",
     explanation="""
 The question tab holds the question as one heading (`structure.heading-level`, default 4,
@@ -308,18 +423,26 @@ def question_heading(ctx: RuleContext) -> Iterator[Diagnostic]:
         hashes = "#" * level
         if not headings:
             if tab.is_empty:
-                message = (f'the "{question_title}" tab is empty; put the question in it as '
-                           f"`{hashes} ...` indented 4 spaces past the tab marker")
+                message = (
+                    f'the "{question_title}" tab is empty; put the question in it as '
+                    f"`{hashes} ...` indented 4 spaces past the tab marker"
+                )
             else:
-                message = (f'the "{question_title}" tab has no heading; write the question as '
-                           f"`{hashes} ...`")
+                message = (
+                    f'the "{question_title}" tab has no heading; write the question as '
+                    f"`{hashes} ...`"
+                )
             yield question_heading(ctx, tab.span, message)
             continue
         for extra in headings[1:]:
-            yield question_heading(ctx, extra.span, f'the "{question_title}" tab has more than '
-                                                    f"one heading (first on line "
-                                                    f"{headings[0].span.line}); keep one question "
-                                                    "per block")
+            yield question_heading(
+                ctx,
+                extra.span,
+                f'the "{question_title}" tab has more than '
+                f"one heading (first on line "
+                f"{headings[0].span.line}); keep one question "
+                "per block",
+            )
         heading = headings[0]
         if not heading.text:
             yield question_heading(ctx, heading.span, "the question heading is empty")
@@ -327,17 +450,30 @@ def question_heading(ctx: RuleContext) -> Iterator[Diagnostic]:
             fix = None
             if len(headings) == 1:
                 start = doc.source.offset(heading.span.line, heading.span.column)
-                fix = Fix((Edit(start, start + heading.level, hashes),), Applicability.SAFE,
-                          f"use {hashes}")
-            span = Span(heading.span.line, heading.span.column, heading.span.line,
-                        heading.span.column + heading.level)
-            yield question_heading(ctx, span, f"the question heading is level {heading.level} "
-                                              f"({'#' * heading.level}); use level {level} "
-                                              f"({hashes})", fix)
+                fix = Fix(
+                    (Edit(start, start + heading.level, hashes),),
+                    Applicability.SAFE,
+                    f"use {hashes}",
+                )
+            span = Span(
+                heading.span.line,
+                heading.span.column,
+                heading.span.line,
+                heading.span.column + heading.level,
+            )
+            yield question_heading(
+                ctx,
+                span,
+                f"the question heading is level {heading.level} "
+                f"({'#' * heading.level}); use level {level} "
+                f"({hashes})",
+                fix,
+            )
 
 
 @rule(
-    "S007", "empty-answer",
+    "S007",
+    "empty-answer",
     summary="The answer tab renders empty.",
     explanation="""
 An answer tab with nothing in it (often because its text is not indented enough and falls out
@@ -357,8 +493,10 @@ def empty_answer(ctx: RuleContext) -> Iterator[Diagnostic]:
                 follower = _content_after(tab.node)
                 hint = ""
                 if follower is not None:
-                    hint = (f"; the text on line {follower} is not indented enough to be in it "
-                            f"(it needs column {tab.node.body_col + 1})")
+                    hint = (
+                        f"; the text on line {follower} is not indented enough to be in it "
+                        f"(it needs column {tab.node.body_col + 1})"
+                    )
                 yield empty_answer(ctx, tab.span, f'the "{title}" tab is empty{hint}')
 
 
@@ -374,7 +512,8 @@ def _content_after(tab: Node) -> int | None:
 
 
 @rule(
-    "S008", "content-escapes-block",
+    "S008",
+    "content-escapes-block",
     summary="A line meant for a tab or admonition is indented so that it falls out of it.",
     explanation="""
 Python-Markdown keeps a line inside an admonition or tab only while it is indented 4 spaces
@@ -388,19 +527,47 @@ editor preview) shows it inside. This is the defect general Markdown linters can
 def content_escapes_block(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Report each line that escapes its container, and why."""
     doc = ctx.document
-    for escape in doc.escapes:
+    escapes = list(doc.escapes)
+    seen = {escape.line.lineno for escape in escapes}
+    for escape in _after_tab_set(doc, _options(ctx)):
+        if escape.line.lineno not in seen:
+            seen.add(escape.line.lineno)
+            escapes.append(escape)
+    for escape in escapes:
         line = escape.line
         actual = line.col + line.indent
-        container = escape.container
-        what = _describe(container)
+        what = _describe(escape.container)
+        body = "tab's" if escape.container.kind == "tab" else "admonition's"
         if escape.reason == "detab":
-            why = (f"it continues the {what} but is indented {actual} spaces; the body needs "
-                   f"{escape.needed_col}, so this line and what follows render outside it")
+            why = (
+                f"it continues the {body} text but is indented {actual} spaces; the body "
+                f"needs {escape.needed_col}, so this line and what follows render outside it"
+            )
         else:
-            why = (f"it follows the {what} but is indented {actual} spaces, fewer than the "
-                   f"{escape.needed_col} its body needs, so it renders outside it")
-        yield content_escapes_block(ctx, doc.line_span(line), f"line {line.lineno} falls out of "
-                                                             f"the {what}: {why}")
+            why = (
+                f"it starts a new block indented {actual} spaces; the {body} body needs "
+                f"{escape.needed_col}, so it renders outside it"
+            )
+        yield content_escapes_block(
+            ctx, doc.line_span(line), f"line {line.lineno} falls out of the {what}: {why}"
+        )
+
+
+def _after_tab_set(doc: Document, options: dict) -> Iterator[Escape]:
+    """Blocks of a question block that follow one of its tab sets, outside every tab.
+
+    Indented for the question block but not for the tab, they were meant for the tab above
+    (usually the answer) and render below the tab bar instead.
+    """
+    for block in question_blocks(doc, options):
+        tabset: Node | None = None
+        for child in block.node.children:
+            if child.kind == "tabset":
+                tabset = child
+            elif tabset is not None and tabset.last is not None and not renders_nothing(child):
+                first = child.marker if child.marker is not None else child.lines[0]
+                yield Escape(first, tabset.last, tabset.last.body_col, "block")
+                tabset = None
 
 
 def _describe(node: Node) -> str:
@@ -412,11 +579,13 @@ def _describe(node: Node) -> str:
 
 
 @rule(
-    "S009", "stray-content",
+    "S009",
+    "stray-content",
     summary="Content sits between question blocks, outside any question.",
     explanation="""
-Text right after a question block at the top level belongs to no question: usually the end of
-an answer whose indentation was lost. Section headings, and text that follows them, are fine.
+Text (or a note, tip or other admonition that is not a question) right after a question block
+at the top level belongs to no question: usually the end of an answer whose indentation was
+lost. Section headings, and what follows them, are fine.
 """,
     bad='!!! Question ""\n    === "Answer"\n        The answer.\n\nMore of the answer.\n',
     good='!!! Question ""\n    === "Answer"\n        The answer.\n\n        More of the answer.\n',
@@ -431,19 +600,29 @@ def stray_content(ctx: RuleContext) -> Iterator[Diagnostic]:
     for node in doc.root.children:
         if node.kind == "comment":
             continue
-        if (previous is not None and id(previous) in questions
-                and node.kind in {"paragraph", "list", "code", "fence", "tabset"}):
+        stray = node.kind in {"paragraph", "list", "code", "fence", "tabset"} or (
+            node.kind in {"admonition", "details"} and id(node) not in questions
+        )
+        if previous is not None and id(previous) in questions and stray:
             first = node.marker if node.marker is not None else node.lines[0]
-            yield stray_content(ctx, doc.line_span(first), f"line {first.lineno} is outside any "
-                                                           "question block; indent it into the "
-                                                           "answer above or remove it")
+            yield stray_content(
+                ctx,
+                doc.line_span(first),
+                f"line {first.lineno} is outside any "
+                "question block; indent it into the "
+                "answer above or remove it",
+            )
         previous = node
+
+
+LINK_TEXT_RE = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 
 
 def normalise_question(text: str) -> str:
     """Question text for duplicate detection: case, accents, markup and punctuation folded."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = LINK_TEXT_RE.sub(r"\1", text)
     text = re.sub(r"[`*_~\[\]()]", "", text)
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(text.split())
@@ -470,12 +649,15 @@ def _question_summary(ctx: RuleContext) -> list[list]:
         key = normalise_question(heading.text)
         if key:
             span = heading.span
-            out.append([key, heading.text, [span.line, span.column, span.end_line, span.end_column]])
+            out.append(
+                [key, heading.text, [span.line, span.column, span.end_line, span.end_column]]
+            )
     return out
 
 
 @rule(
-    "S010", "duplicate-question",
+    "S010",
+    "duplicate-question",
     summary="The same question appears twice, in one file or across the files checked.",
     explanation="""
 Questions are compared after folding case, accents, punctuation and inline markup. A
@@ -500,14 +682,16 @@ def duplicate_question(ctx: RuleContext) -> Iterator[Diagnostic]:
             if key in first_seen:
                 first_path, first_line = first_seen[key]
                 where = f"line {first_line}" if first_path == path else f"{first_path}:{first_line}"
-                yield duplicate_question(ctx, Span(*span), f'question "{text}" is already asked '
-                                                           f"at {where}", path=path)
+                yield duplicate_question(
+                    ctx, Span(*span), f'question "{text}" is already asked at {where}', path=path
+                )
             else:
                 first_seen[key] = (path, span[0])
 
 
 @rule(
-    "S011", "commented-out-question",
+    "S011",
+    "commented-out-question",
     summary="A whole question block is commented out inside <!-- -->.",
     explanation="""
 A commented-out question is invisible on the site but still in the source, where it rots: its
@@ -529,15 +713,20 @@ def commented_out_question(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         headings = [h.text for _b, h in _question_headings(inner, options)]
         what = f' "{headings[0]}"' if headings else ""
-        yield commented_out_question(ctx, Span(comment.span.line, comment.span.column,
-                                               comment.span.line, comment.span.column + 4),
-                                     f"question{what} is commented out (lines "
-                                     f"{comment.span.line}-{comment.span.end_line}); delete it "
-                                     "or restore it")
+        yield commented_out_question(
+            ctx,
+            Span(
+                comment.span.line, comment.span.column, comment.span.line, comment.span.column + 4
+            ),
+            f"question{what} is commented out (lines "
+            f"{comment.span.line}-{comment.span.end_line}); delete it "
+            "or restore it",
+        )
 
 
 @rule(
-    "S012", "heading-not-a-question",
+    "S012",
+    "heading-not-a-question",
     summary="A question heading does not read as a question.",
     explanation="""
 A question heading ends with `?` or starts with a question or instruction word (What, How,
@@ -559,13 +748,16 @@ def heading_not_a_question(ctx: RuleContext) -> Iterator[Diagnostic]:
         first = re.split(r"[\s,:]+", plain, maxsplit=1)[0].lower() if plain else ""
         if plain.endswith("?") or first in words:
             continue
-        yield heading_not_a_question(ctx, heading.span, f'heading "{text}" does not read as a '
-                                                        "question; end it with '?' or phrase it "
-                                                        "as one")
+        yield heading_not_a_question(
+            ctx,
+            heading.span,
+            f"heading \"{text}\" does not read as a question; end it with '?' or phrase it as one",
+        )
 
 
 @rule(
-    "S013", "unclosed-comment",
+    "S013",
+    "unclosed-comment",
     summary="An HTML comment is opened with <!-- and never closed.",
     explanation="""
 Python-Markdown renders an unclosed `<!--` and everything after it on that line as literal
@@ -584,15 +776,18 @@ def unclosed_comment(ctx: RuleContext) -> Iterator[Diagnostic]:
                 start = index + 4
                 continue
             if text.find("-->", index + 4) < 0:
-                yield unclosed_comment(ctx, prose.run.span(index, index + 4),
-                                       "HTML comment is never closed and renders as text; add "
-                                       "-->")
+                yield unclosed_comment(
+                    ctx,
+                    prose.run.span(index, index + 4),
+                    "HTML comment is never closed and renders as text; add -->",
+                )
                 break
             start = index + 4
 
 
 @rule(
-    "S014", "unclosed-fence",
+    "S014",
+    "unclosed-fence",
     summary="A code fence is opened and never closed, so it renders as text.",
     explanation="""
 pymdownx.superfences only makes a code block of a fence that is closed by a matching fence
@@ -610,14 +805,18 @@ def unclosed_fence(ctx: RuleContext) -> Iterator[Diagnostic]:
             m = FENCE_OPEN_RE.match(line.text)
             if m and line.text.strip().startswith(("```", "~~~")):
                 fence = m.group("fence")
-                yield unclosed_fence(ctx, ctx.document.line_span(line),
-                                     f"code fence {fence} opened on line {line.lineno} is never "
-                                     f"closed at the same indentation; add a closing {fence}")
+                yield unclosed_fence(
+                    ctx,
+                    ctx.document.line_span(line),
+                    f"code fence {fence} opened on line {line.lineno} is never "
+                    f"closed at the same indentation; add a closing {fence}",
+                )
                 break
 
 
 @rule(
-    "S015", "flat-nested-list",
+    "S015",
+    "flat-nested-list",
     summary="A nested list item is indented less than 4 spaces, so the site renders it flat.",
     explanation="""
 Python-Markdown needs 4 spaces of indentation for a nested list; an item indented by 2 spaces
@@ -636,8 +835,9 @@ def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         base = node.lines[0].indent
         shallow = [
-            line for line in node.lines[1:]
-            if base < line.indent < base + 4 and LIST_RE.match(line.text[line.indent:])
+            line
+            for line in node.lines[1:]
+            if base < line.indent < base + 4 and LIST_RE.match(line.text[line.indent :])
         ]
         if not shallow:
             continue
@@ -650,20 +850,27 @@ def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
                 break
             start = doc.source.offset(line.lineno, line.col + base + 1)
             edits.append(Edit(start, start + line.indent - base, " " * 4))
-        fix = Fix(tuple(edits), Applicability.UNSAFE, "indent the nested items by 4 spaces") if edits else None
+        fix = (
+            Fix(tuple(edits), Applicability.UNSAFE, "indent the nested items by 4 spaces")
+            if edits
+            else None
+        )
         lines = ", ".join(str(line.lineno) for line in shallow)
         column = doc.source.column(first.lineno, first.col + first.indent)
         span = Span(first.lineno, column, first.lineno, column + 1)
+        plural = "s" if len(shallow) > 1 else ""
         yield flat_nested_list(
-            ctx, span,
-            f"nested list item{'s' if len(shallow) > 1 else ''} (line{'s' if len(shallow) > 1 else ''} "
-            f"{lines}) indented {depth} spaces render flat on the site; indent them 4 spaces past "
-            "their parent item", fix,
+            ctx,
+            span,
+            f"nested list item{plural} (line{plural} {lines}) indented {depth} spaces render "
+            "flat on the site; indent them 4 spaces past their parent item",
+            fix,
         )
 
 
 @rule(
-    "S016", "leading-blank-line-with-spaces",
+    "S016",
+    "leading-blank-line-with-spaces",
     summary="The file starts with a line of only spaces, which glues itself to the next block.",
     explanation="""
 Python-Markdown empties whitespace-only lines except the very first one. A first line of
@@ -688,7 +895,98 @@ def leading_blank_line_with_spaces(ctx: RuleContext) -> Iterator[Diagnostic]:
     follower = first.lines[1].lineno if len(first.lines) > 1 else None
     what = f"line {follower} renders as a plain paragraph" if follower else "it renders as text"
     yield leading_blank_line_with_spaces(
-        ctx, Span(1, 1, 1, len(original) + 1),
+        ctx,
+        Span(1, 1, 1, len(original) + 1),
         f"line 1 holds only whitespace, which Python-Markdown keeps: {what}; delete the spaces",
         fix,
     )
+
+
+@rule(
+    "S017",
+    "content-outside-tabs",
+    summary="A question block holds content before its tabs, or its tabs are split into two sets.",
+    explanation="""
+A question block renders as one tab bar (Question, Answer). Content indented for the block but
+placed before the first tab marker renders above the tab bar, outside both tabs. A tab that
+starts with `===!`, or that follows anything other than another tab (a paragraph or comment
+indented for the block), starts a second tab set: the site shows two separate tab bars, and
+the Answer is no longer a tab next to the Question. (Content after a tab, indented for the
+block rather than the tab, falls out of that tab: S008.)
+""",
+    bad='!!! Question ""\n    === "Question"\n        #### What is dropout?\n\n'
+    '    ===! "Answer"\n        A regularization technique.\n',
+    good='!!! Question ""\n    === "Question"\n        #### What is dropout?\n\n'
+    '    === "Answer"\n        A regularization technique.\n',
+)
+def content_outside_tabs(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Flag content before the first tab set of a question block, and every later tab set."""
+    doc = ctx.document
+    for block in question_blocks(doc, _options(ctx)):
+        children = [c for c in block.node.children if c.kind == "tabset" or not renders_nothing(c)]
+        sets = [i for i, child in enumerate(children) if child.kind == "tabset"]
+        if not sets:
+            continue
+        if sets[0] > 0:
+            first = children[0]
+            line = first.marker if first.marker is not None else first.lines[0]
+            yield content_outside_tabs(
+                ctx,
+                doc.line_span(line),
+                f"line {line.lineno} is inside the question block but before its tabs, so it "
+                "renders above the tab bar; move it into a tab",
+            )
+        for index in sets[1:]:
+            yield _second_tab_set(ctx, block.node.children, children[index])
+
+
+def _second_tab_set(ctx: RuleContext, siblings: list[Node], tabset: Node) -> Diagnostic:
+    """The finding for a tab set that is not the first of its question block."""
+    doc = ctx.document
+    tab = tabset.children[0]
+    assert tab.marker is not None
+    before = siblings[siblings.index(tabset) - 1]
+    if "!" in tab.marker_symbol:
+        why = f"its `{tab.marker_symbol}` marker starts a new set; write `===`"
+    elif before.kind == "tabset":
+        why = "the tab set above it ends there"
+    else:
+        what = "comment" if renders_nothing(before) else "content"
+        why = (
+            f"the {what} on line {before.first_line} ends the set above; remove it or indent "
+            "it into a tab"
+        )
+    return content_outside_tabs(
+        ctx,
+        _tab_title_span(doc, Tab(tab.title or "", tab, doc.line_span(tab.marker))),
+        f'tab "{tab.title}" starts a second tab set, so the site shows it on a tab bar of its '
+        f"own: {why}",
+    )
+
+
+@rule(
+    "S018",
+    "nesting-too-deep",
+    summary="Blocks are nested more than 100 levels deep; qalint does not look deeper.",
+    explanation="""
+Admonitions, tabs and lists nested more than 100 levels deep are almost always generated or
+broken input. qalint keeps the deeper lines as plain text and reports the first one, instead
+of failing; Python-Markdown itself fails with a RecursionError a few hundred levels down, so
+the site may not build at all. Flatten the nesting.
+""",
+    bad="- a\n    - b\n        - c\n            - ... (more than 100 levels)\n",
+    good="- a\n    - b\n        - c\n",
+    severity=Severity.WARNING,
+)
+def nesting_too_deep(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Report the first line nested past the parser's depth limit."""
+    doc = ctx.document
+    for document in (doc, *doc.hidden_documents()):
+        if document.too_deep is not None:
+            yield nesting_too_deep(
+                ctx,
+                document.too_deep,
+                f"line {document.too_deep.line} is nested more than {MAX_DEPTH} blocks deep; "
+                "qalint checks it as plain text (Python-Markdown may fail on it); flatten the "
+                "nesting",
+            )
