@@ -22,7 +22,7 @@ from typing import Any
 from qalint.config import Config
 from qalint.diagnostics import Diagnostic
 from qalint.document import Document
-from qalint.files import discover, display_path, load, load_bytes
+from qalint.files import discover, display_path, load, load_bytes, read_regular
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules
 from qalint.suppress import Suppressions, parse_suppressions
@@ -89,7 +89,7 @@ class SourceLines(Mapping[str, list[str]]):
     def __getitem__(self, path: str) -> list[str]:
         if path not in self._known:
             try:
-                loaded = load_bytes(path, Path(path).read_bytes())
+                loaded = load_bytes(path, read_regular(Path(path)))
             except OSError:
                 raise KeyError(path) from None
             if loaded.source is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qalint.cachedb import cache_folder, ensure_table, open_database
+from qalint.files import read_regular
 
 if TYPE_CHECKING:
     from qalint.config import Config
@@ -61,7 +62,7 @@ class FileResultCache:
     def digest(path: Path) -> str | None:
         """The content digest of a file (None when it cannot be read)."""
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
         except OSError:
             return None
         return hashlib.blake2b(data, digest_size=20).hexdigest()

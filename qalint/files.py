@@ -100,6 +100,13 @@ def _missing(raw: str, path: Path) -> Diagnostic:
     return MISSING.at(raw, f"path not found: {raw}; check the spelling or the working directory")
 
 
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; OSError for a pipe, socket or device (reading would block)."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(f"{path} is not a regular file")
+    return path.read_bytes()
+
+
 def load(path: Path, max_size: int) -> LoadedFile:
     """Read and decode one file; a problem is returned as a diagnostic, never raised."""
     shown = display_path(path)

@@ -256,7 +256,9 @@ def test_pipes_link_loops_and_dangling_links_are_reported_not_fatal(tmp_path: Pa
     os.mkfifo(tmp_path / "bank" / "pipe.md")
     (tmp_path / "bank" / "loop.md").symlink_to(tmp_path / "bank" / "loop.md")
     (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
-    # JSON and --no-cache: the text reporter and the result cache still read a pipe whole.
+    # The default run (text output, result cache on) must not open the pipe either.
+    text = qalint("check", "bank", "bank/pipe.md", cwd=tmp_path)
+    assert text.returncode == 1 and "bank/pipe.md:1:1: E002" in text.stdout, text.stderr
     result = qalint(
         "check",
         "--no-cache",

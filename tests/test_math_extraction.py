@@ -8,9 +8,17 @@ import re
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qalint
-from qalint.markdown.arithmatex import find_block_math, find_inline_math, unmatched_openers
+from qalint.markdown.arithmatex import (
+    INLINE_RE,
+    _placeholder,
+    find_block_math,
+    find_inline_math,
+    unmatched_openers,
+)
 
 SPAN_RE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 BLOCK_RE = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
@@ -130,3 +138,29 @@ def test_unclosed_math_flags_tex_that_arithmatex_leaves_as_text(text: str, flagg
     assert 'class="arithmatex"' not in _render(text)
     codes = [d.code for d in qalint.lint_text(text + "\n") if d.code == "M008"]
     assert bool(codes) == flagged, codes
+
+
+def _reference_inline_math(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The renderer's own loop: stash each match and search again from the start."""
+    work = text
+    for start, end in sorted(skip):
+        work = work[:start] + _placeholder(end - start) + work[end:]
+    found = []
+    while (m := INLINE_RE.search(work)) is not None:
+        if m.group(2) or m.group(5):
+            found.append((m.start(), m.end()))
+        work = work[: m.start()] + _placeholder(m.end() - m.start()) + work[m.end() :]
+    return sorted(found)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.text(alphabet="$\\()x `", max_size=40),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), max_size=3),
+)
+def test_one_pass_extraction_finds_what_the_renderers_loop_finds(
+    text: str, raw_skip: list[tuple[int, int]]
+) -> None:
+    skip = [(min(s, len(text)), min(s + n, len(text))) for s, n in raw_skip]
+    found = [(m.start, m.end) for m in find_inline_math(text, skip)]
+    assert found == _reference_inline_math(text, skip)

@@ -55,6 +55,15 @@ class _SentenceIndex:
         for sentence in sentences:
             self.by_run.setdefault(id(sentence.prose.run), []).append(sentence)
 
+        self._negated: dict[int, bool] = {}
+
+    def negates(self, sentence: Sentence) -> bool:
+        """Whether the sentence holds a negation (searched once per sentence)."""
+        key = id(sentence)
+        if key not in self._negated:
+            self._negated[key] = bool(prose_checks.NEGATION_RE.search(sentence.text))
+        return self._negated[key]
+
     def around(self, math: MathSpan) -> Sentence | None:
         """The sentence a formula is part of (the plain view blanks formulas, so a sentence
         that starts or ends with one is trimmed to the words next to it)."""
@@ -109,10 +118,10 @@ def _context_negated(index: _SentenceIndex, math: MathSpan) -> bool:
     """A formula quoted as wrong ("a common mistake is $...$") is not a claim."""
     sentence = index.around(math)
     if sentence is not None:
-        return sentence.is_question or bool(prose_checks.NEGATION_RE.search(sentence.text))
+        return sentence.is_question or index.negates(sentence)
     # Display math: its own paragraph; the sentence before it introduces it.
     before = index.before(math)
-    return before is not None and bool(prose_checks.NEGATION_RE.search(before.text))
+    return before is not None and index.negates(before)
 
 
 def _math_checks(document: Document, index: _SentenceIndex, tolerance: float) -> Iterator[Finding]:

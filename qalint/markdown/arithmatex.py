@@ -3,7 +3,8 @@ r"""Math spans exactly as pymdownx.arithmatex (generic mode, default options) fi
 Inline (``InlineArithmatexPattern``, priority 189.9, right after code spans): the pattern is
 searched from the start of the text again after every match, and each match is replaced by
 a placeholder (``\x02...\x03``) so that the next search sees neither its text nor a backslash
-before it. Smart dollars: ``$`` must not be followed by white space and the closing ``$`` must
+before it (``find_inline_math`` gets the same matches in one pass). Smart dollars: ``$``
+must not be followed by white space and the closing ``$`` must
 not follow white space; a run of escaped backslashes (``\\``) right before ``$`` or ``\(`` is
 consumed as text. There is no inline ``$$...$$``: in a paragraph, ``$$x$$`` renders as
 ``$`` + math ``x`` + ``$``.
@@ -57,24 +58,44 @@ def find_block_math(text: str) -> RawMath | None:
     return RawMath(m.group("math2"), "\\begin", True, m.start(), m.end("math2"), m.start("math2"))
 
 
+# Right after a stashed match the renderer sees a placeholder, never a backslash.
+_INLINE_AFTER_STASH_RE = re.compile(INLINE_RE.pattern.replace("(?<!\\\\)", ""), re.S)
+
+
+def _stash(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with each range replaced by a same-length placeholder, in order."""
+    if not ranges:
+        return text
+    chars = list(text)
+    for start, end in sorted(ranges):
+        chars[start:end] = _placeholder(end - start)
+    return "".join(chars)
+
+
 def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawMath]:
-    """Inline formulas, with ``skip_ranges`` (code spans, comments) already stashed."""
+    """Inline formulas, with ``skip_ranges`` (code spans, comments) already stashed.
+
+    The renderer stashes each match and searches again from the start; no new match can
+    start before the stashed one, so searching on from its end finds the same matches in
+    linear time, provided the character right before the end reads as the placeholder.
+    """
     if "$" not in text and "\\(" not in text:
         return []
-    work = text
-    for start, end in sorted(skip_ranges):
-        work = work[:start] + _placeholder(end - start) + work[end:]
+    work = _stash(text, skip_ranges)
     found: list[RawMath] = []
+    pos, after_backslash = 0, False
     while True:
-        m = INLINE_RE.search(work)
+        m = _INLINE_AFTER_STASH_RE.match(work, pos) if after_backslash else None
+        if m is None:
+            m = INLINE_RE.search(work, pos + 1 if after_backslash else pos)
         if m is None:
             break
         if m.group(2):
             found.append(RawMath(m.group(3), "$", False, m.start(), m.end(), m.start(3)))
         elif m.group(5):
             found.append(RawMath(m.group(6), "\\(", False, m.start(), m.end(), m.start(6)))
-        work = work[: m.start()] + _placeholder(m.end() - m.start()) + work[m.end() :]
-    found.sort(key=lambda r: r.start)
+        pos = m.end()
+        after_backslash = work[pos - 1] == "\\"
     return found
 
 
@@ -84,10 +105,8 @@ def unmatched_openers(text: str, skip_ranges: list[tuple[int, int]]) -> list[tup
     Math found by ``find_inline_math`` and ``skip_ranges`` are stashed first; a ``$`` with an
     odd number of backslashes before it is escaped and not reported.
     """
-    work = text
     ranges = list(skip_ranges) + [(m.start, m.end) for m in find_inline_math(text, skip_ranges)]
-    for start, end in sorted(ranges):
-        work = work[:start] + _placeholder(end - start) + work[end:]
+    work = _stash(text, ranges)
     out: list[tuple[int, str]] = []
     for m in re.finditer(r"(\\*)(\$|\\\()", work):
         if m.group(2) == "$" and len(m.group(1)) % 2 == 0:
