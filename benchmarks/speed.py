@@ -220,7 +220,9 @@ def others(bank: Path, repeat: int) -> list[tuple[str, Measure | None, str]]:
         rows.append(("markdownlint-cli2", best([cli2, "**/*.md"], bank, repeat), ""))
     else:
         rows.append(("markdownlint-cli2", None, "not installed (npm i -g markdownlint-cli2)"))
-    pymarkdown = shutil.which("pymarkdown") or shutil.which("pymarkdownlnt")
+    # The bench extra installs pymarkdown next to this interpreter, which may not be on PATH.
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    pymarkdown = shutil.which("pymarkdown", path=search)
     if pymarkdown:
         rows.append(("pymarkdown scan", best([pymarkdown, "scan", "-r", "."], bank, repeat), ""))
     else:
