@@ -62,6 +62,7 @@ SPLIT_PART_RE = re.compile(
     re.I,
 )
 METRIC_ROLES = ("precision", "recall", "f1", "accuracy", "specificity")
+DIGIT_RE = re.compile(r"\d")  # every number claims.NUMBER_RE reads has a digit
 
 
 @dataclass
@@ -83,6 +84,8 @@ class SentenceClaims:
 
 def analyse(sentence: Sentence) -> SentenceClaims:
     """Numbers, groups and metric roles of one sentence."""
+    if DIGIT_RE.search(sentence.plain, sentence.start, sentence.end) is None:
+        return SentenceClaims(sentence, [], [])  # no number to parse (most sentences)
     numbers = claims.parse_numbers(sentence)
     groups = claims.group_numbers(sentence, numbers)
     result = SentenceClaims(sentence, numbers, groups)
