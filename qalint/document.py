@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qalint.diagnostics import Span
 from qalint.markdown.blocks import Escape, Node
-from qalint.markdown.inline import find_comments
+from qalint.markdown.inline import RawLink, find_comments
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
 
@@ -104,6 +104,8 @@ class Prose:
     code_spans: tuple[tuple[int, int], ...]
     math_spans: tuple[tuple[int, int], ...]
     in_comment: bool = False
+    comment_spans: tuple[tuple[int, int], ...] = ()
+    links: tuple[RawLink, ...] = ()  # links, images and bare URLs, offsets into run.text
 
 
 def renders_nothing(node: Node) -> bool:

@@ -81,7 +81,7 @@ def plain_view(prose: Prose) -> str:
     text = prose.run.text
     chars = list(text)
     code = list(prose.code_spans)
-    comments = [(s, e) for s, e, _ in inline.find_comments(text)]
+    comments = list(prose.comment_spans)
     for start, end in comments:
         _blank(chars, start, end)
     for start, end in prose.math_spans:
@@ -104,7 +104,7 @@ def plain_view(prose: Prose) -> str:
             j -= 1
     skip = code + comments + list(prose.math_spans)
     masked = inline.mask(text, skip)
-    for link in inline.find_links(masked):
+    for link in prose.links:
         if link.kind in {"autolink", "bare"}:
             _blank(chars, link.start, link.end)
             continue

@@ -146,8 +146,14 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
         key = raw.label.lower()
         if key not in definitions:
             definitions[key] = _link(run, raw, "definition", node, doc.in_comment)
-    doc.prose.append(Prose(node, run, tuple(code), tuple(math_ranges), doc.in_comment))
-    return inline.find_links(masked)
+    links = inline.find_links(masked)
+    comment_spans = tuple((s, e) for s, e, _ in comments)
+    doc.prose.append(
+        Prose(
+            node, run, tuple(code), tuple(math_ranges), doc.in_comment, comment_spans, tuple(links)
+        )
+    )
+    return links
 
 
 def _link(run: TextRun, raw: inline.RawLink, kind: str, node: Node, hidden: bool) -> Link:
