@@ -13,9 +13,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from qalint.cachedb import DB_NAME
 from qalint.config import config_from_mapping
 from qalint.engine import RunOptions, run
-from qalint.links.cache import DB_NAME, LinkCache
+from qalint.links.cache import LinkCache
 from qalint.links.outcome import Outcome
 
 LINKS = {"connect-timeout": 1.0, "read-timeout": 2.0, "retries": 0, "deadline": 20.0}

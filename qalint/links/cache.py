@@ -1,4 +1,4 @@
-"""The persistent verdict cache: one SQLite database (WAL mode) in the cache folder.
+"""The persistent verdict cache: a table of the cache folder's SQLite database.
 
 Keyed by URL (without fragment). Working links are reused for ``links.cache-ttl`` seconds;
 failures are never reused, so they are re-checked on every run. Overlapping runs (an
@@ -15,9 +15,9 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from qalint.cachedb import ensure_table, open_database
 from qalint.links.outcome import Outcome, Verdict
 
-DB_NAME = "qalint.sqlite3"
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS link_verdicts (
@@ -34,62 +34,23 @@ class LinkCache:
 
     def __init__(self, folder: Path, ttl: float, accept: frozenset[int] = frozenset()) -> None:
         self.folder = folder
-        self.path = folder / DB_NAME
         self.ttl = ttl
         self.accept = accept
-        self.rebuilt = False
         self._conn: sqlite3.Connection | None = None
 
-    def _connect(self) -> sqlite3.Connection:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():
-            with contextlib.suppress(OSError):
-                ignore.write_text("# created by qalint\n*\n", encoding="utf-8")
-        conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        try:
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            row = conn.execute("PRAGMA quick_check").fetchone()
-            if row is None or row[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {row}")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                conn.execute("DROP TABLE IF EXISTS link_verdicts")
-            conn.execute(SCHEMA)
-            if version != SCHEMA_VERSION:
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError:
-            conn.close()
-            raise
-        return conn
-
     def open(self) -> bool:
-        """Open (or rebuild) the database; False when no cache can be used."""
+        """Open the shared cache database (``qalint.cachedb``); False when none can be used."""
         if self._conn is not None:
             return True
-        try:
-            self._conn = self._connect()
-            return True
-        except sqlite3.OperationalError:
-            return False  # locked by another run, or unwritable: go on without the cache
-        except sqlite3.DatabaseError:
-            if not self._rebuild():
-                return False
-        except OSError:
+        conn = open_database(self.folder)
+        if conn is None:
             return False
-        return self._conn is not None
-
-    def _rebuild(self) -> bool:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError, OSError):
-                Path(f"{self.path}{suffix}").unlink()
         try:
-            self._conn = self._connect()
-        except (sqlite3.DatabaseError, OSError):
-            self._conn = None
+            ensure_table(conn, "link_verdicts", SCHEMA_VERSION, SCHEMA)
+        except sqlite3.Error:
+            conn.close()
             return False
-        self.rebuilt = True
+        self._conn = conn
         return True
 
     def get_many(self, urls: Iterable[str], now: float | None = None) -> dict[str, Outcome]:
@@ -119,8 +80,7 @@ class LinkCache:
                     if outcome.verdict(self.accept) is Verdict.OK:
                         found[url] = outcome
         except sqlite3.DatabaseError:
-            self.close()
-            self._rebuild()
+            self.close()  # damaged while in use: rebuilt by the next run's open
             return {}
         return found
 
@@ -152,7 +112,6 @@ class LinkCache:
                 self._conn.execute("ROLLBACK")
         except sqlite3.DatabaseError:
             self.close()
-            self._rebuild()
 
     def close(self) -> None:
         """Close the connection."""

@@ -46,7 +46,6 @@ class OnlineResult:
 
     occurrences: dict[str, list[Occurrence]] = field(default_factory=dict)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
-    cache_rebuilt: bool = False
 
 
 def url_location(document: Document, link: Link) -> tuple[str, int, int] | None:
@@ -217,7 +216,6 @@ def check_summaries(
             ):
                 continue  # the cached check did not read far enough into the page
             result.outcomes[url] = outcome
-        result.cache_rebuilt = cache.rebuilt
     todo = {url: wanted[url] for url in wanted if url not in result.outcomes}
     bar = Progress(len(todo), progress)
     checker = LinkChecker(
