@@ -1,0 +1,159 @@
+"""Parallel runs and the per-file result cache: same findings as a serial run, in the same
+order; every change that matters invalidates; a corrupt cache is replaced; ``--no-cache``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, question
+
+from qalint import engine
+from qalint.cachedb import DB_NAME
+from qalint.config import load_config
+from qalint.engine import PARALLEL_MIN_FILES, RunOptions, code_fingerprint, run_key
+
+FILES = PARALLEL_MIN_FILES + 12  # enough for worker processes
+
+
+def _bank(folder: Path) -> None:
+    """A bank with findings of file rules and of cross-file rules (duplicates, anchors)."""
+    for index in range(FILES):
+        heading = f"#### What is topic {index}?"
+        if index % 10 == 3:
+            heading = "#### What is dropout?"  # the same question in several files
+        links = f"See [the next file](q{(index + 1) % FILES:03}.md#what-is-topic-{index + 1})."
+        answer = f"Answer {index}. {links} Broken: [gone](missing-{index}.md)."
+        if index % 7 == 0:
+            answer += " The softmax gives `0.6` for cat, `0.5` for dog and `0.1` for bird."
+        (folder / f"q{index:03}.md").write_text(
+            question(heading=heading, answer=answer), encoding="utf-8"
+        )
+
+
+def _check(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "qalint", "check", "--output-format", "json", *args, "."],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=300,
+    )
+
+
+def _findings(folder: Path, *args: str) -> list[dict]:
+    done = _check(folder, *args)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def _run(folder: Path, jobs: int, use_cache: bool) -> list[tuple]:
+    config = load_config(None, folder)
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = engine.run(["."], config, RunOptions(jobs=jobs, use_cache=use_cache))
+    finally:
+        os.chdir(cwd)
+    return [(d.path, d.line, d.column, d.code, d.message) for d in result.diagnostics]
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    """A fresh bank of FILES question files."""
+    _bank(tmp_path)
+    return tmp_path
+
+
+def test_parallel_and_cached_runs_match_a_serial_run(bank: Path) -> None:
+    serial = _run(bank, jobs=1, use_cache=False)
+    codes = {finding[3] for finding in serial}
+    assert {"S010", "L013", "L014", "F001"} <= codes  # cross-file and file rules both fire
+    assert serial == sorted(serial, key=lambda f: (f[0], f[1], f[2], f[3]))
+    assert _run(bank, jobs=2, use_cache=False) == serial
+    assert _run(bank, jobs=2, use_cache=True) == serial  # cold: fills the cache
+    assert _run(bank, jobs=2, use_cache=True) == serial  # warm: every file a hit
+    assert _run(bank, jobs=1, use_cache=True) == serial
+
+
+def test_warm_run_reports_the_same_and_reads_the_cache(bank: Path) -> None:
+    cold = _findings(bank)
+    assert (bank / ".qalint_cache" / DB_NAME).is_file()
+    with sqlite3.connect(bank / ".qalint_cache" / DB_NAME) as conn:
+        stored = conn.execute("SELECT COUNT(*) FROM file_results").fetchone()[0]
+    assert stored == FILES
+    assert _findings(bank) == cold
+
+
+def test_editing_one_file_updates_its_findings_and_cross_file_ones(bank: Path) -> None:
+    before = _findings(bank)
+    duplicates = [f for f in before if f["code"] == "S010"]
+    assert duplicates
+    # q003 held one of the duplicated questions; renaming it changes S010 in other files too.
+    target = bank / "q003.md"
+    target.write_text(question(heading="#### What is a brand-new question?"), encoding="utf-8")
+    after = _findings(bank)
+    assert after == _findings(bank, "--no-cache")
+    assert after != before
+    assert not [f for f in after if f["path"] == "q003.md" and f["code"] in {"S010", "L013"}]
+
+
+def test_a_changed_link_target_invalidates_the_linking_file(bank: Path) -> None:
+    before = _findings(bank)
+    missing = [f for f in before if f["path"] == "q005.md" and f["code"] == "L013"]
+    assert missing  # q005 links to missing-5.md
+    (bank / "missing-5.md").write_text("# Now here\n", encoding="utf-8")
+    after = _findings(bank)
+    assert not [f for f in after if f["path"] == "q005.md" and f["code"] == "L013"]
+    assert after == _findings(bank, "--no-cache")
+
+
+def test_a_configuration_change_invalidates(bank: Path) -> None:
+    assert any(f["code"] == "F001" for f in _findings(bank))
+    (bank / "qalint.toml").write_text('ignore = ["F001"]\n', encoding="utf-8")
+    assert not any(f["code"] == "F001" for f in _findings(bank))
+    (bank / "qalint.toml").unlink()
+    assert any(f["code"] == "F001" for f in _findings(bank))
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a database at all" * 100, b"SQLite format 3\0x"])
+def test_a_corrupt_cache_database_is_replaced(bank: Path, garbage: bytes) -> None:
+    expected = _findings(bank, "--no-cache")
+    folder = bank / ".qalint_cache"
+    folder.mkdir()
+    (folder / DB_NAME).write_bytes(garbage)
+    assert _findings(bank) == expected
+    assert _findings(bank) == expected  # and the rebuilt cache is usable
+    with sqlite3.connect(folder / DB_NAME) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM file_results").fetchone()[0] == FILES
+
+
+def test_unreadable_records_are_ignored_and_replaced(bank: Path) -> None:
+    expected = _findings(bank)
+    with sqlite3.connect(bank / ".qalint_cache" / DB_NAME) as conn:
+        conn.execute("UPDATE file_results SET record = 'not json'")
+        conn.execute("UPDATE file_results SET record = '{\"path\": 1}' WHERE path LIKE '%q00%'")
+    assert _findings(bank) == expected
+    with sqlite3.connect(bank / ".qalint_cache" / DB_NAME) as conn:
+        records = [row[0] for row in conn.execute("SELECT record FROM file_results")]
+    assert all(record.startswith("{") and json.loads(record)["path"] for record in records)
+
+
+def test_no_cache_writes_nothing(bank: Path) -> None:
+    _findings(bank, "--no-cache")
+    assert not (bank / ".qalint_cache").exists()
+
+
+def test_run_key_covers_the_code_not_only_the_version(tmp_path: Path) -> None:
+    stamps = {name: (size, mtime) for name, size, mtime in code_fingerprint()}
+    engine_file = ROOT / "qalint" / "engine.py"
+    assert stamps["engine.py"] == (engine_file.stat().st_size, engine_file.stat().st_mtime_ns)
+    assert "facts/packs/ml.toml" in stamps
+    config = load_config(None, tmp_path)
+    assert run_key(config, RunOptions()) == run_key(config, RunOptions())
+    assert run_key(config, RunOptions()) != run_key(config, RunOptions(check_urls=True))
