@@ -38,12 +38,24 @@ class LoadedFile:
     problem: Diagnostic | None = None
 
 
-def display_path(path: Path) -> str:
-    """The path as shown in output: relative to the working directory when inside it."""
+def display_path(path: Path, resolved: Path | None = None, cwd: Path | None = None) -> str:
+    """The path as shown in output: relative to the working directory when inside it.
+
+    ``resolved`` (the path with its symbolic links followed) and ``cwd`` (the resolved
+    working directory) spare the system calls when the caller already knows them.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        real = resolved if resolved is not None else path.resolve()
+        return real.relative_to(cwd if cwd is not None else Path.cwd().resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):  # outside the cwd, or a symbolic link loop
         return path.as_posix()
+
+
+def _resolved_in(folder: Path | None, full: Path) -> Path | None:
+    """``full`` resolved: its resolved folder plus its name, unless it is itself a link."""
+    if folder is None or os.path.islink(full):
+        return None
+    return folder / full.name
 
 
 def excluded(path: str, patterns: list[str]) -> bool:
@@ -71,17 +83,25 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Dia
             problems.append(_missing(raw, path))
             continue
         if path.is_dir():
+            cwd = Path.cwd().resolve()
             for folder, dirs, files in os.walk(path):
+                try:  # resolved once per folder, not once per file
+                    real: Path | None = Path(folder).resolve()
+                except (OSError, RuntimeError):
+                    real = None
                 dirs[:] = sorted(
                     d
                     for d in dirs
                     if d not in SKIPPED_DIRS
-                    and not excluded(display_path(Path(folder) / d), exclude)
+                    and not excluded(
+                        display_path(Path(folder) / d, _resolved_in(real, Path(folder) / d), cwd),
+                        exclude,
+                    )
                 )
                 for name in sorted(files):
                     if name.endswith((".md", ".markdown")):
                         full = Path(folder) / name
-                        shown = display_path(full)
+                        shown = display_path(full, _resolved_in(real, full), cwd)
                         if not excluded(shown, exclude):
                             found.setdefault(shown, full)
         else:

@@ -157,3 +157,25 @@ def test_run_key_covers_the_code_not_only_the_version(tmp_path: Path) -> None:
     config = load_config(None, tmp_path)
     assert run_key(config, RunOptions()) == run_key(config, RunOptions())
     assert run_key(config, RunOptions()) != run_key(config, RunOptions(check_urls=True))
+
+
+def test_discovery_shows_paths_through_links_as_before(tmp_path: Path) -> None:
+    from qalint.files import discover
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "real" / "b.md").write_text("# B\n", encoding="utf-8")
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "c.md").write_text("# C\n", encoding="utf-8")
+    (tmp_path / "bank" / "link.md").symlink_to(tmp_path / "real" / "a.md")
+    (tmp_path / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        files, problems = discover(["bank", "linked", "real/b.md"], [])
+        shown = sorted(engine.display_path(p) for p in files)
+    finally:
+        os.chdir(cwd)
+    assert not problems
+    # A linked file or folder is shown (and deduplicated) by the path it resolves to.
+    assert shown == ["bank/c.md", "real/a.md", "real/b.md"]
