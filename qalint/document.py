@@ -180,8 +180,9 @@ class Document:
 
     def line_span(self, line: SrcLine) -> Span:
         """The span of a positioned line's visible text (from its first non-space)."""
-        start = line.col + line.indent
-        end = line.col + len(line.text.rstrip())
+        text = line.text
+        start = line.col + len(text) - len(text.lstrip(" "))
+        end = line.col + len(text.rstrip())
         column = self.source.column(line.lineno, start)
         end_column = self.source.column(line.lineno, max(end, start + 1))
         return Span(line.lineno, column, line.lineno, end_column)

@@ -58,8 +58,19 @@ def find_block_math(text: str) -> RawMath | None:
     return RawMath(m.group("math2"), "\\begin", True, m.start(), m.end("math2"), m.start("math2"))
 
 
-# Right after a stashed match the renderer sees a placeholder, never a backslash.
-_INLINE_AFTER_STASH_RE = re.compile(INLINE_RE.pattern.replace("(?<!\\\\)", ""), re.S)
+# ``INLINE_RE`` with each "no backslash before" test moved after the first character, so that
+# every branch starts with a literal and the regex engine skips ahead to a ``$`` or ``\``.
+# Group 1 is the TeX of a ``$`` formula, group 2 that of a ``\(`` formula; the backslash runs
+# the renderer consumes as text capture nothing. Right after a stashed match the renderer sees
+# a placeholder, never a backslash: ``_FAST_AFTER_STASH_RE`` drops those lookbehinds.
+_FAST_INLINE = (
+    r"\\{nb}\\(?:\\{{2}})*(?=\$)"
+    r"|\${nd}(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$"
+    r"|\\{nb}\\(?:\\{{2}})*?(?=\\\()"
+    r"|\\{nb}\(((?:\\[^)]|[^\\\x02\x03])+?)\\\)"
+)
+_FAST_INLINE_RE = re.compile(_FAST_INLINE.format(nb=r"(?<!\\\\)", nd=r"(?<!\\\$)"), re.S)
+_FAST_AFTER_STASH_RE = re.compile(_FAST_INLINE.format(nb="", nd=""), re.S)
 
 
 def _stash(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -85,15 +96,15 @@ def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawM
     found: list[RawMath] = []
     pos, after_backslash = 0, False
     while True:
-        m = _INLINE_AFTER_STASH_RE.match(work, pos) if after_backslash else None
+        m = _FAST_AFTER_STASH_RE.match(work, pos) if after_backslash else None
         if m is None:
-            m = INLINE_RE.search(work, pos + 1 if after_backslash else pos)
+            m = _FAST_INLINE_RE.search(work, pos + 1 if after_backslash else pos)
         if m is None:
             break
-        if m.group(2):
-            found.append(RawMath(m.group(3), "$", False, m.start(), m.end(), m.start(3)))
-        elif m.group(5):
-            found.append(RawMath(m.group(6), "\\(", False, m.start(), m.end(), m.start(6)))
+        if m.group(1) is not None:
+            found.append(RawMath(m.group(1), "$", False, m.start(), m.end(), m.start(1)))
+        elif m.group(2) is not None:
+            found.append(RawMath(m.group(2), "\\(", False, m.start(), m.end(), m.start(2)))
         pos = m.end()
         after_backslash = work[pos - 1] == "\\"
     return found

@@ -37,6 +37,9 @@ FENCE_OPEN_RE = re.compile(r"^(?P<ws>[ ]*)(?P<fence>~{3,}|`{3,})(?P<info>[^`\n]*
 COMMENT_OPEN_RE = re.compile(r"^ {0,3}<!--")
 
 INDENT = " " * TAB_LENGTH
+_MARKERS = frozenset({"!!!", "???", "==="})  # how every admonition, details or tab line starts
+_INNER_CONTAINERS = frozenset({"admonition", "details", "tabset", "tab"})
+_BLOCK_MATH_STARTS = ("$$", "\\[", "\\begin{")  # how a block that arithmatex takes starts
 # Containers and lists nested deeper than this are not parsed further: their lines are kept as
 # one paragraph of the innermost node parsed. Python-Markdown itself fails with RecursionError
 # a few hundred levels down, and qalint's own recursion must stay far from Python's limit.
@@ -75,9 +78,12 @@ class Node:
 
     def walk(self):
         """Yield this node and every descendant in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            if node.children:
+                stack.extend(reversed(node.children))
 
     @property
     def is_container(self) -> bool:
@@ -130,6 +136,17 @@ class Atom(SrcLine):
         return Atom(self.lineno, self.col + n, self.text[n:], self.kind, self.members, self.closed)
 
 
+def heading_parts(text: str) -> tuple[int, str] | None:
+    """What ``HEADING_RE`` finds in a line: (level, text between the hashes), or None."""
+    if not text.startswith("#"):
+        return None
+    if "\n" in text:  # the regex's ``.`` and ``$`` treat a newline specially
+        m = HEADING_RE.match(text)
+        return (len(m.group(1)), m.group(2)) if m else None
+    level = min(6, len(text) - len(text.lstrip("#")))
+    return level, text[level:].rstrip("#")
+
+
 def expand_atom(line: SrcLine) -> tuple[SrcLine, ...]:
     """The source lines a (possibly atomic) line stands for."""
     return line.members if isinstance(line, Atom) else (line,)
@@ -147,19 +164,24 @@ def stash_atoms(lines: list[SrcLine]) -> list[SrcLine]:
     a comment starting at the beginning of a line (up to three spaces in).
     """
     out: list[SrcLine] = []
-    index = _LineIndex(lines)
+    index: _LineIndex | None = None
     i = 0
     while i < len(lines):
         line = lines[i]
-        fence = FENCE_OPEN_RE.match(line.text)
+        text = line.text
+        fence = FENCE_OPEN_RE.match(text) if "```" in text or "~~~" in text else None
         if fence:
+            if index is None:
+                index = _LineIndex(lines)
             end = index.fence_end(i, len(fence.group("ws")), fence.group("fence"))
             if end is not None:
                 members = tuple(lines[i : end + 1])
                 out.append(Atom(line.lineno, line.col, line.text, "fence", members))
                 i = end + 1
                 continue
-        if COMMENT_OPEN_RE.match(line.text):
+        if "<!--" in text and COMMENT_OPEN_RE.match(text):
+            if index is None:
+                index = _LineIndex(lines)
             end = index.comment_end(i)
             if end is not None:
                 members = tuple(lines[i : end + 1])
@@ -250,12 +272,11 @@ def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
                     blocks.append(current)
                 blocks.append([line])
             current = []
-        elif line.blank and not isinstance(line, Atom):
-            if current:
-                blocks.append(current)
-                current = []
-        else:
+        elif isinstance(line, Atom) or line.text.strip():
             current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
     if current:
         blocks.append(current)
     return blocks
@@ -263,15 +284,44 @@ def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
 
 def detab(block: list[SrcLine], length: int = TAB_LENGTH) -> tuple[list[SrcLine], list[SrcLine]]:
     """Python-Markdown's ``detab``: dedent while lines are indented, hand back the rest."""
+    prefix = " " * length
     kept: list[SrcLine] = []
     for index, line in enumerate(block):
-        if line.text.startswith(" " * length):
+        if line.text.startswith(prefix):
             kept.append(line.dedent(length))
         elif line.blank and not isinstance(line, Atom):
             kept.append(SrcLine(line.lineno, line.col, ""))
         else:
             return kept, block[index:]
     return kept, []
+
+
+def _detab_blocks(block: list[SrcLine]) -> tuple[list[list[SrcLine]], list[SrcLine]]:
+    """``detab(block)`` with the kept lines split into blocks, in one pass over the lines.
+
+    Lines that hold no blank line and no comment stay one block, so they are not split again.
+    """
+    kept: list[SrcLine] = []
+    one_block = True
+    for index, line in enumerate(block):
+        text = line.text
+        if text.startswith(INDENT):
+            if isinstance(line, Atom):
+                one_block = one_block and line.kind != "comment"
+            elif text.isspace():
+                one_block = False
+            kept.append(line.dedent(TAB_LENGTH))
+        elif isinstance(line, Atom) or text.strip():
+            rest = block[index:]
+            break
+        else:
+            one_block = False
+            kept.append(SrcLine(line.lineno, line.col, ""))
+    else:
+        rest = []
+    if one_block:
+        return ([kept] if kept else []), rest
+    return split_blocks(kept), rest
 
 
 class BlockParser:
@@ -324,14 +374,14 @@ class BlockParser:
 
     def _container_start(self, parent: Node, block: list[SrcLine], blocks: list) -> bool:
         for index, line in enumerate(block):
-            if isinstance(line, Atom):
+            if line.text[:3] not in _MARKERS or isinstance(line, Atom):
                 continue
             node = _marker_node(line)
             if node is None:
                 continue
             if index:
                 self.parse_blocks(parent, [block[:index]])
-            body, rest = detab(block[index + 1 :])
+            body, rest = _detab_blocks(block[index + 1 :])
             node.body_col = line.col + TAB_LENGTH
             if node.kind == "tab":
                 tabset = parent.last
@@ -342,7 +392,7 @@ class BlockParser:
                 parent.add(node)
             if rest:
                 self._note_detab_escape(node, rest[0])
-            self.parse_chunk(node, body)
+            self.parse_blocks(node, body)
             if rest:
                 blocks.insert(0, rest)
             return True
@@ -359,10 +409,10 @@ class BlockParser:
         else:
             return False
         assert target is not None
-        body, rest = detab(block)
+        body, rest = _detab_blocks(block)
         if rest:
             self._note_detab_escape(target, rest[0])
-        self.parse_chunk(target, body)
+        self.parse_blocks(target, body)
         if rest:
             blocks.insert(0, rest)
         return True
@@ -373,8 +423,8 @@ class BlockParser:
 
     def _leaf(self, parent: Node, block: list[SrcLine], blocks: list) -> None:
         first = block[0]
-        previous = parent.last
-        if previous is not None and previous.is_container and previous.kind != "root":
+        previous = parent.children[-1] if parent.children else None
+        if previous is not None and previous.kind in _INNER_CONTAINERS:
             self._note_block_escape(parent, previous, first)
         if isinstance(first, Atom) and first.kind == "leading-space":
             parent.add(Node("paragraph", lines=list(block)))
@@ -401,7 +451,9 @@ class BlockParser:
             if rest:
                 blocks.insert(0, rest)
             return
-        if arithmatex.is_block_math("\n".join(line.text for line in block)):
+        if first.text.startswith(_BLOCK_MATH_STARTS) and arithmatex.is_block_math(
+            "\n".join(line.text for line in block)
+        ):
             # arithmatex's block processor (priority 79.9) takes the whole block before the
             # heading and list processors can split it.
             parent.add(Node("paragraph", lines=list(block)))
@@ -409,7 +461,8 @@ class BlockParser:
         for index, line in enumerate(block):
             # A stashed fence or comment inside a block is text of that block, as its
             # placeholder is for Python-Markdown.
-            if not isinstance(line, Atom) and HEADING_RE.match(line.text):
+            text = line.text
+            if text[:1] == "#" and not isinstance(line, Atom) and heading_parts(text) is not None:
                 if index:
                     self.parse_blocks(parent, [block[:index]])
                 parent.add(Node("heading", lines=[line]))

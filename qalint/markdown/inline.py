@@ -11,11 +11,14 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-BACKTICK_RE = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.S)
+# "Not after a backslash" is tested after the first backtick, so the regex starts with a literal.
+BACKTICK_RE = re.compile(r"(`(?<!\\`)`*)(.+?)(?<!`)\1(?!`)", re.S)
 AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>", re.I)
 BARE_URL_RE = re.compile(
     r"(?<![\w/(<\[\"'=])(?:https?://|www\.)[^\s<>()\[\]`]*[^\s<>()\[\]`.,;:!?'\"*_]", re.I
 )
+# Every bare URL holds "://" or "www." (any case); this finds the second without re.I.
+_WWW_RE = re.compile(r"[wW][wW][wW]\.")
 DEFINITION_RE = re.compile(
     r"^ {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)(?:[ \t]+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$", re.M
 )
@@ -51,6 +54,8 @@ class RawMath:
 
 def code_span_ranges(text: str) -> list[tuple[int, int]]:
     """Ranges of inline code spans (backticks included)."""
+    if "`" not in text:
+        return []
     return [(m.start(), m.end()) for m in BACKTICK_RE.finditer(text)]
 
 
@@ -80,12 +85,39 @@ class _Taken:
 
 def mask(text: str, ranges: list[tuple[int, int]]) -> str:
     """Replace each range by spaces (newlines kept) so offsets stay valid."""
+    if not ranges:
+        return text
+    if any(start < 0 for start, _ in ranges):
+        return _mask_chars(text, ranges)
+    size = len(text)
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(ranges):
+        start, end = max(start, done), min(end, size)
+        if end <= start:
+            continue
+        parts.append(text[done:start])
+        piece = text[start:end]
+        if "\n" in piece:
+            parts.append("\n".join(" " * len(line) for line in piece.split("\n")))
+        else:
+            parts.append(" " * len(piece))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _mask_chars(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``mask`` one character at a time, for ranges that start before the text (negative)."""
     chars = list(text)
     for start, end in ranges:
         for i in range(start, min(end, len(chars))):
             if chars[i] != "\n":
                 chars[i] = " "
     return "".join(chars)
+
+
+_PAIR_TOKENS: dict[tuple[str, str, bool], re.Pattern[str]] = {}
 
 
 def _pairs(text: str, opener: str, closer: str, paragraph: bool = False) -> dict[int, int]:
@@ -95,12 +127,15 @@ def _pairs(text: str, opener: str, closer: str, paragraph: bool = False) -> dict
     escapes the next character; with ``paragraph`` a blank line (``\\n\\n``) closes nothing
     and drops every opener still open. Unbalanced openers are absent from the map.
     """
-    tokens = r"\\[\s\S]|" + re.escape(opener) + "|" + re.escape(closer)
-    if paragraph:
-        tokens += r"|\n\n"
+    tokens = _PAIR_TOKENS.get((opener, closer, paragraph))
+    if tokens is None:
+        pattern = r"\\[\s\S]|" + re.escape(opener) + "|" + re.escape(closer)
+        if paragraph:
+            pattern += r"|\n\n"
+        tokens = _PAIR_TOKENS[(opener, closer, paragraph)] = re.compile(pattern)
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for m in re.finditer(tokens, text):
+    for m in tokens.finditer(text):
         token = m.group()
         if token == opener:
             stack.append(m.start())
@@ -121,8 +156,71 @@ def find_links(text: str) -> list[RawLink]:
     """Links, images, reference links and autolinks in ``text`` (code and math masked out)."""
     links: list[RawLink] = []
     taken = _Taken()
+    if "[" in text:
+        _bracket_links(text, links, taken)
+    if "<" in text:
+        for m in AUTOLINK_RE.finditer(text):
+            if m.start() not in taken:
+                links.append(
+                    RawLink(
+                        "autolink",
+                        False,
+                        m.group(1),
+                        m.group(1),
+                        m.start(),
+                        m.end(),
+                        m.start(1),
+                        m.end(1),
+                    )
+                )
+                taken.add(m.start(), m.end())
+    first = _first_url_start(text)
+    if first >= 0:
+        bare = list(BARE_URL_RE.finditer(text, first))
+        if bare and "]:" in text:
+            for m in DEFINITION_RE.finditer(text):
+                taken.add(m.start(), m.end())
+        for m in bare:
+            if m.start() not in taken:
+                links.append(
+                    RawLink(
+                        "bare",
+                        False,
+                        m.group(0),
+                        m.group(0),
+                        m.start(),
+                        m.end(),
+                        m.start(),
+                        m.end(),
+                    )
+                )
+    if len(links) > 1:
+        links.sort(key=_start)
+    return links
+
+
+def _start(link: RawLink) -> int:
+    return link.start
+
+
+def _first_url_start(text: str) -> int:
+    """No bare URL starts before this offset (-1: there is none), so the search starts here.
+
+    A bare URL holds ``://`` at most 5 characters after its start, or starts with ``www.``.
+    """
+    colon = text.find("://")
+    www = _WWW_RE.search(text, 0, colon) if colon >= 0 else _WWW_RE.search(text)
+    if colon < 0:
+        return www.start() if www else -1
+    first = max(colon - 5, 0)
+    return min(www.start(), first) if www else first
+
+
+def _bracket_links(text: str, links: list[RawLink], taken: _Taken) -> None:
+    """``[...]`` links and images: inline, reference and shortcut, in order."""
     brackets = _pairs(text, "[", "]")
     parens: dict[int, int] | None = None
+    size = len(text)
     i = 0
     while True:
         i = text.find("[", i)
@@ -142,9 +240,9 @@ def find_links(text: str) -> list[RawLink]:
         # Python-Markdown renders `[t] (url)` as text; the link is still recorded so that
         # L002 can report the space and offer to remove it.
         probe = after
-        while probe < len(text) and text[probe] in " \t":
+        while probe < size and text[probe] in " \t":
             probe += 1
-        if probe < len(text) and text[probe] == "(":
+        if probe < size and text[probe] == "(":
             if parens is None:
                 parens = _pairs(text, "(", ")", paragraph=True)
             end = parens.get(probe, -2) + 1
@@ -173,9 +271,9 @@ def find_links(text: str) -> list[RawLink]:
                 taken.add(start, end)
                 i = end
                 continue
-        if after < len(text) and text[after] == "[":
+        if after < size and text[after] == "[":
             ref_close = text.find("]", after)
-            if ref_close > 0 and "\n\n" not in text[after:ref_close]:
+            if ref_close > 0 and text.find("\n\n", after, ref_close) < 0:
                 ref = text[after + 1 : ref_close] or label_text
                 links.append(
                     RawLink(
@@ -193,39 +291,13 @@ def find_links(text: str) -> list[RawLink]:
                 taken.add(start, ref_close + 1)
                 i = ref_close + 1
                 continue
-        if after < len(text) and text[after] == ":" and (start == 0 or text[start - 1] == "\n"):
+        if after < size and text[after] == ":" and (start == 0 or text[start - 1] == "\n"):
             i = after
             continue
         links.append(
             RawLink("shortcut", image, label_text, "", start, after, i + 1, close, label=label_text)
         )
         i = i + 1
-    for m in AUTOLINK_RE.finditer(text):
-        if m.start() not in taken:
-            links.append(
-                RawLink(
-                    "autolink",
-                    False,
-                    m.group(1),
-                    m.group(1),
-                    m.start(),
-                    m.end(),
-                    m.start(1),
-                    m.end(1),
-                )
-            )
-            taken.add(m.start(), m.end())
-    for m in DEFINITION_RE.finditer(text):
-        taken.add(m.start(), m.end())
-    for m in BARE_URL_RE.finditer(text):
-        if m.start() not in taken:
-            links.append(
-                RawLink(
-                    "bare", False, m.group(0), m.group(0), m.start(), m.end(), m.start(), m.end()
-                )
-            )
-    links.sort(key=lambda r: r.start)
-    return links
 
 
 def find_definitions(text: str) -> list[RawLink]:

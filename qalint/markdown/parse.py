@@ -18,7 +18,7 @@ from qalint.document import (
     Tab,
 )
 from qalint.markdown import arithmatex, inline
-from qalint.markdown.blocks import HEADING_RE, Atom, BlockParser, Node, expand_atom
+from qalint.markdown.blocks import Atom, BlockParser, Node, expand_atom, heading_parts
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
 
@@ -74,13 +74,15 @@ def _collect(doc: Document, parser: BlockParser) -> None:
         if node.kind in {"admonition", "details"}:
             doc.questions.append(_question(doc, node))
         elif node.kind in {"paragraph", "list", "heading"}:
-            run = TextRun(doc.source, [line for line in node.lines if not isinstance(line, Atom)])
+            text_lines = [line for line in node.lines if not isinstance(line, Atom)]
+            run = TextRun(doc.source, text_lines)
             pending.append((run, _scan_leaf(doc, node, run, definitions), node))
-            for line in node.lines:
-                if isinstance(line, Atom) and line.kind == "fence":
-                    _code_block(doc, node, [line])
-                elif isinstance(line, Atom) and line.kind == "comment":
-                    _comment_atom(doc, line)
+            if len(text_lines) < len(node.lines):
+                for line in node.lines:
+                    if isinstance(line, Atom) and line.kind == "fence":
+                        _code_block(doc, node, [line])
+                    elif isinstance(line, Atom) and line.kind == "comment":
+                        _comment_atom(doc, line)
         elif node.kind in {"fence", "code"}:
             _code_block(doc, node, node.lines)
         elif node.kind == "comment":
@@ -110,8 +112,8 @@ def _question(doc: Document, node: Node) -> QuestionBlock:
 def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, Link]) -> list:
     text = run.text
     code = inline.code_span_ranges(text)
-    comments = inline.find_comments(text)
-    skip = code + [(s, e) for s, e, _ in comments]
+    comments = inline.find_comments(text) if "<!--" in text else []
+    skip = code + [(s, e) for s, e, _ in comments] if comments else code
     for start, end in code:
         doc.code_spans.append(CodeSpan(text[start:end].strip("`").strip(), run.span(start, end)))
     for start, end, body in comments:
@@ -139,13 +141,14 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
             )
         )
     math_ranges = [(m.start, m.end) for m in maths]
-    masked = inline.mask(text, skip + math_ranges)
+    masked = inline.mask(text, skip + math_ranges if math_ranges else skip)
     if node.kind == "heading":
         _heading(doc, node, run)
-    for raw in inline.find_definitions(masked):
-        key = raw.label.lower()
-        if key not in definitions:
-            definitions[key] = _link(run, raw, "definition", node, doc.in_comment)
+    if "]:" in masked:
+        for raw in inline.find_definitions(masked):
+            key = raw.label.lower()
+            if key not in definitions:
+                definitions[key] = _link(run, raw, "definition", node, doc.in_comment)
     links = inline.find_links(masked)
     comment_spans = tuple((s, e) for s, e, _ in comments)
     doc.prose.append(
@@ -178,11 +181,10 @@ def _link(run: TextRun, raw: inline.RawLink, kind: str, node: Node, hidden: bool
 
 def _heading(doc: Document, node: Node, run: TextRun) -> None:
     line = node.lines[0]
-    m = HEADING_RE.match(line.text)
-    if not m:
+    parts = heading_parts(line.text)
+    if parts is None:
         return
-    level = len(m.group(1))
-    body = m.group(2)
+    level, body = parts
     doc.headings.append(
         Heading(
             level,

@@ -16,25 +16,33 @@ class TextRun:
 
     def __init__(self, source: Source, lines: Iterable[SrcLine]) -> None:
         self.source = source
-        parts: list[str] = []
-        self._starts: list[int] = []
-        self._linenos: list[int] = []
-        self._cols: list[int] = []
+        texts: list[str] = []
+        starts: list[int] = []
+        linenos: list[int] = []
+        cols: list[int] = []
         pos = 0
         for line in lines:
-            self._starts.append(pos)
-            self._linenos.append(line.lineno)
-            self._cols.append(line.col)
-            parts.append(line.text)
-            pos += len(line.text) + 1
-        self.text = "\n".join(parts)
+            text = line.text
+            starts.append(pos)
+            linenos.append(line.lineno)
+            cols.append(line.col)
+            texts.append(text)
+            pos += len(text) + 1
+        self.text = "\n".join(texts)
+        # Tuples of ints: the garbage collector stops tracking them, lists it walks every time.
+        self._starts = tuple(starts)
+        self._linenos = tuple(linenos)
+        self._cols = tuple(cols)
 
     def expanded_position(self, offset: int) -> tuple[int, int]:
         """(1-based line, 0-based tab-expanded column) of an offset into ``text``."""
-        if not self._starts:
+        starts = self._starts
+        if len(starts) == 1:
+            return self._linenos[0], self._cols[0] + offset
+        if not starts:
             return (1, 0)
-        index = max(0, bisect_right(self._starts, offset) - 1)
-        return self._linenos[index], self._cols[index] + offset - self._starts[index]
+        index = max(0, bisect_right(starts, offset) - 1)
+        return self._linenos[index], self._cols[index] + offset - starts[index]
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) in the original file of an offset into ``text``."""
@@ -43,6 +51,18 @@ class TextRun:
 
     def span(self, start: int, end: int) -> Span:
         """The file span of ``text[start:end]`` (end exclusive; an empty range is one column)."""
+        if len(self._starts) == 1:
+            lineno = self._linenos[0]
+            source = self.source
+            if (
+                0 < lineno <= len(source.lines)
+                and source.expanded[lineno - 1] is source.lines[lineno - 1]
+            ):
+                # One line without tab characters: columns map one to one.
+                column = self._cols[0] + start + 1
+                if end <= start:
+                    return Span(lineno, column, lineno, column + 1)
+                return Span(lineno, column, lineno, self._cols[0] + end + 1)
         line, column = self.position(start)
         if end <= start:
             return Span(line, column, line, column + 1)
