@@ -251,7 +251,8 @@ class _Parser:
                     prev_operand = True
                     i += 1
                     continue
-                self.word_end(word_start, i, upright)
+                if word_start >= 0:
+                    self.word_end(word_start, i, upright)
                 word_start = -1
                 if text == "{":
                     i = self.group(i, upright=upright)
@@ -322,7 +323,8 @@ class _Parser:
                     prev_operand = False
                     i += 1
                     continue
-                self.refused_char(text, start, end)
+                if text in "#$" or text < " ":  # what refused_char can report
+                    self.refused_char(text, start, end)
                 sup = sub = limits_ok = False
                 prev_operand = text.isalnum() or text in ")]|."
                 i += 1
@@ -333,7 +335,8 @@ class _Parser:
                     word_start = -1
                 i += 1
                 continue
-            self.word_end(word_start, i, upright)
+            if word_start >= 0:
+                self.word_end(word_start, i, upright)
             word_start = -1
             if kind == LONE:
                 if not self.katex:  # MathJax ignores a trailing backslash

@@ -12,10 +12,12 @@ from qalint.document import Link
 from qalint.links.outcome import Outcome, Verdict
 from qalint.links.settings import LinkSettings
 from qalint.links.urls import bare_url_end, is_web_url, split_fragment
-from qalint.markdown import inline
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from qalint.document import Document, Prose
+    from qalint.links.syntax import Malformed
 
 URL_KINDS = {"inline", "autolink", "bare", "definition"}
 # The scanner's bare-URL pattern, for a URL that follows "(" directly.
@@ -76,20 +78,42 @@ def bare_span(link: Link, url: str) -> Span:
 def masked_prose(prose: Prose) -> str:
     """The prose text with code spans, math and inline comments blanked (offsets kept)."""
     text = prose.run.text
-    ranges = list(prose.code_spans) + list(prose.math_spans)
-    ranges += [(s, e) for s, e, _ in inline.find_comments(text)]
-    return inline.mask(text, ranges)
+    return blank(text, [*prose.code_spans, *prose.math_spans, *prose.comment_spans])
 
 
-def _parenthesised_urls(document: Document) -> list[Link]:
+_NOT_NEWLINE_RE = re.compile(r"[^\n]")
+
+
+def blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with each range replaced by spaces (newlines kept), as ``inline.mask``."""
+    if not ranges:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(ranges):
+        start, end = max(start, pos), min(end, len(text))
+        if end <= start:
+            continue
+        segment = text[start:end]
+        out.append(text[pos:start])
+        out.append(_NOT_NEWLINE_RE.sub(" ", segment) if "\n" in segment else " " * len(segment))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _parenthesised_urls(
+    document: Document, malformed: Callable[[Prose], list[Malformed]] | None = None
+) -> list[Link]:
     """Bare URLs written right after ``(``, as in ``Dropout (https://arxiv.org/...)``.
 
     The link scanner does not report these (it skips a URL right after a parenthesis), yet
     they render as plain text like any bare URL. Inline link targets (``](url)``), URLs
     inside other links and the URLs of broken link syntax (L003's findings, such as
-    ``(url)[text]``) are left out.
+    ``(url)[text]``) are left out. ``malformed(prose)``, when given, is
+    ``find_malformed(masked_prose(prose))`` (for a caller that keeps it).
     """
-    from qalint.links.syntax import find_malformed
+    from qalint.links.syntax import URL_START_RE, find_malformed
 
     taken: dict[int, list[tuple[int, int]]] = {}
     for link in document.links:
@@ -97,11 +121,14 @@ def _parenthesised_urls(document: Document) -> list[Link]:
             taken.setdefault(id(link.node), []).append((link.start, link.end))
     found: list[Link] = []
     for prose in document.prose:
-        if "(" not in prose.run.text:
-            continue
+        if "(" not in prose.run.text or not URL_START_RE.search(prose.run.text):
+            continue  # masking only blanks text, so it cannot make a match
         text = masked_prose(prose)
         ranges = taken.get(id(prose.node), [])
-        broken = {item.url_at for item in find_malformed(text)} if "[" in text else set()
+        broken: set[int] = set()
+        if "[" in text:
+            items = malformed(prose) if malformed is not None else find_malformed(text)
+            broken = {item.url_at for item in items}
         for m in PARENTHESISED_URL_RE.finditer(text):
             start, end = m.start(1), m.end(1)
             if m.start() in broken or any(s <= start < e for s, e in ranges):
@@ -112,7 +139,9 @@ def _parenthesised_urls(document: Document) -> list[Link]:
     return found
 
 
-def bare_urls(document: Document) -> list[Link]:
+def bare_urls(
+    document: Document, malformed: Callable[[Prose], list[Malformed]] | None = None
+) -> list[Link]:
     """Bare URLs in prose, minus the destinations of reference definitions.
 
     The link scanner also reports a definition's URL (``[x]: https://...``) as a bare URL;
@@ -130,7 +159,7 @@ def bare_urls(document: Document) -> list[Link]:
         if link.kind == "bare" and (link.span.line, link.span.column) not in taken
     ]
     seen = {(link.span.line, link.span.column) for link in found} | taken
-    for link in _parenthesised_urls(document):
+    for link in _parenthesised_urls(document, malformed):
         if (link.span.line, link.span.column) not in seen:
             found.append(link)
     found.sort(key=lambda link: (link.span.line, link.span.column))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from qalint.links.urls import looks_like_address
 
 URL_START_RE = re.compile(r"\((?:https?://|www\.)", re.I)
+_LINK_JOIN_RE = re.compile(r"\]\(")
+_BRACKETS_RE = re.compile(r"[\[\]()]")
 REVERSED_RE = re.compile(r"\(((?:https?://|www\.)[^\s()]+)\)\[([^\]\n]+)\](?![\[(:])", re.I)
 
 
@@ -78,40 +80,73 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _pairs(text: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Unescaped brackets and parentheses paired up: each opener maps to its closer and each
+    closer to its opener (unmatched ones are absent).
+
+    One pass with a stack per kind gives what the scans above find one at a time: the
+    closer where the depth counted from an opener returns to zero, and the opener found
+    scanning back from a closer.
+    """
+    brackets: dict[int, int] = {}
+    parens: dict[int, int] = {}
+    open_brackets: list[int] = []
+    open_parens: list[int] = []
+    for m in _BRACKETS_RE.finditer(text):
+        index = m.start()
+        if index and text[index - 1] == "\\" and _escaped(text, index):
+            continue
+        char = text[index]
+        if char == "[":
+            open_brackets.append(index)
+        elif char == "(":
+            open_parens.append(index)
+        elif char == "]":
+            if open_brackets:
+                start = open_brackets.pop()
+                brackets[start] = index
+                brackets[index] = start
+        elif open_parens:
+            start = open_parens.pop()
+            parens[start] = index
+            parens[index] = start
+    return brackets, parens
+
+
 def find_malformed(text: str) -> list[Malformed]:
     """Every malformed link construct in ``text``, in order."""
     found: list[Malformed] = []
     reported: set[int] = set()
-    for m in re.finditer(r"\]\(", text):
+    brackets, parens = _pairs(text)
+    for m in _LINK_JOIN_RE.finditer(text):
         close = m.start()
         if _escaped(text, close):
             continue
-        opener = opening_bracket(text, close)
+        after = parens.get(close + 1, -2) + 1  # destination_end(text, close + 1)
+        opener = brackets.get(close, -1)
         if opener < 0:
             line_start = text.rfind("\n", 0, close) + 1
             start = text.rfind("[", line_start, close)
             start = start if start >= 0 else max(line_start, close - 40)
-            end = destination_end(text, close + 1)
-            end = end if end > 0 else _line_end(text, close)
+            end = after if after > 0 else _line_end(text, close)
             found.append(Malformed("stray-bracket", close, close + 1, text[start:end], close + 1))
             continue
-        if destination_end(text, close + 1) < 0:
+        if after < 0:
             head = text[close + 2 :].lstrip("(<").split()[:1]
             if head and looks_like_address(head[0]):
                 end = _line_end(text, close)
                 found.append(Malformed("unclosed-target", opener, end, text[opener:end], close + 1))
                 reported.add(opener)
-    for index, char in enumerate(text):
-        if char != "[" or index in reported or _escaped(text, index):
-            continue
-        if closing_bracket(text, index) >= 0:
-            continue
-        end = _line_end(text, index)
-        url = URL_START_RE.search(text, index, min(end, index + 300))
-        if url and not any(c in "()" for c in text[index + 1 : url.start()]):
-            found.append(
-                Malformed("unclosed-bracket", index, index + 1, text[index:end], url.start())
-            )
+    index = text.find("[")
+    while index >= 0:
+        if index not in reported and index not in brackets and not _escaped(text, index):
+            end = _line_end(text, index)
+            url = URL_START_RE.search(text, index, min(end, index + 300))
+            if url and not any(c in "()" for c in text[index + 1 : url.start()]):
+                found.append(
+                    Malformed("unclosed-bracket", index, index + 1, text[index:end], url.start())
+                )
+        index = text.find("[", index + 1)
     for m in REVERSED_RE.finditer(text):
         found.append(Malformed("reversed", m.start(), m.end(), m.group(0), m.start()))
     found.sort(key=lambda f: f.start)

@@ -29,8 +29,9 @@ from qalint.markdown.blocks import (
     expand_atom,
 )
 from qalint.markdown.source import TAB_LENGTH, Source
+from qalint.rules._memo import nodes, once, section
 from qalint.rules.registry import RuleContext, rule
-from qalint.rules.structure import question_blocks
+from qalint.rules.structure import blocks_of
 
 
 def _check_marker(value: str) -> str | None:
@@ -134,15 +135,23 @@ def _preformatted_lines(doc: Document) -> set[int]:
 
 
 def _visible_questions(ctx: RuleContext) -> list[QuestionBlock]:
-    options = ctx.config.section("structure")
-    return [b for b in question_blocks(ctx.document, options) if not b.in_comment]
+    return once(
+        ctx,
+        "formatting.visible-questions",
+        ctx.document,
+        lambda _doc: [b for b in blocks_of(ctx) if not b.in_comment],
+    )
 
 
 def _question_nodes(ctx: RuleContext) -> set[int]:
     """ids of question admonitions and of every container inside them."""
     ids: set[int] = set()
-    for block in _visible_questions(ctx):
-        ids.update(id(n) for n in block.node.walk() if n.is_container)
+    stack = [block.node for block in _visible_questions(ctx)]
+    while stack:
+        node = stack.pop()
+        if node.is_container:
+            ids.add(id(node))
+        stack.extend(node.children)
     return ids
 
 
@@ -193,15 +202,18 @@ spaces is reported by S016 instead.
 def trailing_whitespace(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag trailing spaces and tabs, with a fix that deletes them."""
     doc = ctx.document
-    breaks = _hard_break_lines(doc)
+    breaks: set[int] | None = None  # made at the first line that could be a hard break
     for index, line in enumerate(doc.lines):
         lineno = index + 1
         stripped = line.rstrip(" \t")
         if stripped == line or (lineno == 1 and not stripped):
             continue
         tail = line[len(stripped) :]
-        if stripped and lineno in breaks and _break_width(doc, lineno) >= 2:
-            continue  # a hard line break (a trailing tab counts as the spaces it expands to)
+        if stripped:
+            if breaks is None:
+                breaks = _hard_break_lines(doc)
+            if lineno in breaks and _break_width(doc, lineno) >= 2:
+                continue  # a hard line break (a trailing tab counts as the spaces it expands to)
         start = _line_start(doc, lineno) + len(stripped)
         what = "whitespace-only line" if not stripped else "trailing whitespace"
         if TAB_RE.match(stripped.strip()) or ADMONITION_RE.match(stripped.strip()):
@@ -243,6 +255,8 @@ def tab_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
     doc = ctx.document
     code = _code_lines(doc)
     for index, line in enumerate(doc.lines):
+        if "\t" not in line:
+            continue
         lineno = index + 1
         leading = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" not in leading or not line.strip() or lineno in code:
@@ -547,7 +561,7 @@ def _describe(node: Node) -> str:
 def _indented_question_heading(ctx: RuleContext) -> Iterator[tuple[int, int, str]]:
     """Question tabs whose heading is indented 1-3 spaces, so it renders as plain text."""
     doc = ctx.document
-    options = ctx.config.section("structure")
+    options = section(ctx, "structure")
     title = options["tabs"][0] if options["tabs"] else "Question"
     by_node = {id(h.node) for h in doc.headings}
     for block in _visible_questions(ctx):
@@ -585,10 +599,10 @@ lines that share its indentation). S008 explains every escaping line, fixable or
 def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Re-indent lines that fall out of a question's admonition or tab by 1-3 spaces."""
     doc = ctx.document
-    scope = _question_nodes(ctx)
     escapes = doc.escapes + list(_unreported_escapes(ctx, {e.line.lineno for e in doc.escapes}))
     old = {e.line.lineno for e in escapes}
     done: set[int] = set()
+    scope = _question_nodes(ctx) if escapes else set()
     for escape in escapes:
         if id(escape.container) not in scope or escape.line.lineno in done:
             continue
@@ -686,33 +700,43 @@ are W006's. The limit is `formatting.max-blank-lines`.
 def multiple_blank_lines(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag each run of blank lines longer than the limit; the fix deletes the extra lines."""
     doc = ctx.document
-    limit = ctx.config.section("formatting")["max-blank-lines"]
-    protected = _code_lines(doc) | _comment_lines(doc) | _preformatted_lines(doc)
-    if doc.front_matter is not None:
-        protected.update(range(1, doc.front_matter.end_line + 1))
+    limit = section(ctx, "formatting")["max-blank-lines"]
+    protected: set[int] | None = None  # made when a run is too long
     lines = doc.lines
-    last_content = max((i + 1 for i, t in enumerate(lines) if t.strip()), default=0)
+    last_content = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 0)
     run: list[int] = []
     for lineno in range(1, last_content + 1):
         if not lines[lineno - 1].strip():
             run.append(lineno)
             continue
-        if len(run) > limit and not protected & set(run):
-            extra = run[limit:]
-            start = _line_start(doc, extra[0])
-            end = _line_start(doc, lineno)
-            fix = Fix(
-                (Edit(start, end, ""),),
-                Applicability.SAFE,
-                f"delete {len(extra)} blank line{'s' if len(extra) != 1 else ''}",
-            )
-            yield multiple_blank_lines(
-                ctx,
-                Span(extra[0], 1, extra[0], 2),
-                f"{len(run)} blank lines in a row (lines {run[0]}-{run[-1]}); keep at most {limit}",
-                fix,
-            )
+        if len(run) > limit:
+            if protected is None:
+                protected = _blank_runs_allowed(doc)
+            if not protected & set(run):
+                extra = run[limit:]
+                start = _line_start(doc, extra[0])
+                end = _line_start(doc, lineno)
+                fix = Fix(
+                    (Edit(start, end, ""),),
+                    Applicability.SAFE,
+                    f"delete {len(extra)} blank line{'s' if len(extra) != 1 else ''}",
+                )
+                yield multiple_blank_lines(
+                    ctx,
+                    Span(extra[0], 1, extra[0], 2),
+                    f"{len(run)} blank lines in a row (lines {run[0]}-{run[-1]}); "
+                    f"keep at most {limit}",
+                    fix,
+                )
         run = []
+
+
+def _blank_runs_allowed(doc: Document) -> set[int]:
+    """Lines where blank lines are content: code, comments, ``<pre>`` and front matter."""
+    protected = _code_lines(doc) | _comment_lines(doc) | _preformatted_lines(doc)
+    if doc.front_matter is not None:
+        protected.update(range(1, doc.front_matter.end_line + 1))
+    return protected
 
 
 # --- W006 final newline ---------------------------------------------------------------------
@@ -774,7 +798,7 @@ def final_newline(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def _configured_marker(ctx: RuleContext) -> tuple[str, str | None]:
     """(type, title) of the configured question opener."""
-    value = ctx.config.section("formatting")["admonition-marker"]
+    value = section(ctx, "formatting")["admonition-marker"]
     m = ADMONITION_RE.match(value)
     if m:
         return m.group(1), m.group(2)
@@ -795,13 +819,12 @@ def _canonical_admonition(
 
 def _loose_admonitions(ctx: RuleContext) -> Iterator[tuple[int, re.Match]]:
     """Paragraph lines that were meant as question openers but do not parse as one."""
-    doc = ctx.document
-    types = {t.lower() for t in ctx.config.section("structure")["admonition-types"]}
-    for node in doc.root.walk():
+    types = {t.lower() for t in section(ctx, "structure")["admonition-types"]}
+    for node in nodes(ctx):
         if node.kind != "paragraph":
             continue
         for line in node.lines:
-            if line.indent or isinstance(line, Atom):
+            if line.indent or isinstance(line, Atom) or not line.text.startswith(("!!!", "???")):
                 continue
             m = LOOSE_ADMONITION_RE.match(line.text)
             if not m or ADMONITION_RE.match(line.text) or DETAILS_RE.match(line.text):
@@ -875,7 +898,7 @@ def admonition_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def _loose_tabs(ctx: RuleContext) -> Iterator[tuple[int, str, str]]:
     """Lines directly in a question admonition meant as tab markers that do not parse."""
-    options = ctx.config.section("structure")
+    options = section(ctx, "structure")
     allowed = {t.lower() for t in options["tabs"] + options["optional-tabs"]}
     for block in _visible_questions(ctx):
         for child in block.node.children:

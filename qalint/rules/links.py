@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,9 +21,10 @@ from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, S
 from qalint.document import Document, Link, Prose
 from qalint.links import urls
 from qalint.links.anchors import document_anchors
-from qalint.links.online import bare_span, bare_urls, masked_prose, url_location, web_links
+from qalint.links.online import bare_span, bare_urls, masked_prose, url_location
 from qalint.links.settings import OPTIONS, LinkSettings
-from qalint.links.syntax import Malformed, closing_bracket, find_malformed
+from qalint.links.syntax import URL_START_RE, Malformed, closing_bracket, find_malformed
+from qalint.rules._memo import once
 from qalint.rules.registry import RuleContext, rule
 
 if TYPE_CHECKING:
@@ -107,11 +108,37 @@ def _spaced(doc: Document, link: Link) -> bool:
     return text[index - 1] in " \t"
 
 
-def _destination_links(doc: Document) -> Iterator[Link]:
+def _destinations(doc: Document) -> list[Link]:
     """Links whose destination is written at this place (inline links and definitions)."""
-    for link in doc.links:
-        if link.kind in {"inline", "definition"} and not _doubled(link) and not _spaced(doc, link):
-            yield link
+    return [
+        link
+        for link in doc.links
+        if link.kind in {"inline", "definition"} and not _doubled(link) and not _spaced(doc, link)
+    ]
+
+
+def _destination_links(ctx: RuleContext) -> list[Link]:
+    """``_destinations`` of the rule's document, computed once for all rules."""
+    return once(ctx, "links.destinations", ctx.document, _destinations)
+
+
+def _bare_urls(ctx: RuleContext) -> list[Link]:
+    """``online.bare_urls`` of the rule's document, computed once for all rules."""
+    return once(ctx, "links.bare", ctx.document, lambda doc: bare_urls(doc, _malformed(ctx)))
+
+
+def _web_links(ctx: RuleContext) -> list[Link]:
+    """``online.web_links`` of the rule's document, from the shared bare URLs."""
+    return [link for link in ctx.document.links if link.kind != "bare"] + _bare_urls(ctx)
+
+
+def _malformed(ctx: RuleContext) -> Callable[[Prose], list[Malformed]]:
+    """``find_malformed`` of a prose leaf's masked text, computed once per leaf."""
+
+    def find(prose: Prose) -> list[Malformed]:
+        return once(ctx, "links.malformed", prose, lambda p: find_malformed(masked_prose(p)))
+
+    return find
 
 
 def _https_hosts(ctx: RuleContext) -> frozenset[str]:
@@ -192,6 +219,8 @@ def check_space_before_target(ctx: RuleContext) -> Iterator[Diagnostic]:
         if prose is None:
             continue
         text = prose.run.text
+        if "] " not in text and "]\t" not in text:
+            continue  # no "]" is followed by a space
         opener = link.start + 1 if link.image else link.start
         close = closing_bracket(text, opener)
         if close < 0 or close + 1 >= link.end or text[close + 1] not in " \t":
@@ -237,13 +266,12 @@ MALFORMED_MESSAGES = {
 )
 def check_unbalanced(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Malformed link syntax found in masked prose text."""
+    malformed = _malformed(ctx)
     for prose in ctx.document.prose:
         text = prose.run.text
-        if "[" not in text and "]" not in text:
-            continue
-        masked = masked_prose(prose)
-        found: list[Malformed] = find_malformed(masked)
-        for item in found:
+        if "](" not in text and not URL_START_RE.search(text):
+            continue  # every construct needs "](" or "(https://"; masking cannot add one
+        for item in malformed(prose):
             snippet = _quote(item.snippet)
             yield check_unbalanced(
                 ctx,
@@ -292,11 +320,11 @@ def check_empty_target(ctx: RuleContext) -> Iterator[Diagnostic]:
 def check_space_in_url(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Targets written without ``<>`` that contain whitespace and read as addresses."""
     doc = ctx.document
-    for link in _destination_links(doc):
+    for link in _destination_links(ctx):
         target, angled = _target(link)
         stripped = target.strip()
-        if angled or not any(c.isspace() for c in stripped):
-            continue
+        if angled or len(stripped.split()) < 2:
+            continue  # stripped: any white space inside splits it
         if not urls.looks_like_address(stripped) or link.target_span is None:
             continue
         start, end = _offsets(doc, link.target_span)
@@ -331,7 +359,7 @@ def check_missing_scheme(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Relative targets whose first segment is ``www.`` or a well-known web host."""
     doc = ctx.document
     hosts = _https_hosts(ctx)
-    for link in _destination_links(doc):
+    for link in _destination_links(ctx):
         target, _ = _target(link)
         host = urls.missing_scheme_host(target.strip(), hosts)
         if host is None or link.target_span is None:
@@ -362,7 +390,7 @@ def check_missing_scheme(ctx: RuleContext) -> Iterator[Diagnostic]:
 )
 def check_unsafe_scheme(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Destinations with a script scheme."""
-    for link in _destination_links(ctx.document):
+    for link in _destination_links(ctx):
         target, _ = _target(link)
         scheme = urls.scheme(target.strip())
         if scheme in urls.DANGEROUS_SCHEMES:
@@ -465,7 +493,7 @@ def check_unused_definition(ctx: RuleContext) -> Iterator[Diagnostic]:
 def check_bare_url(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Bare ``http(s)://`` and ``www.`` addresses in prose, unless magiclink renders them."""
     doc = ctx.document
-    bare = bare_urls(doc)
+    bare = _bare_urls(ctx)
     if not bare:
         return
     mode = _settings(ctx).magiclink
@@ -536,7 +564,7 @@ def check_insecure_http(ctx: RuleContext) -> Iterator[Diagnostic]:
     """``http://`` URLs of well-known https hosts."""
     doc = ctx.document
     hosts = _https_hosts(ctx)
-    for link in web_links(doc):
+    for link in _web_links(ctx):
         located = url_location(doc, link)
         if located is None:
             continue
@@ -553,17 +581,38 @@ def check_insecure_http(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-def _local_targets(doc: Document) -> Iterator[tuple[Link, str, str]]:
+def _local_targets(ctx: RuleContext) -> list[tuple[Link, str, str]]:
     """``(link, path, fragment)`` for relative links to files or in-page fragments."""
+    return once(ctx, "links.local", ctx.document, lambda _doc: _locals(_destination_links(ctx)))
+
+
+def _locals(links: list[Link]) -> list[tuple[Link, str, str]]:
     hosts = urls.HTTPS_HOSTS
-    for link in _destination_links(doc):
+    found: list[tuple[Link, str, str]] = []
+    for link in links:
         target, _ = _target(link)
         target = target.strip()
         if not target or " " in target or urls.missing_scheme_host(target, hosts):
             continue
         local = urls.local_path(target)
         if local is not None:
-            yield link, local[0], local[1]
+            found.append((link, local[0], local[1]))
+    return found
+
+
+def _page_folder(ctx: RuleContext) -> Path | None:
+    """``site.page_folder`` of the rule's document (one ``stat``, not one per link)."""
+    from qalint.links.site import page_folder
+
+    return once(ctx, "links.folder", ctx.document, page_folder)
+
+
+def _resolve(ctx: RuleContext, path: str) -> Path | None:
+    """``site.resolve_target(ctx.document, path)``."""
+    folder = _page_folder(ctx)
+    if folder is None or not path:
+        return None
+    return (folder / path).resolve()
 
 
 @rule(
@@ -579,14 +628,13 @@ def _local_targets(doc: Document) -> Iterator[tuple[Link, str, str]]:
 )
 def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Relative targets whose file is missing."""
-    from qalint.links.site import page_folder, resolve_target, target_exists
+    from qalint.links.site import target_exists
 
-    doc = ctx.document
-    folder = page_folder(doc)
+    folder = _page_folder(ctx)
     if folder is None:
         return
-    for link, path, _ in _local_targets(doc):
-        resolved = resolve_target(doc, path)
+    for link, path, _ in _local_targets(ctx):
+        resolved = _resolve(ctx, path)
         if resolved is not None:
             ctx.depends_on(resolved)
             ctx.depends_on(resolved.with_name(resolved.name + ".md"))
@@ -618,16 +666,16 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
 def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
     """In-page ``#frag`` and ``page.md#frag`` fragments without a matching id."""
     from qalint.links.checker import anchor_found
-    from qalint.links.site import find_document, resolve_target
+    from qalint.links.site import find_document
 
     doc = ctx.document
     parsed: dict[Path, Document | None] = ctx.state.setdefault("links.pages", {})
     anchors_cache: dict[tuple[int, bool], set[str]] = ctx.state.setdefault("links.anchors", {})
-    for link, path, fragment in _local_targets(doc):
+    for link, path, fragment in _local_targets(ctx):
         if not fragment or fragment.startswith(SKIPPED_FRAGMENT_PREFIXES):
             continue
         if path:
-            resolved = resolve_target(doc, path)
+            resolved = _resolve(ctx, path)
             if resolved is not None:
                 ctx.depends_on(resolved)
             if resolved is None or resolved.suffix.lower() not in {".md", ".markdown"}:

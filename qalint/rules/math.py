@@ -1,22 +1,26 @@
 """M rules: every formula renders (MathJax or KaTeX), plus math style findings.
 
 Each formula of the page, and of Markdown hidden in HTML comments, is validated once per
-document by ``qalint.latex.validate`` (cached in ``ctx.state``); each rule reports the
-findings of its kind. Positions inside the TeX map back to the file through the span's
-``TextRun``, so they are exact inside multi-line blocks and indented tab bodies too.
+document by ``qalint.latex.validate`` (kept in ``ctx.state``, and a formula written again
+with the same macros is not validated again); each rule reports the findings of its kind.
+Positions inside the TeX map back to the file through the span's ``TextRun``, so they are
+exact inside multi-line blocks and indented tab bodies too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import pairwise
 
 from qalint.config import Option, register_section
 from qalint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
-from qalint.document import Document, MathSpan
+from qalint.document import Document, MathSpan, Prose
 from qalint.latex import Finding, Kind, collect_definitions, validate
-from qalint.markdown import arithmatex, inline
+from qalint.links.online import masked_prose
+from qalint.markdown import arithmatex
+from qalint.rules._memo import once, section
 from qalint.rules.registry import Rule, RuleContext, rule
 
 
@@ -57,7 +61,7 @@ TEX_MARKER_RE = re.compile(r"\\[a-zA-Z]+|[_^{]")
 
 def _config_macros(ctx: RuleContext) -> dict[str, int]:
     out: dict[str, int] = {}
-    for name, expansion in ctx.config.section("math")["macros"].items():
+    for name, expansion in section(ctx, "math")["macros"].items():
         key = name.lstrip("\\")
         if isinstance(expansion, int):
             out[key] = expansion
@@ -69,22 +73,43 @@ def _config_macros(ctx: RuleContext) -> dict[str, int]:
     return out
 
 
-def _findings(ctx: RuleContext) -> list[tuple[MathSpan, Finding]]:
-    """Every finding of every formula of the document (computed once, then cached)."""
-    doc = ctx.document
-    cache = ctx.state.setdefault("math.findings", {})
-    key = (id(doc), doc.path)
-    if key in cache:
-        return cache[key]
+def _findings(ctx: RuleContext, kind: Kind) -> list[tuple[MathSpan, Finding]]:
+    """The findings of one kind in every formula of the document, in document order."""
+    found = once(ctx, "math.findings", ctx.document, lambda doc: _validate_all(ctx, doc))
+    return found.get(kind, [])
+
+
+def _validate_all(ctx: RuleContext, doc: Document) -> dict[Kind, list[tuple[MathSpan, Finding]]]:
+    """Every finding of every formula of the page and of Markdown hidden in its comments."""
     spans = list(doc.all_math(include_hidden=True))
-    section = ctx.config.section("math")
+    renderer = section(ctx, "math")["renderer"]
     macros = _config_macros(ctx)
     macros.update(collect_definitions(ms.tex for ms in spans))
-    found = [
-        (ms, f) for ms in spans for f in validate(ms.tex, section["renderer"], ms.display, macros)
-    ]
-    cache[key] = found
+    known = frozenset(macros.items())
+    found: dict[Kind, list[tuple[MathSpan, Finding]]] = {}
+    for ms in spans:
+        for finding in _validated(ms.tex, renderer, ms.display, known):
+            found.setdefault(finding.kind, []).append((ms, finding))
     return found
+
+
+_MEMO_MAX_TEX = 2000  # longer formulas are rare; keeping them would only hold memory
+
+
+def _validated(
+    tex: str, renderer: str, display: bool, macros: frozenset[tuple[str, int]]
+) -> tuple[Finding, ...]:
+    """``validate`` of one formula; a formula written again (``$p$``) is validated once."""
+    if len(tex) > _MEMO_MAX_TEX:
+        return tuple(validate(tex, renderer, display, dict(macros)))
+    return _validated_short(tex, renderer, display, macros)
+
+
+@lru_cache(maxsize=8192)
+def _validated_short(
+    tex: str, renderer: str, display: bool, macros: frozenset[tuple[str, int]]
+) -> tuple[Finding, ...]:
+    return tuple(validate(tex, renderer, display, dict(macros)))
 
 
 def _position(ms: MathSpan, offset: int) -> str:
@@ -106,9 +131,8 @@ def _span(ms: MathSpan, start: int, end: int) -> Span:
 
 
 def _report(ctx: RuleContext, this: Rule, kind: Kind) -> Iterator[Diagnostic]:
-    for ms, finding in _findings(ctx):
-        if finding.kind is kind:
-            yield this(ctx, _span(ms, finding.start, finding.end), _message(ms, finding))
+    for ms, finding in _findings(ctx, kind):
+        yield this(ctx, _span(ms, finding.start, finding.end), _message(ms, finding))
 
 
 def _kind_rule(code: str, name: str, kind: Kind, **metadata) -> Rule:
@@ -271,9 +295,7 @@ STAR = _kind_rule(
 def empty_script(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Report ``^{}``/``_{}`` with a safe fix that removes them."""
     source = ctx.document.source
-    for ms, finding in _findings(ctx):
-        if finding.kind is not Kind.EMPTY_SCRIPT:
-            continue
+    for ms, finding in _findings(ctx, Kind.EMPTY_SCRIPT):
         span = _span(ms, finding.start, finding.end)
         fix = None
         if not ms.in_comment and span.line == span.end_line:
@@ -303,13 +325,15 @@ def unclosed_math(ctx: RuleContext) -> Iterator[Diagnostic]:
         text = prose.run.text
         if not _MATH_OPENER_RE.search(text) or arithmatex.find_block_math(text):
             continue
-        for start, end, message in _unclosed(text, list(prose.code_spans)):
+        for start, end, message in _unclosed(text, prose):
             if prose.in_comment:
                 message = "in commented-out text: " + message
             yield unclosed_math(ctx, prose.run.span(start, end), message)
 
 
 _MATH_OPENER_RE = re.compile(r"\$|\\[(\[]|\\begin\{")
+_OPENER_RE = re.compile(r"(\\*)(\$|\\\()")
+_RAW_OPENER_RE = re.compile(r"\$|\\\(")
 _FIRST_WORD_RE = re.compile(r"\S*")
 COMMAND_RE = re.compile(r"\\[a-zA-Z]+")
 
@@ -321,14 +345,38 @@ def _looks_like_tex(segment: str) -> bool:
     return bool((first and TEX_MARKER_RE.search(first.group())) or COMMAND_RE.search(segment[:120]))
 
 
-def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
-    skip = code + [(s, e) for s, e, _ in inline.find_comments(text)]
-    maths = arithmatex.find_inline_math(text, skip)
-    masked = inline.mask(text, skip + [(m.start, m.end) for m in maths])
+def _all_covered(text: str, ranges: list[tuple[int, int]]) -> bool:
+    """True when every ``$`` and ``\\(`` of ``text`` starts inside one of ``ranges``."""
+    ordered = sorted(ranges)
+    index, reach = 0, -1  # reach: the furthest end of the ranges starting at or before here
+    for m in _RAW_OPENER_RE.finditer(text):
+        while index < len(ordered) and ordered[index][0] <= m.start():
+            reach = max(reach, ordered[index][1])
+            index += 1
+        if m.start() >= reach:
+            return False
+    return True
+
+
+def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
+    """Openers arithmatex leaves as text in ``text`` (the prose's text, not a display block).
+
+    The prose already holds the inline math arithmatex finds once code spans and comments
+    are stashed; with those three masked, every ``$`` or ``\\(`` left unescaped is an opener.
+    """
+    maths = prose.math_spans
+    display = "\\[" in text or "\\begin{" in text
+    if not display and _all_covered(text, [*prose.code_spans, *prose.comment_spans, *maths]):
+        return  # every $ and \( is inside math, code or a comment: nothing is left as text
+    masked = masked_prose(prose)
     yield from _display_openers(masked)
-    dollar_edges = {m.start - 1 for m in maths if m.delimiter == "$"}
-    dollar_edges |= {m.end for m in maths if m.delimiter == "$"}
-    openers = arithmatex.unmatched_openers(text, skip)
+    dollar_edges = {start - 1 for start, _ in maths if text[start] == "$"}
+    dollar_edges |= {end for start, end in maths if text[start] == "$"}
+    openers = [
+        (m.start(2), m.group(2)) for m in _OPENER_RE.finditer(masked) if len(m.group(1)) % 2 == 0
+    ]
+    if not openers:
+        return
     dollars = [o for o, kind in openers if kind == "$"]
     used: set[int] = set()
     for offset, opener in openers:
@@ -376,7 +424,7 @@ def _unclosed(text: str, code: list[tuple[int, int]]) -> Iterator[tuple[int, int
                     "right after the opening $ and right before the closing $; write "
                     f"${inner.strip()}$",
                 )
-            elif any(offset < m.start and m.end <= partner for m in maths):
+            elif any(offset < start and end <= partner for start, end in maths):
                 used.update({offset, partner})
                 yield (
                     offset,
@@ -426,6 +474,8 @@ def _double_dollar(
 
 def _display_openers(masked: str) -> Iterator[tuple[int, int, str]]:
     """``\\[`` and ``\\begin{env}`` inside a paragraph that is not a display block."""
+    if "\\[" not in masked and "\\begin{" not in masked:
+        return
     for offset, opener in arithmatex.display_openers(masked):
         if opener == "\\[":
             close = masked.find("\\]", offset + 2)

@@ -17,6 +17,7 @@ from qalint.config import Option, register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from qalint.document import Document, Heading, QuestionBlock, Tab, renders_nothing
 from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, MAX_DEPTH, Atom, Escape, Node
+from qalint.rules._memo import nodes, once, section
 from qalint.rules.registry import RuleContext, rule
 
 MARKERS = ("!!!", "???", "???+")
@@ -133,7 +134,7 @@ register_section(
 
 
 def _options(ctx: RuleContext) -> dict:
-    return ctx.config.section("structure")
+    return section(ctx, "structure")
 
 
 def admonition_type(node: Node) -> str:
@@ -145,24 +146,47 @@ def admonition_type(node: Node) -> str:
     return words[0] if words else ""
 
 
-def _is_question_type(block: QuestionBlock, options: dict) -> bool:
-    types = {t.lower() for t in options["admonition-types"]}
-    return admonition_type(block.node).lower() in types
-
-
 def question_blocks(doc: Document, options: dict) -> Iterator[QuestionBlock]:
     """Admonitions of an accepted type, and any admonition that holds content tabs."""
+    types = {t.lower() for t in options["admonition-types"]}
     for block in doc.questions:
-        if _is_question_type(block, options) or block.tabs:
+        if block.tabs or admonition_type(block.node).lower() in types:
             yield block
+
+
+def blocks_of(ctx: RuleContext, doc: Document | None = None) -> list[QuestionBlock]:
+    """``question_blocks`` of ``doc`` (the rule's document by default), computed once."""
+    return once(
+        ctx,
+        "structure.blocks",
+        doc if doc is not None else ctx.document,
+        lambda d: list(question_blocks(d, _options(ctx))),
+    )
 
 
 def _marker_span(doc: Document, block: QuestionBlock) -> Span:
     return block.span
 
 
-def _headings_by_node(doc: Document) -> dict[int, Heading]:
-    return {id(h.node): h for h in doc.headings}
+def _headings_by_node(ctx: RuleContext, doc: Document) -> dict[int, Heading]:
+    return once(ctx, "structure.headings", doc, lambda d: {id(h.node): h for h in d.headings})
+
+
+def _renders_nothing(node: Node) -> bool:
+    """``document.renders_nothing``, without joining a paragraph that starts with text.
+
+    A paragraph whose first character is not ``<`` cannot be only HTML comments.
+    """
+    if node.kind == "paragraph" and node.lines and not isinstance(node.lines[0], Atom):
+        first = node.lines[0].text.lstrip()
+        if first and first[0] != "<":
+            return False
+    return renders_nothing(node)
+
+
+def _is_empty(tab: Tab) -> bool:
+    """``Tab.is_empty``: nothing inside the tab renders."""
+    return all(_renders_nothing(child) for child in tab.node.children)
 
 
 def _tab_title_span(doc: Document, tab: Tab) -> Span:
@@ -192,7 +216,7 @@ def not_a_question_admonition(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag question-like admonitions with a wrong type, title or marker."""
     options = _options(ctx)
     types = [t.lower() for t in options["admonition-types"]]
-    for block in question_blocks(ctx.document, options):
+    for block in blocks_of(ctx):
         node = block.node
         span = _marker_span(ctx.document, block)
         kind = admonition_type(node)
@@ -244,7 +268,7 @@ the admonition, so they render outside it.
 def missing_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag question blocks without one of the required tabs."""
     options = _options(ctx)
-    for block in question_blocks(ctx.document, options):
+    for block in blocks_of(ctx):
         required, allowed = _tab_rules_for(block, options)
         titles = [t.title for t in block.tabs]
         span = _marker_span(ctx.document, block)
@@ -296,7 +320,7 @@ the second is usually a copy-paste slip.
 )
 def duplicate_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag a second tab with a title already used in the same block."""
-    for block in question_blocks(ctx.document, _options(ctx)):
+    for block in blocks_of(ctx):
         seen: dict[str, Tab] = {}
         for tab in block.tabs:
             if tab.title in seen:
@@ -330,7 +354,7 @@ def misnamed_tab(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag tab titles that are not allowed, suggesting the close one."""
     options = _options(ctx)
     doc = ctx.document
-    for block in question_blocks(doc, options):
+    for block in blocks_of(ctx):
         _required, allowed = _tab_rules_for(block, options)
         present = {t.title for t in block.tabs}
         for tab in block.tabs:
@@ -380,7 +404,7 @@ def tab_order(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag a required tab that comes after a tab meant to follow it."""
     options = _options(ctx)
     required = options["tabs"]
-    for block in question_blocks(ctx.document, options):
+    for block in blocks_of(ctx):
         order = [t for t in block.tabs if t.title in required]
         expected = sorted(order, key=lambda t: required.index(t.title))
         if [t.title for t in order] != [t.title for t in expected]:
@@ -413,16 +437,16 @@ def question_heading(ctx: RuleContext) -> Iterator[Diagnostic]:
     options = _options(ctx)
     level = options["heading-level"]
     doc = ctx.document
-    by_node = _headings_by_node(doc)
+    by_node = _headings_by_node(ctx, doc)
     question_title = options["tabs"][0] if options["tabs"] else "Question"
-    for block in question_blocks(doc, options):
+    for block in blocks_of(ctx):
         tab = block.tab(question_title)
         if tab is None:
             continue
         headings = [by_node[id(c)] for c in tab.node.children if id(c) in by_node]
         hashes = "#" * level
         if not headings:
-            if tab.is_empty:
+            if _is_empty(tab):
                 message = (
                     f'the "{question_title}" tab is empty; put the question in it as '
                     f"`{hashes} ...` indented 4 spaces past the tab marker"
@@ -486,10 +510,10 @@ of the tab) shows readers an empty panel.
 def empty_answer(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag answer tabs (every required tab after the first) with no content."""
     options = _options(ctx)
-    for block in question_blocks(ctx.document, options):
+    for block in blocks_of(ctx):
         for title in options["tabs"][1:]:
             tab = block.tab(title)
-            if tab is not None and tab.is_empty:
+            if tab is not None and _is_empty(tab):
                 follower = _content_after(tab.node)
                 hint = ""
                 if follower is not None:
@@ -529,7 +553,7 @@ def content_escapes_block(ctx: RuleContext) -> Iterator[Diagnostic]:
     doc = ctx.document
     escapes = list(doc.escapes)
     seen = {escape.line.lineno for escape in escapes}
-    for escape in _after_tab_set(doc, _options(ctx)):
+    for escape in _after_tab_set(blocks_of(ctx)):
         if escape.line.lineno not in seen:
             seen.add(escape.line.lineno)
             escapes.append(escape)
@@ -553,18 +577,18 @@ def content_escapes_block(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-def _after_tab_set(doc: Document, options: dict) -> Iterator[Escape]:
+def _after_tab_set(blocks: list[QuestionBlock]) -> Iterator[Escape]:
     """Blocks of a question block that follow one of its tab sets, outside every tab.
 
     Indented for the question block but not for the tab, they were meant for the tab above
     (usually the answer) and render below the tab bar instead.
     """
-    for block in question_blocks(doc, options):
+    for block in blocks:
         tabset: Node | None = None
         for child in block.node.children:
             if child.kind == "tabset":
                 tabset = child
-            elif tabset is not None and tabset.last is not None and not renders_nothing(child):
+            elif tabset is not None and tabset.last is not None and not _renders_nothing(child):
                 first = child.marker if child.marker is not None else child.lines[0]
                 yield Escape(first, tabset.last, tabset.last.body_col, "block")
                 tabset = None
@@ -594,8 +618,7 @@ lost. Section headings, and what follows them, are fine.
 def stray_content(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag top-level leaves that directly follow a question block."""
     doc = ctx.document
-    options = _options(ctx)
-    questions = {id(b.node) for b in question_blocks(doc, options)}
+    questions = {id(b.node) for b in blocks_of(ctx)}
     previous: Node | None = None
     for node in doc.root.children:
         if node.kind == "comment":
@@ -616,36 +639,51 @@ def stray_content(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 LINK_TEXT_RE = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+MARKUP_RE = re.compile(r"[`*_~\[\]()]")
+PUNCTUATION_RE = re.compile(r"[^\w\s]")
 
 
 def normalise_question(text: str) -> str:
     """Question text for duplicate detection: case, accents, markup and punctuation folded."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = LINK_TEXT_RE.sub(r"\1", text)
-    text = re.sub(r"[`*_~\[\]()]", "", text)
-    text = re.sub(r"[^\w\s]", " ", text)
+    if not text.isascii():  # NFKD leaves ASCII as it is, with no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
+    if "[" in text:
+        text = LINK_TEXT_RE.sub(r"\1", text)
+    text = MARKUP_RE.sub("", text)
+    text = PUNCTUATION_RE.sub(" ", text)
     return " ".join(text.split())
 
 
-def _question_headings(doc: Document, options: dict) -> Iterator[tuple[QuestionBlock, Heading]]:
-    by_node = _headings_by_node(doc)
+def _question_headings(
+    ctx: RuleContext, doc: Document | None = None
+) -> list[tuple[QuestionBlock, Heading]]:
+    """Each question block of ``doc`` with the first non-empty heading of its question tab."""
+    doc = doc if doc is not None else ctx.document
+    return once(ctx, "structure.question-headings", doc, lambda d: _find_headings(ctx, d))
+
+
+def _find_headings(ctx: RuleContext, doc: Document) -> list[tuple[QuestionBlock, Heading]]:
+    options = _options(ctx)
+    by_node = _headings_by_node(ctx, doc)
     title = options["tabs"][0] if options["tabs"] else "Question"
-    for block in question_blocks(doc, options):
+    found: list[tuple[QuestionBlock, Heading]] = []
+    for block in blocks_of(ctx, doc):
         tab = block.tab(title)
         if tab is None:
             continue
         for child in tab.node.children:
             if id(child) in by_node and by_node[id(child)].text:
-                yield block, by_node[id(child)]
+                found.append((block, by_node[id(child)]))
                 break
+    return found
 
 
 def _question_summary(ctx: RuleContext) -> list[list]:
     """Each question of the file as [normalised text, heading text, span]."""
-    options = _options(ctx)
     out = []
-    for _block, heading in _question_headings(ctx.document, options):
+    for _block, heading in _question_headings(ctx):
         key = normalise_question(heading.text)
         if key:
             span = heading.span
@@ -703,15 +741,13 @@ claims are still checked by the other rule families. Delete it, or restore it.
 )
 def commented_out_question(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag comments whose body parses as a question block."""
-    options = _options(ctx)
     for comment in ctx.document.comments:
         inner = comment.inner
         if inner is None:
             continue
-        blocks = list(question_blocks(inner, options))
-        if not blocks:
+        if not blocks_of(ctx, inner):
             continue
-        headings = [h.text for _b, h in _question_headings(inner, options)]
+        headings = [h.text for _b, h in _question_headings(ctx, inner)]
         what = f' "{headings[0]}"' if headings else ""
         yield commented_out_question(
             ctx,
@@ -722,6 +758,10 @@ def commented_out_question(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"{comment.span.line}-{comment.span.end_line}); delete it "
             "or restore it",
         )
+
+
+EMPHASIS_MARKS_RE = re.compile(r"[*_`]")
+WORD_BREAK_RE = re.compile(r"[\s,:]+")
 
 
 @rule(
@@ -742,10 +782,10 @@ def heading_not_a_question(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag question headings with no '?' and no question word."""
     options = _options(ctx)
     words = {w.lower() for w in options["question-words"]}
-    for _block, heading in _question_headings(ctx.document, options):
+    for _block, heading in _question_headings(ctx):
         text = heading.text.strip()
-        plain = re.sub(r"[*_`]", "", text).strip()
-        first = re.split(r"[\s,:]+", plain, maxsplit=1)[0].lower() if plain else ""
+        plain = EMPHASIS_MARKS_RE.sub("", text).strip()
+        first = WORD_BREAK_RE.split(plain, maxsplit=1)[0].lower() if plain else ""
         if plain.endswith("?") or first in words:
             continue
         yield heading_not_a_question(
@@ -830,7 +870,7 @@ Python-Markdown needs 4 spaces of indentation for a nested list; an item indente
 def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag each run of list items indented 1-3 spaces past the list's own items, once."""
     doc = ctx.document
-    for node in doc.root.walk():
+    for node in nodes(ctx):
         if node.kind != "list" or not node.lines:
             continue
         base = node.lines[0].indent
@@ -922,8 +962,8 @@ block rather than the tab, falls out of that tab: S008.)
 def content_outside_tabs(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag content before the first tab set of a question block, and every later tab set."""
     doc = ctx.document
-    for block in question_blocks(doc, _options(ctx)):
-        children = [c for c in block.node.children if c.kind == "tabset" or not renders_nothing(c)]
+    for block in blocks_of(ctx):
+        children = [c for c in block.node.children if c.kind == "tabset" or not _renders_nothing(c)]
         sets = [i for i, child in enumerate(children) if child.kind == "tabset"]
         if not sets:
             continue
@@ -951,7 +991,7 @@ def _second_tab_set(ctx: RuleContext, siblings: list[Node], tabset: Node) -> Dia
     elif before.kind == "tabset":
         why = "the tab set above it ends there"
     else:
-        what = "comment" if renders_nothing(before) else "content"
+        what = "comment" if _renders_nothing(before) else "content"
         why = (
             f"the {what} on line {before.first_line} ends the set above; remove it or indent "
             "it into a tab"
