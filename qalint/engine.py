@@ -222,13 +222,12 @@ def lint_document(
     documents: list[Document] | None = None,
 ) -> FileResult:
     """Run the file rules over one Document and take the summaries project rules need."""
-    state: dict[str, Any] = {}
     found: list[Diagnostic] = []
     summaries: dict[str, Any] = {}
+    # One context for every rule of the document: its ``state`` is how rules share work.
+    ctx = RuleContext(doc, config, documents if documents is not None else [doc], {}, options)
+    state = ctx.state
     for rule in rules:
-        ctx = RuleContext(
-            doc, config, documents if documents is not None else [doc], state, options
-        )
         if rule.scope == "project":
             if rule.summarize is not None and rule.summary_key not in summaries:
                 summaries[rule.summary_key] = rule.summarize(ctx)
