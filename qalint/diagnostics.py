@@ -19,6 +19,9 @@ class Severity(str, Enum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
+_SEVERITY_BY_VALUE = {severity.value: severity for severity in Severity}
+
+
 class Applicability(str, Enum):
     """Whether ``qalint fix`` applies a fix by default (safe) or only with --unsafe-fixes."""
 
@@ -129,7 +132,7 @@ class Diagnostic:
             Span(*record["span"]),
             record["code"],
             record["name"],
-            Severity(record["severity"]),
+            _SEVERITY_BY_VALUE[record["severity"]],
             record["message"],
             fix,
         )

@@ -419,19 +419,14 @@ def run(
         )
     cache = FileResultCache.open(config, options) if options.use_cache else None
     results: dict[Path, FileResult] = {}
-    misses: list[Path] = []
     digests: dict[Path, str] = {}
-    for path in files:
-        hit = None
-        if cache is not None:
+    if cache is not None:
+        for path in files:
             digest = cache.digest(path)
             if digest is not None:
                 digests[path] = digest
-                hit = cache.get(path, digest)
-        if hit is not None:
-            results[path] = hit
-        else:
-            misses.append(path)
+        results.update(cache.get_many(list(digests.items())))
+    misses = [path for path in files if path not in results]
     for path, result in zip(misses, lint_files(misses, config, options), strict=True):
         results[path] = result
         if cache is not None and path in digests:
