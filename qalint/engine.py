@@ -258,6 +258,9 @@ def _worker_init(config: Config, options: RunOptions) -> None:
     _WORKER["config"] = config
     _WORKER["options"] = options
     _WORKER["rules"] = enabled_rules(config, options)
+    import gc
+
+    gc.freeze()  # what the worker inherited or set up lives to the end: never rescan it
 
 
 def _worker_lint(path: str) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 
 from qalint.facts.text import Sentence
+from qalint.facts.triggers import Triggers, holds, triggers
 
 NUMBER_RE = re.compile(
     r"(?<![\w.\-−/])(?P<sign>[-−](?=\d))?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
@@ -59,6 +61,46 @@ ROLE_RES = {
     role: re.compile(cue, re.I if role not in {"tp", "fp", "fn", "tn"} else 0)
     for role, cue in ROLE_CUES.items()
 }
+# Any cue of any role, case aside: every match of a role's cue, of a metric named after a
+# number (COUNT_SUFFIX_RES) and of a list of metrics (CUE_LIST) is also a match of this.
+ANY_CUE = "|".join(f"(?:{cue})" for cue in ROLE_CUES.values())
+_RoleGate = tuple[int, str, re.Pattern[str], Triggers | None, re.Pattern[str] | None]
+
+
+@cache
+def _role_gates() -> list[_RoleGate]:
+    """Per role: its cue words (see facts.triggers), or for a role without usable words its
+    cue ignoring case. On ASCII text, a role whose words are missing has no cue."""
+    gates: list[_RoleGate] = []
+    for rank, (role, cue) in enumerate(ROLE_CUES.items()):
+        words = triggers(cue, re.I, min_length=2)
+        loose = None if words is not None else re.compile(cue, re.I)
+        gates.append((rank, role, ROLE_RES[role], words, loose))
+    return gates
+
+
+def cue_roles(text: str) -> list[tuple[int, str, re.Pattern[str]]]:
+    """(rank in ``ROLE_RES``, role, pattern) of each role whose cue ``text`` may hold.
+
+    A role left out has no match in ``text``; an empty list means ``ANY_CUE`` has none.
+    """
+    gates = _role_gates()
+    if not text.isascii():  # re.I also folds some non-ASCII letters to ASCII ones
+        if re.search(ANY_CUE, text, re.I) is None:
+            return []
+        return [(rank, role, pattern) for rank, role, pattern, _, _ in gates]
+    folded = text.lower()
+    out = []
+    for rank, role, pattern, words, loose in gates:
+        if loose is not None:
+            if loose.search(text) is None:
+                continue
+        elif not holds(words, folded):  # type: ignore[arg-type]
+            continue
+        out.append((rank, role, pattern))
+    return out
+
+
 COUNT_SUFFIX_RES = {
     role: re.compile(
         r"^\s*(?:" + ROLE_CUES[role].replace(r"\b", "", 1) + ")", 0 if role in COUNT_ROLES else re.I
@@ -124,8 +166,12 @@ class Number:
     @property
     def ulp(self) -> Fraction:
         """One unit in the last stated place, in the same unit as ``value``."""
-        unit = Fraction(1, 10**self.decimals)
-        return unit / 100 if self.percent else unit
+        return Fraction(1, self._places)
+
+    @property
+    def _places(self) -> int:
+        """``1 / ulp``: the stated places, two more for a percentage."""
+        return 10**self.decimals * (100 if self.percent else 1)
 
     def interval(self) -> tuple[Fraction, Fraction]:
         """Every true value this text could stand for when rounded or truncated to its digits.
@@ -133,10 +179,11 @@ class Number:
         The end away from zero is open: ``0.8`` stands for [0.75, 0.9), since 0.9 itself is
         written 0.9 whether rounded or truncated (``-0.8`` stands for (-0.9, -0.75]).
         """
-        half = self.ulp / 2
-        if self.value >= 0:
-            return self.value - half, self.value + self.ulp
-        return self.value - self.ulp, self.value + half
+        # value -/+ ulp / 2 and value +/- ulp, in integers: this runs for every check.
+        p, q, s = self.value.numerator, self.value.denominator, self._places
+        if p >= 0:
+            return Fraction(2 * s * p - q, 2 * s * q), Fraction(s * p + q, s * q)
+        return Fraction(s * p - q, s * q), Fraction(2 * s * p + q, 2 * s * q)
 
     def admits(self, true: float | Fraction, slack: float = 0.0) -> bool:
         """Whether ``true`` written at this number's precision gives this text.
@@ -204,18 +251,14 @@ def parse_numbers(sentence: Sentence) -> list[Number]:
     text = sentence.plain
     out: list[Number] = []
     for m in NUMBER_RE.finditer(text, sentence.start, sentence.end):
-        digits = m.group("int").replace(",", "")
-        frac = m.group("frac") or ""
-        percent = bool(m.group("pct"))
-        value = Fraction(f"{digits}.{frac}" if frac else digits)
-        if m.group("sign"):
-            value = -value
-        if percent:
-            value /= 100
-        label = _label_after(text, m.end(), sentence.end) or _label_before(
-            text, sentence.start, m.start()
-        )
-        out.append(Number(m.group().strip(), value, len(frac), percent, m.start(), m.end(), label))
+        sign, digits, frac, pct = m.group("sign", "int", "frac", "pct")
+        frac = frac or ""
+        numerator = int(digits.replace(",", "") + frac)
+        denominator = 10 ** len(frac) * (100 if pct else 1)
+        value = Fraction(-numerator if sign else numerator, denominator)
+        start, end = m.span()
+        label = _label_after(text, end, sentence.end) or _label_before(text, sentence.start, start)
+        out.append(Number(m.group().strip(), value, len(frac), bool(pct), start, end, label))
     return out
 
 
@@ -246,7 +289,10 @@ def _label_after(text: str, pos: int, end: int) -> str | None:
 
 
 def _label_before(text: str, start: int, pos: int) -> str | None:
-    m = LABEL_BEFORE_RE.search(text[max(start, pos - 40) : pos])
+    window = text[max(start, pos - 40) : pos]
+    if ":" not in window and "=" not in window:
+        return None  # both forms end with one of these
+    m = LABEL_BEFORE_RE.search(window)
     if not m:
         return None
     label = m.group("label") or m.group("plabel")
@@ -261,8 +307,11 @@ def _label_tail(text: str, number: Number) -> int:
     return number.end + m.end() if m and number.label else number.end
 
 
-def group_numbers(sentence: Sentence, numbers: list[Number]) -> list[Group]:
-    """Split a sentence's numbers into groups stated together."""
+def group_numbers(
+    sentence: Sentence, numbers: list[Number], cues: Cues | None = None
+) -> list[Group]:
+    """Split a sentence's numbers into groups stated together (``cues``: the sentence's)."""
+    cues = cues or Cues(sentence)
     text = sentence.plain
     groups: list[Group] = []
     for number in numbers:
@@ -280,7 +329,7 @@ def group_numbers(sentence: Sentence, numbers: list[Number]) -> list[Group]:
     for group in groups:
         before = text[sentence.start : group.start]
         group.vector = bool(VECTOR_OPEN_RE.search(before)) and len(group.numbers) > 1
-        group.role = _role(sentence, group)
+        group.role = _role(group, cues)
         group.after_output_verb = _after_output_verb(sentence, group)
         if input_end is not None:
             between = text[input_end : group.start]
@@ -308,6 +357,77 @@ def cue_before(text: str, start: int, pos: int) -> tuple[str, int] | None:
     return best
 
 
+class Cues:
+    """The role cues of one sentence, found once and shared by every number in it.
+
+    ``before(pos)`` equals ``cue_before(sentence.plain, sentence.start, pos)`` where ``pos``
+    is the start of a number parsed from the sentence. Searching the whole sentence finds the
+    same cues before ``pos`` as searching the text up to it: a number never follows a word
+    character, and no cue can run on into a digit or a minus sign.
+    """
+
+    __slots__ = ("_found", "_memo", "_metrics", "_roles", "_sentence", "_text")
+
+    def __init__(self, sentence: Sentence) -> None:
+        self._sentence = sentence
+        self._text = sentence.plain[sentence.start : sentence.end]
+        self._roles: list[tuple[int, str, re.Pattern[str]]] | None = None
+        self._metrics: bool | None = None
+        self._found: list[tuple[int, int, str]] | None = None
+        self._memo: dict[int, tuple[str, int] | None] = {}
+
+    @property
+    def any(self) -> bool:
+        """Whether the sentence may hold a cue at all (False: no role cue, metric or count)."""
+        if self._roles is None:
+            self._roles = cue_roles(self._text)
+        return bool(self._roles)
+
+    @property
+    def metrics(self) -> bool:
+        """Whether the sentence may name a metric or count (False: no metric cue, no metric
+        named after a number, no list of metrics)."""
+        if self._metrics is None:
+            if self._roles is None:
+                self._roles = cue_roles(self._text)
+            self._metrics = any(role in METRIC_CUES for _, role, _ in self._roles)
+        return self._metrics
+
+    def _cues(self) -> list[tuple[int, int, str]]:
+        """(end, rank, role) of every cue, the latest end first (the first role on ties)."""
+        if self._found is None:
+            if self._roles is None:
+                self._roles = cue_roles(self._text)
+            found = [
+                (m.end(), -rank, role)
+                for rank, role, pattern in self._roles
+                for m in pattern.finditer(self._text)
+            ]
+            found.sort(reverse=True)
+            self._found = found
+        return self._found
+
+    def before(self, pos: int) -> tuple[str, int] | None:
+        """The role whose cue ends closest before ``pos`` with only filler words in between."""
+        if pos in self._memo:
+            return self._memo[pos]
+        found = self._cues()
+        limit = pos - self._sentence.start
+        best = None
+        for end, _, role in found:
+            if end <= limit and FILLER_RE.match(self._text[end:limit]):
+                best = (role, end)
+                break
+        self._memo[pos] = best
+        return best
+
+    def after(self, number_end: int, integer: bool) -> str | None:
+        """``role_after`` for a number of the sentence."""
+        if not self.metrics:
+            return None
+        return role_after(self._sentence.plain, number_end, self._sentence.end, integer)
+
+
 def role_after(text: str, number_end: int, end: int, integer: bool) -> str | None:
     """The metric or count named right after a number ("40% precision", "90 true positives")."""
     after = text[number_end:end]
@@ -317,15 +437,14 @@ def role_after(text: str, number_end: int, end: int, integer: bool) -> str | Non
     return None
 
 
-def _role(sentence: Sentence, group: Group) -> str | None:
-    text = sentence.plain
+def _role(group: Group, cues: Cues) -> str | None:
     integer = all(
         n.value.denominator == 1 and n.value >= 0 and not n.percent for n in group.numbers
     )
-    suffix = role_after(text, group.end, sentence.end, integer)
+    suffix = cues.after(group.end, integer)
     if suffix in COUNT_ROLES:
         return suffix
-    found = cue_before(text, sentence.start, group.start)
+    found = cues.before(group.start)
     if found:
         return found[0]
     return suffix
@@ -341,16 +460,17 @@ def _after_output_verb(sentence: Sentence, group: Group) -> bool:
     return bool(OUTPUT_VERB_RE.search(tail))
 
 
+_CUE_ALTERNATIVES = "|".join(f"(?:{c})" for c in METRIC_CUES.values())
+CUE_LIST = (
+    rf"((?:{_CUE_ALTERNATIVES})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{_CUE_ALTERNATIVES}))+)"
+    rf"(?:\s+score)?\s*(?:of|are|were|=|:|at|equal to|reach)?\s*(?:about\s+)?$"
+)
+
+
 def respectively_roles(sentence: Sentence, group: Group) -> list[str] | None:
     """Roles for "precision and recall of 0.8 and 0.6": k cues then k numbers, in order."""
     text = sentence.plain[sentence.start : group.start]
-    cue_alternatives = "|".join(f"(?:{c})" for c in METRIC_CUES.values())
-    cue_list = re.compile(
-        rf"((?:{cue_alternatives})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{cue_alternatives}))+)"
-        rf"(?:\s+score)?\s*(?:of|are|were|=|:|at|equal to|reach)?\s*(?:about\s+)?$",
-        re.I,
-    )
-    m = cue_list.search(text)
+    m = re.search(CUE_LIST, text, re.I)
     if not m:
         return None
     roles = []

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from qalint.config import ConfigError
 from qalint.diagnostics import Severity
-from qalint.facts.triggers import Triggers, may_match, parse_pattern, triggers
+from qalint.facts.triggers import Triggers, may_match, parse_pattern, rarest_first, triggers
 
 BUILTIN_DIR = Path(__file__).parent / "packs"
 GAP = (
@@ -185,7 +185,7 @@ def _entry(path: Path, index: int, item: object, seen: set[str], lazy: bool) -> 
         target,
         str(path),
         # {gap} requires nothing, but must still separate the literals on either side.
-        triggers(item["pattern"].replace("{gap}", ".*?"), re.I),
+        rarest_first(triggers(item["pattern"].replace("{gap}", ".*?"), re.I)),
     )
 
 

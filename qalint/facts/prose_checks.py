@@ -17,6 +17,7 @@ from qalint.facts import claims, numeric
 from qalint.facts.claims import Group, Number
 from qalint.facts.findings import Finding
 from qalint.facts.text import Sentence
+from qalint.facts.triggers import Prefiltered
 
 LOOKBACK = 8  # sentences of the same answer searched for the logits of a distribution
 NEGATION_RE = re.compile(
@@ -24,6 +25,7 @@ NEGATION_RE = re.compile(
     r"false(?!\s+(?:positive|negative)s?\b)|cannot|can't|impossible|invalid)\b|n't\b",
     re.I,
 )
+NEGATION_WORDS = Prefiltered(NEGATION_RE)  # the same test, cheaper
 COUNT_NOUN_AFTER_RE = re.compile(
     r"^\s+(?!(?:and|or|for|to|in|on|when|if|which|that|because|so|but|respectively|since|while|"
     r"of|at|with|is|are|was|were|means?|indicates?|would|will|per|as|by|than|from|after|before|"
@@ -63,6 +65,15 @@ SPLIT_PART_RE = re.compile(
 )
 METRIC_ROLES = ("precision", "recall", "f1", "accuracy", "specificity")
 DIGIT_RE = re.compile(r"\d")  # every number claims.NUMBER_RE reads has a digit
+# Besides role cues and distribution words, what lets a check read a number: "=" or
+# "likelihood" (a stated probability), softmax or sigmoid (a group read as their logits);
+# with a percent sign, the words of a share, a split part or a confidence (SHARE_RE,
+# SPLIT_PART_RE, CONFIDENT_RE); with a slash, the words of a split (SPLIT_RE, SPLIT_VERB_RE).
+CHECKABLE_RE = re.compile(r"softmax|sigmoid|likelihood|=", re.I)
+PERCENT_READER_RE = re.compile(
+    r"%\s+of\s|train|val|dev|test|confident|sure|certain|likely|chance|probability", re.I
+)
+SLASH_READER_RE = re.compile(r"split|divid", re.I)
 
 
 @dataclass
@@ -80,24 +91,28 @@ class SentenceClaims:
     numbers: list[Number]
     groups: list[Group]
     metrics: dict[str, list[Number]] = field(default_factory=dict)
+    checked: bool = True  # False: no check can find anything in the sentence
+    cues: claims.Cues | None = None
+    outputs: bool | None = None  # whether a group may be a distribution (None: not known)
 
 
-def analyse(sentence: Sentence) -> SentenceClaims:
-    """Numbers, groups and metric roles of one sentence."""
+def analyse(sentence: Sentence, cues: claims.Cues | None = None) -> SentenceClaims:
+    """Numbers, groups and metric roles of one sentence (``cues``: the sentence's)."""
     if DIGIT_RE.search(sentence.plain, sentence.start, sentence.end) is None:
-        return SentenceClaims(sentence, [], [])  # no number to parse (most sentences)
+        return SentenceClaims(sentence, [], [], checked=False)  # most sentences
     numbers = claims.parse_numbers(sentence)
-    groups = claims.group_numbers(sentence, numbers)
-    result = SentenceClaims(sentence, numbers, groups)
+    cues = cues or claims.Cues(sentence)
+    groups = claims.group_numbers(sentence, numbers, cues)
+    result = SentenceClaims(sentence, numbers, groups, cues=cues)
     for group in groups:
-        roles = claims.respectively_roles(sentence, group)
+        roles = claims.respectively_roles(sentence, group) if cues.metrics else None
         if roles is None and group.role in claims.METRIC_CUES:
             roles = [group.role] * len(group.numbers) if len(group.numbers) == 1 else None
             if roles is None:
                 # "TP = 40, FP = 10": each number takes the cue right before it.
                 roles = []
                 for number in group.numbers:
-                    found = claims.cue_before(sentence.plain, sentence.start, number.start)
+                    found = cues.before(number.start)
                     roles.append(found[0] if found else "")
         if roles:
             for role, number in zip(roles, group.numbers, strict=True):
@@ -107,28 +122,80 @@ def analyse(sentence: Sentence) -> SentenceClaims:
         if any(number in values for values in result.metrics.values()):
             continue
         integer = number.value.denominator == 1 and number.value >= 0 and not number.percent
-        suffix = claims.role_after(sentence.plain, number.end, sentence.end, integer)
-        found = claims.cue_before(sentence.plain, sentence.start, number.start)
+        suffix = cues.after(number.end, integer)
+        found = cues.before(number.start)
         role = suffix if suffix in claims.COUNT_ROLES else (found[0] if found else suffix)
         if role in claims.METRIC_CUES:
             result.metrics.setdefault(role, []).append(number)
     return result
 
 
+def _analyse_checkable(sentence: Sentence) -> SentenceClaims:
+    """``analyse``, or an empty result for a sentence whose numbers no check reads.
+
+    A number is read by a check only with a role cue, a distribution word, or one of
+    ``CHECKABLE_RE`` (or its like for percent signs and slashes) in its sentence; without
+    them its sentence yields no finding, no logits and no metric for another sentence.
+    """
+    if DIGIT_RE.search(sentence.plain, sentence.start, sentence.end) is None:
+        return SentenceClaims(sentence, [], [], checked=False)  # most sentences
+    cues = claims.Cues(sentence)
+    text = sentence.text
+    outputs = None  # found out only when needed
+    if not (
+        cues.any
+        or CHECKABLE_RE.search(text)
+        or ("%" in text and PERCENT_READER_RE.search(text))
+        or ("/" in text and SLASH_READER_RE.search(text))
+    ):
+        outputs = _may_state_outputs(text)
+        if not outputs:
+            return SentenceClaims(sentence, [], [], checked=False)
+    result = analyse(sentence, cues)
+    result.outputs = outputs
+    return result
+
+
 def check(sentences: list[Sentence], options: Options) -> Iterator[Finding]:
     """Every numeric finding of a document's sentences."""
-    analysed = [analyse(s) for s in sentences if not s.is_question]
+    analysed = []
+    leaf, leaf_digits = None, False
+    for sentence in sentences:
+        if sentence.is_question:
+            continue
+        if sentence.plain is not leaf:  # a leaf without a digit has no number in any sentence
+            leaf = sentence.plain
+            leaf_digits = DIGIT_RE.search(leaf) is not None
+        analysed.append(
+            _analyse_checkable(sentence)
+            if leaf_digits
+            else SentenceClaims(sentence, [], [], checked=False)
+        )
     leaf_metrics = _leaf_metrics(analysed)
     for index, item in enumerate(analysed):
-        if NEGATION_RE.search(item.sentence.text):
+        if not item.checked or NEGATION_WORDS.search(item.sentence.text):
             continue
-        for group in item.groups:
-            yield from _check_distribution(analysed, index, group, options)
+        outputs = item.outputs
+        if outputs is None:
+            outputs = _may_state_outputs(item.sentence.text)
+        if item.groups and outputs:
+            for group in item.groups:
+                yield from _check_distribution(analysed, index, group, options)
         yield from _check_ranges(item, options)
         yield from _check_metrics(item, leaf_metrics.get(id(item.sentence.prose), {}), options)
 
 
 # --- distributions and logits ------------------------------------------------------------
+
+
+_DISTRIBUTION_WORDS = Prefiltered(claims.DISTRIBUTION_RE)
+_SIGMOID_WORDS = Prefiltered(claims.SIGMOID_RE)
+
+
+def _may_state_outputs(sentence: str) -> bool:
+    """False when no group of the sentence can be a distribution or softmax/sigmoid outputs
+    (both need a distribution word, softmax being one, or sigmoid)."""
+    return bool(_DISTRIBUTION_WORDS.search(sentence) or _SIGMOID_WORDS.search(sentence))
 
 
 def _is_distribution(group: Group) -> bool:
@@ -368,10 +435,11 @@ def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
     text = sentence.plain
     run = sentence.prose.run
     metric_numbers = {id(n): role for role, ns in item.metrics.items() for n in ns}
+    cues = item.cues or claims.Cues(sentence)
     for number in item.numbers:
         role = metric_numbers.get(id(number))
         if role is None:
-            found = claims.cue_before(text, sentence.start, number.start)
+            found = cues.before(number.start)
             role = found[0] if found else None
         if role is None and (
             (number.percent and CONFIDENT_RE.match(text[number.end : sentence.end]))
@@ -400,7 +468,9 @@ def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
             number.end,
             f"{number.shown} is outside the range of {what}: it must lie between 0 and {limit}",
         )
-    for m in SHARE_RE.finditer(text, sentence.start, sentence.end):
+    has_percent = text.find("%", sentence.start, sentence.end) >= 0  # shares need one
+    shares = SHARE_RE.finditer(text, sentence.start, sentence.end) if has_percent else ()
+    for m in shares:
         value = Fraction(m.group("num"))
         if value > 100:
             yield Finding(
@@ -410,16 +480,21 @@ def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
                 m.end("num") + 1,
                 f"a share of {m.group('num')}% of a whole is impossible: a part is at most 100%",
             )
-    yield from _check_splits(item, options)
+    yield from _check_splits(item, options, has_percent)
 
 
-def _check_splits(item: SentenceClaims, options: Options) -> Iterator[Finding]:
+def _check_splits(item: SentenceClaims, options: Options, has_percent: bool) -> Iterator[Finding]:
     sentence = item.sentence
     run = sentence.prose.run
-    matches = [
-        *SPLIT_RE.finditer(sentence.plain, sentence.start, sentence.end),
-        *SPLIT_VERB_RE.finditer(sentence.plain, sentence.start, sentence.end),
-    ]
+    # Split ratios are written with slashes (80/10/10); split parts with percent signs.
+    matches = (
+        [
+            *SPLIT_RE.finditer(sentence.plain, sentence.start, sentence.end),
+            *SPLIT_VERB_RE.finditer(sentence.plain, sentence.start, sentence.end),
+        ]
+        if sentence.plain.find("/", sentence.start, sentence.end) >= 0
+        else []
+    )
     for m in matches:
         parts = [int(p) for p in re.split(r"\s?/\s?", m.group("parts"))]
         # Parts summing to little are a ratio (8/1/1, 5/5), not percentages.
@@ -431,6 +506,8 @@ def _check_splits(item: SentenceClaims, options: Options) -> Iterator[Finding]:
                 m.end("parts"),
                 f"a {m.group('parts')} split adds up to {sum(parts)}%, not 100%",
             )
+    if not has_percent:
+        return
     parts = [
         (m, m.group("label").lower()[:3])
         for m in SPLIT_PART_RE.finditer(sentence.plain, sentence.start, sentence.end)
@@ -461,6 +538,8 @@ def _leaf_metrics(analysed: list[SentenceClaims]) -> dict[int, dict[str, Number]
     """Per prose leaf, each metric stated exactly once in it (ambiguous ones left out)."""
     seen: dict[int, dict[str, list[Number]]] = {}
     for item in analysed:
+        if not item.metrics:
+            continue  # an empty bucket and a missing one read the same
         bucket = seen.setdefault(id(item.sentence.prose), {})
         for role, numbers in item.metrics.items():
             bucket.setdefault(role, []).extend(numbers)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from qalint.config import Config
 from qalint.document import Document, MathSpan
-from qalint.facts import latex, packs, prose_checks
+from qalint.facts import latex, packs, prose_checks, triggers
 from qalint.facts.findings import Finding
 from qalint.facts.text import Sentence, document_sentences
 
@@ -27,6 +27,7 @@ CONDITIONAL_RE = re.compile(
     r"except|case|cases)\b|\\to\b|\\rightarrow|\\approx|\\sim\b|→|≈|<\s*0|\\le(?:q|qslant)?\s*0\b",
     re.I,
 )
+WHITESPACE_RE = re.compile(r"\s+")
 TEX_WRAPPER_RE = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mathit|textit)\{([^{}]*)\}")
 PROBABILITY_FUNCTIONS = {"P", "p", "Pr", "\\Pr"}
 
@@ -56,12 +57,25 @@ class _SentenceIndex:
             self.by_run.setdefault(id(sentence.prose.run), []).append(sentence)
 
         self._negated: dict[int, bool] = {}
+        self._first_lines: list[tuple[int, int]] | None = None
+
+    def first_lines(self) -> list[tuple[int, int]]:
+        """The file position where each sentence's prose leaf starts (computed once)."""
+        if self._first_lines is None:
+            lines: list[tuple[int, int]] = []
+            prose, line = None, (0, 0)
+            for sentence in self.sentences:  # the sentences of one leaf come together
+                if sentence.prose is not prose:
+                    prose, line = sentence.prose, sentence.prose.run.position(0)
+                lines.append(line)
+            self._first_lines = lines
+        return self._first_lines
 
     def negates(self, sentence: Sentence) -> bool:
         """Whether the sentence holds a negation (searched once per sentence)."""
         key = id(sentence)
         if key not in self._negated:
-            self._negated[key] = bool(prose_checks.NEGATION_RE.search(sentence.text))
+            self._negated[key] = bool(prose_checks.NEGATION_WORDS.search(sentence.text))
         return self._negated[key]
 
     def around(self, math: MathSpan) -> Sentence | None:
@@ -81,18 +95,20 @@ class _SentenceIndex:
         return None
 
     def before(self, math: MathSpan) -> Sentence | None:
+        """The last sentence before the first sentence that starts at or after the formula."""
         first_line = math.run.position(0)
         previous = None
-        for sentence in self.sentences:
-            if sentence.prose.run.position(0) >= first_line:
+        for sentence, line in zip(self.sentences, self.first_lines(), strict=True):
+            if line >= first_line:
                 break
             previous = sentence
         return previous
 
     def after(self, math: MathSpan) -> Sentence | None:
+        """The first sentence that starts after the formula ends."""
         last_line = math.run.position(max(len(math.run.text) - 1, 0))
-        for sentence in self.sentences:
-            if sentence.prose.run.position(0) > last_line:
+        for sentence, line in zip(self.sentences, self.first_lines(), strict=True):
+            if line > last_line:
                 return sentence
         return None
 
@@ -180,18 +196,21 @@ def _pack_checks(
     index: _SentenceIndex,
     entries: list[packs.Entry],
 ) -> Iterator[Finding]:
-    # Most entries are about words the page never uses: drop those once for the whole page.
-    page = "\n".join(s.text for s in sentences).casefold()
-    prose_entries = [e for e in entries if e.target == "prose" and e.may_match(page)]
-    math_entries = [e for e in entries if e.target == "math"]
-    for sentence in sentences:
-        if sentence.is_question:
+    # Most entries are about words the page never uses: each entry's trigger words are
+    # looked up once in the whole page, giving the sentences that may match it.
+    stated = [s for s in sentences if not s.is_question]
+    literals = triggers.LiteralIndex([s.text.casefold() for s in stated])
+    by_sentence: dict[int, list[packs.Entry]] = {}
+    for entry in entries:
+        if entry.target != "prose":
             continue
+        candidates = literals.candidates(entry.triggers)
+        for position in range(len(stated)) if candidates is None else candidates:
+            by_sentence.setdefault(position, []).append(entry)
+    for position in sorted(by_sentence):
+        sentence = stated[position]
         text = sentence.text
-        folded = text.casefold()
-        for entry in prose_entries:
-            if not entry.may_match(folded):
-                continue
+        for entry in by_sentence[position]:
             for m in entry.pattern.finditer(text):
                 before = text[max(0, m.start() - 40) : m.start()]
                 if NEGATED_PACK_RE.search(m.group()) or NEGATED_PACK_RE.search(before):
@@ -210,17 +229,22 @@ def _pack_checks(
                     entry.severity,
                 )
                 break
-    if not math_entries:
-        return
+    math_entries = [e for e in entries if e.target == "math"]
+    if math_entries:
+        yield from _math_pack_checks(document, index, math_entries)
+
+
+def _math_pack_checks(
+    document: Document, index: _SentenceIndex, entries: list[packs.Entry]
+) -> Iterator[Finding]:
     for math in document.all_math(include_hidden=True):
-        if _context_negated(index, math):
-            continue
-        flat = re.sub(r"\s+", "", TEX_WRAPPER_RE.sub(r"\1", math.tex))
+        flat = WHITESPACE_RE.sub("", TEX_WRAPPER_RE.sub(r"\1", math.tex))
         flat = flat.replace("\\left", "").replace("\\right", "").replace("\\dfrac", "\\frac")
         folded = flat.casefold()
-        for entry in math_entries:
-            if not entry.may_match(folded):
-                continue
+        possible = [entry for entry in entries if entry.may_match(folded)]
+        if not possible or _context_negated(index, math):
+            continue
+        for entry in possible:
             if entry.pattern.search(flat) and not any(
                 u is not None and u.search(flat) for u in (entry.unless, entry.unless_sentence)
             ):

@@ -10,7 +10,6 @@ the leaf's ``TextRun``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qalint.document import Document, Prose
@@ -20,8 +19,11 @@ from qalint.markdown.blocks import Node
 LIST_ITEM_RE = re.compile(r"^([ ]*)((?:[*+-]|\d+[.)])[ ]+)", re.M)
 HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]*>")
 ESCAPE_RE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!$%])")
+# An emphasis star, or a backslash escaping punctuation: blanked in the plain view.
+EMPHASIS_OR_ESCAPE_RE = re.compile(r"\*|" + ESCAPE_RE.pattern)
 # Math spans that only hold numbers (``$0.7$``, ``$[0.7, 0.2, 0.1]$``) read as prose numbers.
 NUMERIC_MATH_RE = re.compile(r"^[\s\d.,\[\]()%\\-]*$")
+NON_SPACE_RE = re.compile(r"\S")
 SENTENCE_END_RE = re.compile(r"[.!?](?=[\s)\]*_\"']*(?:\s|$))")
 ABBREVIATIONS = (
     "e.g",
@@ -43,6 +45,8 @@ ABBREVIATIONS = (
     "ch",
     "p",
 )
+ABBREVIATION_SET = frozenset(ABBREVIATIONS)
+WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 SCOPE_KINDS = {"tab", "admonition", "details", "root"}
 
 
@@ -67,18 +71,26 @@ class Sentence:
     @property
     def is_question(self) -> bool:
         """True when the sentence asks rather than states (ends with a question mark)."""
-        return self.text.rstrip().endswith("?")
+        if self.end <= self.start:
+            return False
+        last = self.plain[self.end - 1]  # sentences are trimmed: this is the last character
+        return last == "?" or (last.isspace() and self.text.rstrip().endswith("?"))
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(max(0, start), min(end, len(chars))):
-        if chars[i] != "\n":
-            chars[i] = " "
+    start, end = max(0, start), min(end, len(chars))
+    if start < end:
+        chars[start:end] = [c if c == "\n" else " " for c in chars[start:end]]
 
 
 def plain_view(prose: Prose) -> str:
     """The leaf's text with Markdown syntax blanked out, offsets unchanged."""
     text = prose.run.text
+    # Without these marks no HTML tag, emphasis star or escape can need blanking.
+    marked = "<" in text or "*" in text or "\\" in text
+    syntax = marked or prose.code_spans or prose.math_spans or prose.comment_spans or prose.links
+    if not syntax and prose.node.kind not in {"list", "heading"}:
+        return text  # plain text already: nothing to blank (most paragraphs)
     chars = list(text)
     code = list(prose.code_spans)
     comments = list(prose.comment_spans)
@@ -102,8 +114,6 @@ def plain_view(prose: Prose) -> str:
         while j > i and text[j] == "`":
             chars[j] = " "
             j -= 1
-    skip = code + comments + list(prose.math_spans)
-    masked = inline.mask(text, skip)
     for link in prose.links:
         if link.kind in {"autolink", "bare"}:
             _blank(chars, link.start, link.end)
@@ -111,11 +121,13 @@ def plain_view(prose: Prose) -> str:
         label_start = link.start + (2 if link.image else 1)
         _blank(chars, link.start, label_start)
         _blank(chars, label_start + len(link.text), link.end)
-    for m in HTML_TAG_RE.finditer(masked):
-        _blank(chars, m.start(), m.end())
-    for i, char in enumerate(masked):
-        if char == "*" or (char == "\\" and ESCAPE_RE.match(masked, i)):
-            chars[i] = " "
+    if marked:
+        skip = code + comments + list(prose.math_spans)
+        masked = inline.mask(text, skip) if skip else text
+        for m in HTML_TAG_RE.finditer(masked):
+            _blank(chars, m.start(), m.end())
+        for m in EMPHASIS_OR_ESCAPE_RE.finditer(masked):
+            chars[m.start()] = " "
     if prose.node.kind == "list":
         for m in LIST_ITEM_RE.finditer(text):
             _blank(chars, m.start(2), m.end(2))
@@ -147,33 +159,38 @@ def _units(prose: Prose, plain: str) -> list[tuple[int, int]]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", text[:dot])
-    if not word:
+    # The run of ASCII letters and dots ending at the dot (or at a newline right before it).
+    end = dot - 1 if dot > 0 and text[dot - 1] == "\n" else dot
+    start = end
+    while start > 0 and text[start - 1] in WORD_CHARS:
+        start -= 1
+    if start == end:
         return False
-    token = word.group(1).lower().rstrip(".")
-    if token in ABBREVIATIONS:
+    token = text[start:end].lower().rstrip(".")
+    if token in ABBREVIATION_SET:
         return True
     # A single capital letter followed by a dot is an initial ("J. Smith").
     return len(token) == 1 and token.isalpha() and text[dot - 1].isupper()
 
 
-def _sentences(plain: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def _sentences(plain: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``plain[start:end]``, without surrounding spaces."""
+    bounds: list[tuple[int, int]] = []
     cursor = start
     for m in SENTENCE_END_RE.finditer(plain, start, end):
-        if m.group() == "." and _is_abbreviation(plain, m.start()):
+        mark = m.start()
+        if plain[mark] == "." and _is_abbreviation(plain, mark):
             continue
-        yield cursor, m.end()
-        cursor = m.end()
-    if plain[cursor:end].strip():
-        yield cursor, end
-
-
-def _trim(plain: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and plain[start].isspace():
-        start += 1
-    while end > start and plain[end - 1].isspace():
-        end -= 1
-    return start, end
+        first = NON_SPACE_RE.search(plain, cursor, mark)
+        bounds.append((mark if first is None else first.start(), mark + 1))
+        cursor = mark + 1
+    first = NON_SPACE_RE.search(plain, cursor, end)
+    if first is not None:  # the rest, when it is more than spaces
+        last = end
+        while plain[last - 1].isspace():
+            last -= 1
+        bounds.append((first.start(), last))
+    return bounds
 
 
 def sentences_of(prose: Prose, first_index: int = 0) -> list[Sentence]:
@@ -183,13 +200,9 @@ def sentences_of(prose: Prose, first_index: int = 0) -> list[Sentence]:
     out: list[Sentence] = []
     for unit, (u_start, u_end) in enumerate(_units(prose, plain)):
         for s_start, s_end in _sentences(plain, u_start, u_end):
-            s_start, s_end = _trim(plain, s_start, s_end)
-            if s_end > s_start:
-                out.append(
-                    Sentence(
-                        prose, plain, s_start, s_end, unit, scope, first_index + len(out), is_root
-                    )
-                )
+            out.append(
+                Sentence(prose, plain, s_start, s_end, unit, scope, first_index + len(out), is_root)
+            )
     return out
 
 
