@@ -26,15 +26,19 @@ if TYPE_CHECKING:
 
 TABLE = "file_results"
 QUERY_BATCH = 500  # keys per SELECT (under SQLite's oldest limit of 999 parameters)
-VERSION = 1
+VERSION = 2
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
     key TEXT PRIMARY KEY,
+    run TEXT NOT NULL,
     path TEXT NOT NULL,
     record TEXT NOT NULL,
     stored_at REAL NOT NULL
 )
 """
+INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_run_path ON {TABLE} (run, path)"
+KEEP_SECONDS = 30 * 86400  # an entry nobody read for 30 days is deleted
+TOUCH_SECONDS = 86400  # a hit refreshes an entry's date at most once a day
 
 
 class FileResultCache:
@@ -43,7 +47,8 @@ class FileResultCache:
     def __init__(self, conn: sqlite3.Connection, run_key: str) -> None:
         self.conn = conn
         self.run_key = run_key
-        self.pending: list[tuple[str, str, str, float]] = []
+        self.pending: list[tuple[str, str, str, str, float]] = []
+        self.hits: list[str] = []  # keys read this run (their dates are refreshed)
 
     @classmethod
     def open(cls, config: Config, options: RunOptions) -> FileResultCache | None:
@@ -55,6 +60,7 @@ class FileResultCache:
             return None
         try:
             ensure_table(conn, TABLE, VERSION, SCHEMA)
+            conn.execute(INDEX)
         except sqlite3.Error:
             conn.close()
             return None
@@ -89,6 +95,7 @@ class FileResultCache:
                 query = f"SELECT key, record FROM {TABLE} WHERE key IN ({marks})"
                 for key, record in self.conn.execute(query, batch):
                     records[keys[key]] = record
+                    self.hits.append(key)
         except sqlite3.Error:
             return {}
         # Decoded records hold no reference cycles, yet their million small objects would
@@ -106,6 +113,7 @@ class FileResultCache:
         self.pending.append(
             (
                 self._key(path, digest),
+                self.run_key,
                 str(path),
                 json.dumps(result.to_record(), separators=(",", ":")),
                 time.time(),
@@ -113,20 +121,40 @@ class FileResultCache:
         )
 
     def close(self) -> None:
-        """Write queued results atomically and close the database."""
+        """Write queued results atomically, drop what they supersede, and close.
+
+        In the same transaction: a file's older result under this configuration is deleted
+        when a new one is written, hits refresh their entry's date (at most once a day), and
+        entries unread for ``KEEP_SECONDS`` (older versions of qalint, old configurations,
+        removed files) are deleted, so the cache does not grow without bound.
+        """
+        now = time.time()
         try:
-            if self.pending:
-                with self.conn:
-                    self.conn.execute("BEGIN")
-                    self.conn.executemany(
-                        f"INSERT OR REPLACE INTO {TABLE} (key, path, record, stored_at) "
-                        "VALUES (?, ?, ?, ?)",
-                        self.pending,
+            with self.conn:
+                self.conn.execute("BEGIN")
+                self.conn.executemany(
+                    f"INSERT OR REPLACE INTO {TABLE} (key, run, path, record, stored_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    self.pending,
+                )
+                self.conn.executemany(
+                    f"DELETE FROM {TABLE} WHERE run = ? AND path = ? AND key <> ?",
+                    [(run, path, key) for key, run, path, _, _ in self.pending],
+                )
+                for start in range(0, len(self.hits), QUERY_BATCH):
+                    batch = self.hits[start : start + QUERY_BATCH]
+                    marks = ",".join("?" * len(batch))
+                    self.conn.execute(
+                        f"UPDATE {TABLE} SET stored_at = ? "
+                        f"WHERE key IN ({marks}) AND stored_at < ?",
+                        [now, *batch, now - TOUCH_SECONDS],
                     )
+                self.conn.execute(f"DELETE FROM {TABLE} WHERE stored_at < ?", (now - KEEP_SECONDS,))
         except sqlite3.Error:
             pass  # a locked or read-only cache only costs speed next time
         finally:
             self.pending = []
+            self.hits = []
             self.conn.close()
 
 

@@ -179,3 +179,39 @@ def test_discovery_shows_paths_through_links_as_before(tmp_path: Path) -> None:
     assert not problems
     # A linked file or folder is shown (and deduplicated) by the path it resolves to.
     assert shown == ["bank/c.md", "real/a.md", "real/b.md"]
+
+
+def _rows(bank: Path) -> list[tuple[str, str, float]]:
+    with sqlite3.connect(bank / ".qalint_cache" / DB_NAME) as conn:
+        return conn.execute("SELECT run, path, stored_at FROM file_results").fetchall()
+
+
+def test_the_cache_does_not_grow_with_edits_or_old_entries(bank: Path) -> None:
+    _findings(bank)
+    assert len(_rows(bank)) == FILES
+    for round_ in range(3):  # each edit replaces the file's entry instead of adding one
+        (bank / "q007.md").write_text(question(answer=f"Edited {round_}."), encoding="utf-8")
+        _findings(bank)
+    assert len(_rows(bank)) == FILES
+    _findings(bank, "--select", "S")  # another configuration keeps entries of its own
+    assert len(_rows(bank)) == 2 * FILES
+    with sqlite3.connect(bank / ".qalint_cache" / DB_NAME) as conn:
+        (run,) = conn.execute(
+            "SELECT run FROM file_results WHERE path = 'q000.md' ORDER BY stored_at LIMIT 1"
+        ).fetchone()
+        # Entries of the first configuration, last read 40 days ago:
+        conn.execute(
+            "UPDATE file_results SET stored_at = stored_at - 40 * 86400 WHERE run = ?", (run,)
+        )
+    _findings(bank, "--select", "S")  # an old, unread entry is deleted by any later run
+    assert {r for r, _, _ in _rows(bank)} != {run} and len(_rows(bank)) == FILES
+
+
+def test_a_hit_refreshes_the_entry_date(bank: Path) -> None:
+    _findings(bank)
+    with sqlite3.connect(bank / ".qalint_cache" / DB_NAME) as conn:
+        conn.execute("UPDATE file_results SET stored_at = stored_at - 29 * 86400")
+    _findings(bank)  # read: the entries are young again and survive the next 30 days
+    import time
+
+    assert min(stored for _, _, stored in _rows(bank)) > time.time() - 3600
