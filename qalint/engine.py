@@ -82,21 +82,34 @@ class FileResult:
 
 
 class SourceLines(Mapping[str, list[str]]):
-    """Lines of checked files, read on demand (reporters need only files with findings)."""
+    """Lines of checked files, read on demand (reporters need only files with findings).
+
+    Files read from disk are kept only while they are among the last few asked for:
+    findings come sorted by path, so memory stays flat however many files have findings.
+    """
+
+    RECENT_FILES = 8
 
     def __init__(self, known: dict[str, list[str]] | None = None) -> None:
         self._known = dict(known or {})
+        self._recent: dict[str, list[str]] = {}  # insertion order is recency
 
     def __getitem__(self, path: str) -> list[str]:
-        if path not in self._known:
-            try:
-                loaded = load_bytes(path, read_regular(Path(path)))
-            except OSError:
-                raise KeyError(path) from None
-            if loaded.source is None:
-                raise KeyError(path)
-            self._known[path] = loaded.source.lines
-        return self._known[path]
+        if path in self._known:
+            return self._known[path]
+        if path in self._recent:
+            self._recent[path] = self._recent.pop(path)
+            return self._recent[path]
+        try:
+            loaded = load_bytes(path, read_regular(Path(path)))
+        except OSError:
+            raise KeyError(path) from None
+        if loaded.source is None:
+            raise KeyError(path)
+        if len(self._recent) >= self.RECENT_FILES:
+            del self._recent[next(iter(self._recent))]
+        self._recent[path] = loaded.source.lines
+        return loaded.source.lines
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._known)
@@ -437,6 +450,11 @@ def run(
     if cache is not None:
         cache.close()
     ordered = [results[p] for p in files]
+    # The results live until the run ends; with thousands of them, every full collection of
+    # the garbage collector would scan them all again (a tenth of a warm run): exempt them.
+    import gc
+
+    gc.freeze()
     project = run_project_rules(ordered, config, options)
     diagnostics = combine(ordered, project, config) + _keep(problems, config, {})
     diagnostics.sort(key=Diagnostic.sort_key)
