@@ -183,6 +183,13 @@ class Document:
         text = line.text
         start = line.col + len(text) - len(text.lstrip(" "))
         end = line.col + len(text.rstrip())
+        lineno = line.lineno
+        source = self.source
+        if (
+            not 0 < lineno <= len(source.lines)
+            or source.expanded[lineno - 1] is source.lines[lineno - 1]
+        ):
+            return Span(lineno, start + 1, lineno, max(end, start + 1) + 1)  # no tab on the line
         column = self.source.column(line.lineno, start)
         end_column = self.source.column(line.lineno, max(end, start + 1))
         return Span(line.lineno, column, line.lineno, end_column)

@@ -257,6 +257,42 @@ def test_missing_file_message_quotes_the_target_as_written(tmp_path: Path) -> No
     assert "looked for '" + (tmp_path / "gone.md").as_posix() + "'" in found[1].message
 
 
+def test_link_targets_resolve_through_symbolic_links_as_path_resolve(tmp_path: Path) -> None:
+    from qalint.rules.links import _resolve_from
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "f.md").write_text("# F\n", encoding="utf-8")
+    (tmp_path / "a" / "lnk").symlink_to("../c")
+    (tmp_path / "la").symlink_to("a")
+    (tmp_path / "loop").symlink_to("loop")
+    targets = [
+        "x.md",
+        "../x.md",
+        "../../../../x",
+        "lnk/f.md",
+        "lnk/../f.md",
+        "./b//",
+        "..",
+        "../la/b/../lnk/f.md",
+        "b/../../c/f.md",
+        "f.md/x/../y",
+        "...",
+        "../loop/x",
+    ]
+    for folder in ("a", "la", "a/b", "la/b", "la/lnk"):
+        page_folder = tmp_path / folder
+        real = str(page_folder.resolve())
+        for target in targets:
+            try:
+                expected = (page_folder / target).resolve()
+            except RuntimeError:
+                with pytest.raises(RuntimeError):
+                    _resolve_from(real, page_folder, target)
+                continue
+            assert _resolve_from(real, page_folder, target) == expected, (folder, target)
+
+
 def test_bare_url_keeps_its_balanced_parentheses() -> None:
     url = "https://en.wikipedia.org/wiki/Dropout_(neural_networks)"
     text = f"Bare {url}, and https://a.org/x_(y). End https://a.org/z) too.\n"

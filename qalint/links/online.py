@@ -121,22 +121,31 @@ def _parenthesised_urls(
             taken.setdefault(id(link.node), []).append((link.start, link.end))
     found: list[Link] = []
     for prose in document.prose:
-        if "(" not in prose.run.text or not URL_START_RE.search(prose.run.text):
-            continue  # masking only blanks text, so it cannot make a match
-        text = masked_prose(prose)
+        raw = prose.run.text
+        if "(" not in raw:
+            continue
         ranges = taken.get(id(prose.node), [])
+        if all(_inside(m.start() + 1, ranges) for m in URL_START_RE.finditer(raw)):
+            # Masking only blanks text, so every match below starts where one starts in the
+            # raw text; when each of those is inside a link, none is kept.
+            continue
+        text = masked_prose(prose)
         broken: set[int] = set()
         if "[" in text:
             items = malformed(prose) if malformed is not None else find_malformed(text)
             broken = {item.url_at for item in items}
         for m in PARENTHESISED_URL_RE.finditer(text):
             start, end = m.start(1), m.end(1)
-            if m.start() in broken or any(s <= start < e for s, e in ranges):
+            if m.start() in broken or _inside(start, ranges):
                 continue
             span = prose.run.span(start, end)
             url = m.group(1)
             found.append(Link("bare", url, url, span, span, start=start, end=end, node=prose.node))
     return found
+
+
+def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s <= index < e for s, e in ranges)
 
 
 def bare_urls(

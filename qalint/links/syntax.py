@@ -137,7 +137,8 @@ def find_malformed(text: str) -> list[Malformed]:
                 end = _line_end(text, close)
                 found.append(Malformed("unclosed-target", opener, end, text[opener:end], close + 1))
                 reported.add(opener)
-    index = text.find("[")
+    # An unclosed "[" only counts before a "(https://", which is then somewhere in the text.
+    index = text.find("[") if URL_START_RE.search(text) else -1
     while index >= 0:
         if index not in reported and index not in brackets and not _escaped(text, index):
             end = _line_end(text, index)
@@ -147,7 +148,13 @@ def find_malformed(text: str) -> list[Malformed]:
                     Malformed("unclosed-bracket", index, index + 1, text[index:end], url.start())
                 )
         index = text.find("[", index + 1)
-    for m in REVERSED_RE.finditer(text):
-        found.append(Malformed("reversed", m.start(), m.end(), m.group(0), m.start()))
-    found.sort(key=lambda f: f.start)
+    if ")[" in text:
+        for m in REVERSED_RE.finditer(text):
+            found.append(Malformed("reversed", m.start(), m.end(), m.group(0), m.start()))
+    if len(found) > 1:
+        found.sort(key=_start)
     return found
+
+
+def _start(item: Malformed) -> int:
+    return item.start

@@ -5,11 +5,12 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 TAB_LENGTH = 4  # Python-Markdown's tab_length, which MkDocs keeps
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class SrcLine:
     """A piece of one source line: its 1-based number, the expanded column it starts at, its text.
 
@@ -19,6 +20,13 @@ class SrcLine:
     lineno: int
     col: int
     text: str
+
+    def __init__(self, lineno: int, col: int, text: str) -> None:
+        # A frozen dataclass's own __init__ goes through object.__setattr__ for each field;
+        # the slot descriptors set them directly (the parser makes hundreds of these a file).
+        _SET_LINENO(self, lineno)
+        _SET_COL(self, col)
+        _SET_TEXT(self, text)
 
     def dedent(self, n: int) -> SrcLine:
         """Drop ``n`` leading characters (spaces), moving the start column along."""
@@ -35,6 +43,11 @@ class SrcLine:
         return not self.text.strip()
 
 
+_SET_LINENO = SrcLine.lineno.__set__  # type: ignore[attr-defined]
+_SET_COL = SrcLine.col.__set__  # type: ignore[attr-defined]
+_SET_TEXT = SrcLine.text.__set__  # type: ignore[attr-defined]
+
+
 @dataclass
 class Source:
     """The text of one file, with original lines, expanded lines and offsets."""
@@ -48,16 +61,15 @@ class Source:
     _tab_columns: dict[int, array] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.lines = []
-        self.line_starts = []
-        pos = 0
-        for raw in self.text.splitlines(keepends=True):
-            self.line_starts.append(pos)
-            pos += len(raw)
-            self.lines.append(raw.rstrip("\r\n"))
-        if not self.lines or self.text.endswith(("\n", "\r")):
-            self.line_starts.append(pos)
+        raw_lines = self.text.splitlines(keepends=True)
+        # Offsets of every line and of the end of the text.
+        starts = list(accumulate(map(len, raw_lines), initial=0))
+        self.lines = [raw.rstrip("\r\n") for raw in raw_lines]
+        if not raw_lines or self.text.endswith(("\n", "\r")):
             self.lines.append("")
+        else:
+            starts.pop()
+        self.line_starts = starts
         self.expanded = [ln.expandtabs(TAB_LENGTH) if "\t" in ln else ln for ln in self.lines]
         if "\r\n" in self.text:
             self.newline = "\r\n"

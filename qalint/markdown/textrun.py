@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 from qalint.diagnostics import Span
 from qalint.markdown.source import Source, SrcLine
@@ -16,23 +17,19 @@ class TextRun:
 
     def __init__(self, source: Source, lines: Iterable[SrcLine]) -> None:
         self.source = source
-        texts: list[str] = []
-        starts: list[int] = []
-        linenos: list[int] = []
-        cols: list[int] = []
-        pos = 0
-        for line in lines:
-            text = line.text
-            starts.append(pos)
-            linenos.append(line.lineno)
-            cols.append(line.col)
-            texts.append(text)
-            pos += len(text) + 1
+        if not isinstance(lines, list | tuple):
+            lines = list(lines)
+        texts = [line.text for line in lines]
         self.text = "\n".join(texts)
         # Tuples of ints: the garbage collector stops tracking them, lists it walks every time.
-        self._starts = tuple(starts)
-        self._linenos = tuple(linenos)
-        self._cols = tuple(cols)
+        if len(texts) == 1:
+            self._starts: tuple[int, ...] = (0,)
+        elif not texts:
+            self._starts = ()
+        else:
+            self._starts = tuple(accumulate([len(text) + 1 for text in texts[:-1]], initial=0))
+        self._linenos = tuple([line.lineno for line in lines])
+        self._cols = tuple([line.col for line in lines])
 
     def expanded_position(self, offset: int) -> tuple[int, int]:
         """(1-based line, 0-based tab-expanded column) of an offset into ``text``."""

@@ -53,5 +53,6 @@ def _preorder(root: Node) -> list[Node]:
     while stack:
         node = stack.pop()
         out.append(node)
-        stack.extend(reversed(node.children))
+        if node.children:
+            stack.extend(node.children[::-1])
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from pathlib import Path
@@ -608,11 +609,40 @@ def _page_folder(ctx: RuleContext) -> Path | None:
 
 
 def _resolve(ctx: RuleContext, path: str) -> Path | None:
-    """``site.resolve_target(ctx.document, path)``."""
+    """``site.resolve_target(ctx.document, path)``, once per distinct path of the document."""
     folder = _page_folder(ctx)
     if folder is None or not path:
         return None
-    return (folder / path).resolve()
+    table: dict[str, Path] = once(ctx, "links.resolved", ctx.document, lambda _doc: {})
+    found = table.get(path)
+    if found is None:
+        real = once(ctx, "links.real_folder", ctx.document, lambda _doc: os.path.realpath(folder))
+        found = table[path] = _resolve_from(real, folder, path)
+    return found
+
+
+def _resolve_from(real: str, folder: Path, path: str) -> Path:
+    """``(folder / path).resolve()`` walked on from ``real``, the folder's real path.
+
+    ``realpath`` resolves one part after another, so only the parts of ``path`` need an
+    ``lstat``; on a symbolic link (or anything odd) the full ``resolve`` decides.
+    """
+    current = real
+    for part in path.split("/"):
+        if not part or part == ".":
+            continue
+        if part == "..":
+            current = os.path.dirname(current)
+            continue
+        current = os.path.join(current, part)
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return (folder / path).resolve()
+        except OSError:
+            pass
+        except ValueError:
+            return (folder / path).resolve()
+    return Path(current)
 
 
 @rule(
@@ -633,12 +663,17 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
     folder = _page_folder(ctx)
     if folder is None:
         return
+    exists: dict[Path, bool] = {}
     for link, path, _ in _local_targets(ctx):
         resolved = _resolve(ctx, path)
-        if resolved is not None:
+        if resolved is None:
+            continue
+        found = exists.get(resolved)
+        if found is None:
             ctx.depends_on(resolved)
             ctx.depends_on(resolved.with_name(resolved.name + ".md"))
-        if resolved is None or target_exists(resolved):
+            found = exists[resolved] = target_exists(resolved)
+        if found:
             continue
         shown = Path(os.path.normpath(folder / path)).as_posix()
         written = _target(link)[0].strip()
