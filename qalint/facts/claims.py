@@ -303,8 +303,10 @@ def _label_before(text: str, start: int, pos: int) -> str | None:
 
 def _label_tail(text: str, number: Number) -> int:
     """Offset just past the number's label when the label follows it."""
+    if not number.label:
+        return number.end
     m = LABEL_AFTER_RE.match(text[number.end :])
-    return number.end + m.end() if m and number.label else number.end
+    return number.end + m.end() if m else number.end
 
 
 def group_numbers(
@@ -328,7 +330,7 @@ def group_numbers(
     input_end: int | None = None
     for group in groups:
         before = text[sentence.start : group.start]
-        group.vector = bool(VECTOR_OPEN_RE.search(before)) and len(group.numbers) > 1
+        group.vector = len(group.numbers) > 1 and bool(VECTOR_OPEN_RE.search(before))
         group.role = _role(group, cues)
         group.after_output_verb = _after_output_verb(sentence, group)
         if input_end is not None:
@@ -465,12 +467,13 @@ CUE_LIST = (
     rf"((?:{_CUE_ALTERNATIVES})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{_CUE_ALTERNATIVES}))+)"
     rf"(?:\s+score)?\s*(?:of|are|were|=|:|at|equal to|reach)?\s*(?:about\s+)?$"
 )
+CUE_LIST_RE = re.compile(CUE_LIST, re.I)
 
 
 def respectively_roles(sentence: Sentence, group: Group) -> list[str] | None:
     """Roles for "precision and recall of 0.8 and 0.6": k cues then k numbers, in order."""
     text = sentence.plain[sentence.start : group.start]
-    m = re.search(CUE_LIST, text, re.I)
+    m = CUE_LIST_RE.search(text)
     if not m:
         return None
     roles = []

@@ -27,7 +27,6 @@ CONDITIONAL_RE = re.compile(
     r"except|case|cases)\b|\\to\b|\\rightarrow|\\approx|\\sim\b|→|≈|<\s*0|\\le(?:q|qslant)?\s*0\b",
     re.I,
 )
-WHITESPACE_RE = re.compile(r"\s+")
 TEX_WRAPPER_RE = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mathit|textit)\{([^{}]*)\}")
 PROBABILITY_FUNCTIONS = {"P", "p", "Pr", "\\Pr"}
 
@@ -238,7 +237,9 @@ def _math_pack_checks(
     document: Document, index: _SentenceIndex, entries: list[packs.Entry]
 ) -> Iterator[Finding]:
     for math in document.all_math(include_hidden=True):
-        flat = WHITESPACE_RE.sub("", TEX_WRAPPER_RE.sub(r"\1", math.tex))
+        tex = math.tex
+        # str.split and the regular expression's \s both split on str.isspace() characters.
+        flat = "".join((TEX_WRAPPER_RE.sub(r"\1", tex) if "\\" in tex else tex).split())
         flat = flat.replace("\\left", "").replace("\\right", "").replace("\\dfrac", "\\frac")
         folded = flat.casefold()
         possible = [entry for entry in entries if entry.may_match(folded)]

@@ -23,7 +23,6 @@ ESCAPE_RE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!$%])")
 EMPHASIS_OR_ESCAPE_RE = re.compile(r"\*|" + ESCAPE_RE.pattern)
 # Math spans that only hold numbers (``$0.7$``, ``$[0.7, 0.2, 0.1]$``) read as prose numbers.
 NUMERIC_MATH_RE = re.compile(r"^[\s\d.,\[\]()%\\-]*$")
-NON_SPACE_RE = re.compile(r"\S")
 SENTENCE_END_RE = re.compile(r"[.!?](?=[\s)\]*_\"']*(?:\s|$))")
 ABBREVIATIONS = (
     "e.g",
@@ -80,7 +79,11 @@ class Sentence:
 def _blank(chars: list[str], start: int, end: int) -> None:
     start, end = max(0, start), min(end, len(chars))
     if start < end:
-        chars[start:end] = [c if c == "\n" else " " for c in chars[start:end]]
+        span = chars[start:end]
+        if "\n" in span:
+            chars[start:end] = [c if c == "\n" else " " for c in span]
+        else:
+            chars[start:end] = [" "] * (end - start)
 
 
 def plain_view(prose: Prose) -> str:
@@ -124,10 +127,12 @@ def plain_view(prose: Prose) -> str:
     if marked:
         skip = code + comments + list(prose.math_spans)
         masked = inline.mask(text, skip) if skip else text
-        for m in HTML_TAG_RE.finditer(masked):
-            _blank(chars, m.start(), m.end())
-        for m in EMPHASIS_OR_ESCAPE_RE.finditer(masked):
-            chars[m.start()] = " "
+        if "<" in masked:  # the marks are often all inside math or code
+            for m in HTML_TAG_RE.finditer(masked):
+                _blank(chars, m.start(), m.end())
+        if "*" in masked or "\\" in masked:
+            for m in EMPHASIS_OR_ESCAPE_RE.finditer(masked):
+                chars[m.start()] = " "
     if prose.node.kind == "list":
         for m in LIST_ITEM_RE.finditer(text):
             _blank(chars, m.start(2), m.end(2))
@@ -181,15 +186,13 @@ def _sentences(plain: str, start: int, end: int) -> list[tuple[int, int]]:
         mark = m.start()
         if plain[mark] == "." and _is_abbreviation(plain, mark):
             continue
-        first = NON_SPACE_RE.search(plain, cursor, mark)
-        bounds.append((mark if first is None else first.start(), mark + 1))
+        # The sentence starts at the first character after the cursor that is not a space.
+        bounds.append((mark - len(plain[cursor:mark].lstrip()), mark + 1))
         cursor = mark + 1
-    first = NON_SPACE_RE.search(plain, cursor, end)
-    if first is not None:  # the rest, when it is more than spaces
-        last = end
-        while plain[last - 1].isspace():
-            last -= 1
-        bounds.append((first.start(), last))
+    rest = plain[cursor:end].lstrip()
+    if rest:  # the rest, when it is more than spaces
+        first = end - len(rest)
+        bounds.append((first, first + len(rest.rstrip())))
     return bounds
 
 

@@ -125,6 +125,18 @@ def holds(found: Triggers, folded_text: str) -> bool:
     return True
 
 
+class _Presence(dict[str, bool]):
+    """Whether each literal looked up occurs in a page (searched on first look-up)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page = page
+
+    def __missing__(self, literal: str) -> bool:
+        hit = self[literal] = literal in self.page
+        return hit
+
+
 class LiteralIndex:
     """Which of a list of casefolded texts hold the literals of some triggers.
 
@@ -135,7 +147,7 @@ class LiteralIndex:
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         self.page = "\n".join(texts)
-        self._present: dict[str, bool] = {}
+        self._present = _Presence(self.page)
 
     def holders(self, literal: str) -> frozenset[int]:
         """Indices of the texts that contain ``literal``."""
@@ -149,15 +161,9 @@ class LiteralIndex:
         """
         if not found:
             return None  # no prefilter (or one that every text passes)
-        page, present = self.page, self._present
+        present = self._present.__getitem__
         for clause in found:  # a literal missing from the page is missing from every text
-            for literal in clause:
-                hit = present.get(literal)
-                if hit is None:
-                    hit = present[literal] = literal in page
-                if hit:
-                    break
-            else:
+            if not any(map(present, clause)):
                 return frozenset()
         # The texts holding the first clause, then those of them holding each other clause.
         result = frozenset().union(*map(self.holders, found[0]))
