@@ -64,6 +64,7 @@ class Node:
     type_name: str = ""
     title: str | None = None
     body_col: int = 0
+    item_line: int = 0  # for a list: the line number of its last item's marker line
 
     def add(self, child: Node) -> Node:
         """Append ``child`` and return it."""
@@ -489,6 +490,7 @@ class BlockParser:
                     self._nest(node, nested)
                     nested = []
                 node.lines.append(line)
+                node.item_line = line.lineno
             elif NESTED_ITEM_RE.match(line.text) or nested:
                 nested.append(line)
             else:
@@ -506,11 +508,13 @@ class BlockParser:
     def _list_indent(self, node: Node, block: list[SrcLine]) -> None:
         """An indented block after a list continues an item (``ListIndentProcessor``).
 
-        Each 4 spaces of indent go one nesting level deeper, as far as nested lists exist.
+        Each 4 spaces of indent go one nesting level deeper, as far as nested lists exist in
+        the last item (``get_level`` walks ``lastChild`` of the last ``li``): a list nested
+        under an earlier item does not count.
         """
         indent_level = block[0].indent // TAB_LENGTH
         level = 1
-        while indent_level > level and node.last is not None and node.last.kind == "list":
+        while indent_level > level and _last_item_ends_in_list(node):
             node = node.last
             level += 1
         saved = self.detabbed
@@ -526,6 +530,16 @@ class BlockParser:
         indented = first.text.startswith(" ")
         if indented or (previous.kind == "tabset" and not target.children):
             self.escapes.append(Escape(first, target, target.body_col, "block"))
+
+
+def _last_item_ends_in_list(node: Node) -> bool:
+    """Whether the last item of list ``node`` ends with a nested list, as Python-Markdown sees it.
+
+    The list node keeps its item lines and, as children, what is nested in any item; the
+    last child belongs to the last item only if it comes after that item's marker line.
+    """
+    last = node.last
+    return last is not None and last.kind == "list" and last.first_line > node.item_line
 
 
 def _depth(node: Node) -> int:
