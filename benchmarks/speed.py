@@ -293,7 +293,7 @@ def bench(bank: Path, select: list[str], repeat: int, compare: bool) -> None:
     rows.append(("one small file, warm cache", median(qalint("q.md", *flags), single, 5), ""))
     shutil.rmtree(single, ignore_errors=True)
     if compare:
-        rows.extend(others(bank, repeat))
+        rows.extend(others(bank, 1))  # for reference: one run each (pymarkdown takes minutes)
 
     psutil_note = "psutil" if _has_psutil() else "/proc sampling"
     print(
