@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 from qalint.facts import latex, quick, symbolic
@@ -55,3 +56,73 @@ def test_values_it_cannot_compute_are_left_to_sympy() -> None:
     for tex in (r"\log_0 5 = 2", r"\sum_{i=1}^{3} i = 6", r"10^{400} = 1", r"3! = 6"):
         (relation,) = latex.parse_formula(tex)[0].relations()
         assert not quick.plainly_holds(relation, (None,)), tex
+
+
+IDENTITIES = """!!! Question ""
+    === "Question"
+        #### Which sigmoid identities hold?
+
+    === "Answer"
+
+        The sigmoid satisfies $\\sigma(-x) = 1 - \\sigma(x)$ and $\\tanh(x) = 2\\sigma(2x) - 1$.
+"""
+
+
+def test_true_identities_do_not_import_sympy() -> None:
+    code = (
+        "import sys, qalint; "
+        f"found = qalint.lint_text({IDENTITIES!r}, 'q.md'); "
+        "print([d.code for d in found if d.code.startswith('F')], 'sympy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[] False", done.stderr
+
+
+def _identities(name: str) -> list[tuple[str, latex.Relation]]:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    found = []
+    for tex in MATH_RE.findall(text):
+        for segment in latex.parse_formula(tex):
+            found += [(tex, r) for r in segment.relations() if symbolic._identity_candidate(r)]
+    return found
+
+
+FALSE_IDENTITIES = [
+    r"\sigma(-x) = \sigma(x)",
+    r"\tanh(x) = 2\sigma(x) - 1",
+    r"\log(xy) = \log x \log y",
+    r"e^{x+y} = e^x + e^y",
+    r"(x + y)^2 = x^2 + y^2",
+    r"\frac{1}{1+e^{-x}} = \frac{1}{1+e^{x}}",
+]
+TRUE_IDENTITIES = [
+    r"\sigma(-x) = 1 - \sigma(x)",
+    r"\log(xy) = \log x + \log y",
+    r"e^{x+y} = e^x e^y",
+    r"(x + y)^2 = x^2 + 2xy + y^2",
+    r"\max(x, 0) = \mathrm{relu}(x)",
+]
+
+
+def test_no_identity_the_exact_check_refutes_passes_as_plainly_true() -> None:
+    relations = _identities("wrong.md") + _identities("correct.md")
+    relations += [(tex, latex.parse_formula(tex)[0].relations()[0]) for tex in FALSE_IDENTITIES]
+    refuted = 0
+    for tex, relation in relations:
+        if symbolic._check_identity(relation, tex):
+            refuted += 1
+            seed = zlib.crc32(tex.encode())
+            bases = symbolic._quick_bases(relation)
+            assert not quick.identity_plainly_holds(relation, bases, seed), tex
+    assert refuted >= len(FALSE_IDENTITIES)
+
+
+def test_smooth_true_identities_skip_sympy_and_piecewise_ones_do_not() -> None:
+    for tex in TRUE_IDENTITIES:
+        (relation,) = latex.parse_formula(tex)[0].relations()
+        assert symbolic._identity_candidate(relation), tex
+        assert symbolic._check_identity(relation, tex) is None, tex
+        shortcut = quick.identity_plainly_holds(
+            relation, symbolic._quick_bases(relation), zlib.crc32(tex.encode())
+        )
+        assert shortcut == ("max" not in tex), tex  # max/relu may agree on part of the range

@@ -11,9 +11,10 @@ module cannot evaluate, goes to sympy as before.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Mapping
 
-from qalint.facts.latex import Node, Relation
+from qalint.facts.latex import INTEGER_NAMES, Node, Relation, free_symbols, walk
 
 MAX_MAGNITUDE = 2.0**50  # beyond this, floats may hide an exact difference
 _FUNCTIONS: dict[str, Callable[..., float]] = {
@@ -38,10 +39,13 @@ _FUNCTIONS: dict[str, Callable[..., float]] = {
 }
 
 
-def value(node: Node, log_base: float | None) -> float | None:
-    """The float value of a closed side (``log_base`` for an unqualified log; None: ln)."""
+def value(
+    node: Node, log_base: float | None, point: Mapping[str, float] | None = None
+) -> float | None:
+    """The float value of a side (``log_base`` for an unqualified log; None: ln), its free
+    variables taking their values from ``point``."""
     try:
-        result = _value(node, log_base)
+        result = _value(node, log_base, point or {})
     except (ArithmeticError, ValueError, TypeError, IndexError):
         return None
     if result is None or not math.isfinite(result) or abs(result) > MAX_MAGNITUDE:
@@ -49,37 +53,39 @@ def value(node: Node, log_base: float | None) -> float | None:
     return result
 
 
-def _value(n: Node, log_base: float | None) -> float | None:
+def _value(n: Node, log_base: float | None, point: Mapping[str, float]) -> float | None:
     kind = n[0]
     if kind == "num":
         return float(n[1])
+    if kind == "sym":
+        return point.get(n[1])
     if kind == "const":
         return math.pi if n[1] == "pi" else math.e
     if kind in {"add", "mul"}:
-        parts = [_value(t, log_base) for t in n[1]]
+        parts = [_value(t, log_base, point) for t in n[1]]
         if any(p is None for p in parts):
             return None
         return math.fsum(parts) if kind == "add" else math.prod(parts)  # type: ignore[arg-type]
     if kind in {"neg", "abs"}:
-        inner = _value(n[1], log_base)
+        inner = _value(n[1], log_base, point)
         return None if inner is None else (-inner if kind == "neg" else abs(inner))
     if kind in {"div", "pow"}:
-        left, right = _value(n[1], log_base), _value(n[2], log_base)
+        left, right = _value(n[1], log_base, point), _value(n[2], log_base, point)
         if left is None or right is None:
             return None
         return left / right if kind == "div" else math.pow(left, right)
     if kind == "call":
-        return _call(n, log_base)
-    return None  # symbols, sums, products, derivatives, factorials: left to sympy
+        return _call(n, log_base, point)
+    return None  # sums, products, derivatives, factorials: left to sympy
 
 
-def _call(n: Node, log_base: float | None) -> float | None:
-    args = [_value(a, log_base) for a in n[2]]
+def _call(n: Node, log_base: float | None, point: Mapping[str, float]) -> float | None:
+    args = [_value(a, log_base, point) for a in n[2]]
     if not args or any(a is None for a in args):
         return None
     name = n[1]
     if name == "log":
-        base = _value(n[3], log_base) if n[3] is not None else log_base
+        base = _value(n[3], log_base, point) if n[3] is not None else log_base
         if base is None:
             return math.log(args[0])  # type: ignore[arg-type]
         if base <= 0 or base == 1:
@@ -103,5 +109,42 @@ def plainly_holds(relation: Relation, log_bases: tuple[float | None, ...]) -> bo
         if (op in {"<", "<="} and left < right - margin) or (
             op in {">", ">="} and left > right + margin
         ):
+            return True
+    return False
+
+
+IDENTITY_POINTS = 6
+NOT_SMOOTH = {"sign", "max", "min", "relu", "abs"}  # may agree on part of the range only
+
+
+def identity_plainly_holds(
+    relation: Relation, log_bases: tuple[float | None, ...], seed: int
+) -> bool:
+    """True when an identity's two sides agree to twelve digits at every one of a few random
+    points of (0.3, 2.9), in some log base, so that sampling it exactly could not find it
+    false (the exact check reports an identity only when every sample disagrees).
+
+    Only smooth formulas of real variables qualify: integer-valued names (sampled as
+    integers by the exact check) and functions that can agree on part of the range only
+    (``max``, ``relu``, ``|x|``) are left to sympy.
+    """
+    names = sorted(free_symbols(relation.left) | free_symbols(relation.right))
+    if not names or INTEGER_NAMES.intersection(names):
+        return False
+    for side in (relation.left, relation.right):
+        for node in walk(side):
+            if node[0] == "abs" or (node[0] == "call" and node[1] in NOT_SMOOTH):
+                return False
+    for base in log_bases:
+        rng = random.Random(seed)
+        for _ in range(IDENTITY_POINTS):
+            point = {name: rng.randint(300, 2900) / 1000 for name in names}
+            left = value(relation.left, base, point)
+            right = value(relation.right, base, point)
+            if left is None or right is None:
+                break
+            if abs(left - right) > 1e-12 * max(1.0, abs(left), abs(right)):
+                break
+        else:
             return True
     return False
