@@ -52,6 +52,7 @@ class FileResult:
     suppressions: list[tuple[int, int, list[str]]] = field(default_factory=list)
     dependencies: dict[str, list[int] | None] = field(default_factory=dict)
     parsed: bool = True
+    digest: str | None = None  # of the bytes linted, when the worker was asked to hash them
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-safe form stored in the cache."""
@@ -62,6 +63,7 @@ class FileResult:
             "suppressions": self.suppressions,
             "dependencies": self.dependencies,
             "parsed": self.parsed,
+            "digest": self.digest,
         }
 
     @staticmethod
@@ -74,6 +76,7 @@ class FileResult:
             [(int(a), int(b), list(c)) for a, b, c in record["suppressions"]],
             dict(record["dependencies"]),
             bool(record["parsed"]),
+            record.get("digest"),
         )
 
     def suppression_table(self) -> Suppressions:
@@ -257,11 +260,14 @@ def lint_document(
 
 def lint_path(path: Path, config: Config, options: RunOptions, rules: list[Rule]) -> FileResult:
     """Read, parse and lint one file; an input problem becomes its only diagnostic."""
-    loaded = load(path, config.max_file_size)
+    loaded = load(path, config.max_file_size, digest=options.use_cache)
     if loaded.problem is not None or loaded.source is None:
         problems = [loaded.problem] if loaded.problem is not None else []
-        return FileResult(loaded.path, _keep(problems, config, {}), parsed=False)
-    return lint_document(parse(loaded.source, loaded.path), config, options, rules)
+        result = FileResult(loaded.path, _keep(problems, config, {}), parsed=False)
+    else:
+        result = lint_document(parse(loaded.source, loaded.path), config, options, rules)
+    result.digest = loaded.digest
+    return result
 
 
 _WORKER: dict[str, Any] = {}
@@ -436,7 +442,7 @@ def run(
     cache = FileResultCache.open(config, options) if options.use_cache else None
     results: dict[Path, FileResult] = {}
     digests: dict[Path, str] = {}
-    if cache is not None:
+    if cache is not None and not cache.is_empty():
         for path in files:
             digest = cache.digest(path)
             if digest is not None:
@@ -445,8 +451,10 @@ def run(
     misses = [path for path in files if path not in results]
     for path, result in zip(misses, lint_files(misses, config, options), strict=True):
         results[path] = result
-        if cache is not None and path in digests:
-            cache.put(path, digests[path], result)
+        # With nothing cached for this configuration, the workers hashed what they read.
+        digest = digests.get(path, result.digest)
+        if cache is not None and digest is not None:
+            cache.put(path, digest, result)
     if cache is not None:
         cache.close()
     ordered = [results[p] for p in files]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qalint.cachedb import cache_folder, ensure_table, open_database
-from qalint.files import read_regular
+from qalint.files import content_digest, read_regular
 
 if TYPE_CHECKING:
     from qalint.config import Config
@@ -73,11 +73,22 @@ class FileResultCache:
             data = read_regular(path)
         except OSError:
             return None
-        return hashlib.blake2b(data, digest_size=20).hexdigest()
+        return content_digest(data)
 
     def _key(self, path: Path, digest: str) -> str:
         key = f"{self.run_key}\0{path}\0{digest}"
         return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def is_empty(self) -> bool:
+        """True when nothing is stored for this configuration (a first run, or after an
+        upgrade or a configuration change): then no file needs hashing up front."""
+        try:
+            row = self.conn.execute(
+                f"SELECT 1 FROM {TABLE} WHERE run = ? LIMIT 1", (self.run_key,)
+            ).fetchone()
+        except sqlite3.Error:
+            return False
+        return row is None
 
     def get(self, path: Path, digest: str) -> FileResult | None:
         """The cached result, when still valid."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ class LoadedFile:
     path: str
     source: Source | None
     problem: Diagnostic | None = None
+    digest: str | None = None  # of the bytes read, when asked for (the result cache's key)
 
 
 def display_path(path: Path, resolved: Path | None = None, cwd: Path | None = None) -> str:
@@ -127,8 +129,16 @@ def read_regular(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def load(path: Path, max_size: int) -> LoadedFile:
-    """Read and decode one file; a problem is returned as a diagnostic, never raised."""
+def content_digest(data: bytes) -> str:
+    """The digest of a file's bytes that keys its cached result."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def load(path: Path, max_size: int, digest: bool = False) -> LoadedFile:
+    """Read and decode one file; a problem is returned as a diagnostic, never raised.
+
+    With ``digest``, the result carries ``content_digest`` of the bytes that were read.
+    """
     shown = display_path(path)
     try:
         info = path.stat()
@@ -160,7 +170,10 @@ def load(path: Path, max_size: int) -> LoadedFile:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return LoadedFile(shown, None, UNREADABLE.at(shown, f"cannot read file: {reason}"))
-    return load_bytes(shown, data)
+    loaded = load_bytes(shown, data)
+    if digest:
+        loaded.digest = content_digest(data)
+    return loaded
 
 
 UTF16_32_BOMS = (

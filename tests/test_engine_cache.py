@@ -215,3 +215,20 @@ def test_a_hit_refreshes_the_entry_date(bank: Path) -> None:
     import time
 
     assert min(stored for _, _, stored in _rows(bank)) > time.time() - 3600
+
+
+def test_a_cold_run_caches_what_workers_hashed_and_the_next_run_hits_it(bank: Path) -> None:
+    config = load_config(None, bank)
+    cwd = Path.cwd()
+    os.chdir(bank)
+    try:
+        first = engine.run(["."], config, RunOptions(jobs=2))
+        second = engine.run(["."], config, RunOptions(jobs=2))
+        (bank / "q001.md").write_text(question(answer="Changed."), encoding="utf-8")
+        third = engine.run(["."], config, RunOptions(jobs=1))
+    finally:
+        os.chdir(cwd)
+    assert first.cache_hits == 0
+    assert second.cache_hits == FILES  # the workers' digests key the entries main looks up
+    assert third.cache_hits == FILES - 2  # q001, and q000, which links to it
+    assert first.diagnostics == second.diagnostics
