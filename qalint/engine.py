@@ -451,8 +451,9 @@ def run(
     misses = [path for path in files if path not in results]
     for path, result in zip(misses, lint_files(misses, config, options), strict=True):
         results[path] = result
-        # With nothing cached for this configuration, the workers hashed what they read.
-        digest = digests.get(path, result.digest)
+        # The worker's digest is of exactly the bytes it linted (the file may have changed
+        # since the main process hashed it); with the cache on, it is always there.
+        digest = result.digest or digests.get(path)
         if cache is not None and digest is not None:
             cache.put(path, digest, result)
     if cache is not None:
