@@ -11,6 +11,7 @@ the summaries, so they stay correct in parallel and cached runs. Output order is
 from __future__ import annotations
 
 import fnmatch
+import gc
 import hashlib
 import json
 import os
@@ -277,8 +278,6 @@ def _worker_init(config: Config, options: RunOptions) -> None:
     _WORKER["config"] = config
     _WORKER["options"] = options
     _WORKER["rules"] = enabled_rules(config, options)
-    import gc
-
     gc.freeze()  # what the worker inherited or set up lives to the end: never rescan it
 
 
@@ -461,8 +460,6 @@ def run(
     ordered = [results[p] for p in files]
     # The results live until the run ends; with thousands of them, every full collection of
     # the garbage collector would scan them all again (a tenth of a warm run): exempt them.
-    import gc
-
     gc.freeze()
     project = run_project_rules(ordered, config, options)
     diagnostics = combine(ordered, project, config) + _keep(problems, config, {})

@@ -90,10 +90,6 @@ class FileResultCache:
             return False
         return row is None
 
-    def get(self, path: Path, digest: str) -> FileResult | None:
-        """The cached result, when still valid."""
-        return self.get_many([(path, digest)]).get(path)
-
     def get_many(self, wanted: list[tuple[Path, str]]) -> dict[Path, FileResult]:
         """The still valid cached results of many files, looked up in a few queries."""
         keys = {self._key(path, digest): path for path, digest in wanted}

@@ -6,9 +6,13 @@ import re
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
-from qalint.facts import latex, quick, symbolic
+import pytest
+
+import qalint
+from qalint.facts import claims, latex, quick, symbolic, text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "facts"
 MATH_RE = re.compile(r"\$([^$]+)\$")
@@ -23,27 +27,23 @@ QUESTION = """!!! Question ""
 """
 
 
-def test_true_closed_formulas_do_not_import_sympy() -> None:
-    code = (
-        "import sys, qalint; "
-        f"found = qalint.lint_text({QUESTION!r}, 'q.md'); "
-        "print([d.code for d in found if d.code.startswith('F')], 'sympy' in sys.modules)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == "[] False", done.stderr
-
-
-def _closed_relations(name: str) -> list[tuple[str, latex.Relation]]:
+def _relations(
+    name: str, keep: Callable[[latex.Relation], bool]
+) -> list[tuple[str, latex.Relation]]:
+    """The relations ``keep`` accepts in the formulas of a facts corpus fixture."""
     text = (FIXTURES / name).read_text(encoding="utf-8")
     found = []
     for tex in MATH_RE.findall(text):
         for segment in latex.parse_formula(tex):
-            found += [(tex, r) for r in segment.relations() if symbolic._closed(r)]
+            found += [(tex, r) for r in segment.relations() if keep(r)]
     return found
 
 
 def test_nothing_the_exact_check_calls_false_passes_as_plainly_true() -> None:
-    relations = _closed_relations("wrong.md") + _closed_relations("correct.md")
+    relations = [
+        *_relations("wrong.md", symbolic._closed),
+        *_relations("correct.md", symbolic._closed),
+    ]
     false = 0
     for tex, relation in relations:
         if symbolic._check_closed(relation, tex, 0.0):
@@ -68,23 +68,15 @@ IDENTITIES = """!!! Question ""
 """
 
 
-def test_true_identities_do_not_import_sympy() -> None:
+@pytest.mark.parametrize("text", [QUESTION, IDENTITIES], ids=["closed", "identities"])
+def test_true_formulas_do_not_import_sympy(text: str) -> None:
     code = (
         "import sys, qalint; "
-        f"found = qalint.lint_text({IDENTITIES!r}, 'q.md'); "
+        f"found = qalint.lint_text({text!r}, 'q.md'); "
         "print([d.code for d in found if d.code.startswith('F')], 'sympy' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[] False", done.stderr
-
-
-def _identities(name: str) -> list[tuple[str, latex.Relation]]:
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    found = []
-    for tex in MATH_RE.findall(text):
-        for segment in latex.parse_formula(tex):
-            found += [(tex, r) for r in segment.relations() if symbolic._identity_candidate(r)]
-    return found
 
 
 FALSE_IDENTITIES = [
@@ -105,7 +97,10 @@ TRUE_IDENTITIES = [
 
 
 def test_no_identity_the_exact_check_refutes_passes_as_plainly_true() -> None:
-    relations = _identities("wrong.md") + _identities("correct.md")
+    relations = [
+        *_relations("wrong.md", symbolic._identity_candidate),
+        *_relations("correct.md", symbolic._identity_candidate),
+    ]
     relations += [(tex, latex.parse_formula(tex)[0].relations()[0]) for tex in FALSE_IDENTITIES]
     refuted = 0
     for tex, relation in relations:
@@ -126,3 +121,28 @@ def test_smooth_true_identities_skip_sympy_and_piecewise_ones_do_not() -> None:
             relation, symbolic._quick_bases(relation), zlib.crc32(tex.encode())
         )
         assert shortcut == ("max" not in tex), tex  # max/relu may agree on part of the range
+
+
+def _cue_before_by_search(text: str, start: int, pos: int) -> tuple[str, int] | None:
+    """The definition ``claims.Cues.before`` implements: every role pattern searched in the
+    text up to the number, the cue ending closest to it with only filler words between."""
+    best: tuple[str, int] | None = None
+    window = text[start:pos]
+    for role, pattern in claims.ROLE_RES.items():
+        for m in pattern.finditer(window):
+            if claims.FILLER_RE.match(window[m.end() :]) and (best is None or m.end() > best[1]):
+                best = (role, m.end())
+    return best
+
+
+def test_cues_found_once_per_sentence_match_a_search_per_number() -> None:
+    checked = 0
+    for name in ("correct.md", "wrong.md"):
+        document = qalint.parse_text((FIXTURES / name).read_text(encoding="utf-8"))
+        for sentence in text.document_sentences(document):
+            cues = claims.Cues(sentence)
+            for number in claims.parse_numbers(sentence):
+                expected = _cue_before_by_search(sentence.plain, sentence.start, number.start)
+                assert cues.before(number.start) == expected, sentence.text
+                checked += 1
+    assert checked > 500

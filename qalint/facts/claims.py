@@ -348,24 +348,13 @@ def group_numbers(
     return groups
 
 
-def cue_before(text: str, start: int, pos: int) -> tuple[str, int] | None:
-    """The role whose cue ends closest before ``pos`` with only filler words in between."""
-    best: tuple[str, int] | None = None
-    window = text[start:pos]
-    for role, pattern in ROLE_RES.items():
-        for m in pattern.finditer(window):
-            if FILLER_RE.match(window[m.end() :]) and (best is None or m.end() > best[1]):
-                best = (role, m.end())
-    return best
-
-
 class Cues:
     """The role cues of one sentence, found once and shared by every number in it.
 
-    ``before(pos)`` equals ``cue_before(sentence.plain, sentence.start, pos)`` where ``pos``
-    is the start of a number parsed from the sentence. Searching the whole sentence finds the
-    same cues before ``pos`` as searching the text up to it: a number never follows a word
-    character, and no cue can run on into a digit or a minus sign.
+    ``before(pos)`` is the role whose cue ends closest before ``pos`` (the start of a number
+    parsed from the sentence) with only filler words in between. Searching the whole
+    sentence finds the same cues before ``pos`` as searching the text up to it: a number
+    never follows a word character, and no cue can run on into a digit or a minus sign.
     """
 
     __slots__ = ("_found", "_memo", "_metrics", "_roles", "_sentence", "_text")
