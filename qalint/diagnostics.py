@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from qalint._fastinit import fast_frozen_init
+
 
 class Severity(str, Enum):
     """How serious a finding is; only ``error`` makes ``qalint check`` exit 1."""
@@ -47,6 +49,7 @@ class Fix:
     description: str = ""
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Span:
     """A region of a source file: 1-based lines and columns, end column exclusive."""

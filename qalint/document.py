@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from qalint._fastinit import fast_frozen_init
 from qalint.diagnostics import Span
 from qalint.markdown.blocks import Escape, Node
 from qalint.markdown.inline import RawLink, find_comments
@@ -17,6 +18,7 @@ from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Heading:
     """An ATX heading as Python-Markdown reads it (``####What`` is a heading there too)."""
@@ -28,6 +30,7 @@ class Heading:
     space_after_hashes: bool
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link, image, autolink, bare URL or reference definition, as written in the source.
@@ -51,6 +54,7 @@ class Link:
     in_comment: bool = False
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class MathSpan:
     """A math formula as pymdownx.arithmatex finds it; ``tex`` excludes the delimiters."""
@@ -66,6 +70,7 @@ class MathSpan:
     in_comment: bool = False
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class CodeSpan:
     """Inline code (backticks) inside prose."""
@@ -74,6 +79,7 @@ class CodeSpan:
     span: Span
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class CodeBlock:
     """A fenced (superfences, mermaid included) or indented code block."""
@@ -85,6 +91,7 @@ class CodeBlock:
     node: Node
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Comment:
     """An HTML comment; ``inner`` parses its body when it holds Markdown (a hidden question)."""
@@ -95,6 +102,7 @@ class Comment:
     inner: Document | None = None
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Prose:
     """One paragraph, list or heading leaf: its text and the map back to the file."""
@@ -120,6 +128,7 @@ def renders_nothing(node: Node) -> bool:
     return not text.strip()
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Tab:
     """A content tab (``=== "Title"``) of a question block."""
@@ -134,6 +143,7 @@ class Tab:
         return all(renders_nothing(child) for child in self.node.children)
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class QuestionBlock:
     """An admonition or details block and its content tabs."""

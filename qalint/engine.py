@@ -23,7 +23,7 @@ from typing import Any
 from qalint.config import Config
 from qalint.diagnostics import Diagnostic
 from qalint.document import Document
-from qalint.files import discover, display_path, load, load_bytes, read_regular
+from qalint.files import discover, discover_shown, load, load_bytes, read_regular
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules
 from qalint.suppress import Suppressions, parse_suppressions
@@ -237,12 +237,24 @@ def lint_document(
     options: RunOptions,
     rules: list[Rule],
     documents: list[Document] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> FileResult:
-    """Run the file rules over one Document and take the summaries project rules need."""
+    """Run the file rules over one Document and take the summaries project rules need.
+
+    ``shared``: the run's values that depend on the configuration only, kept from one
+    document to the next (pass the same dict for every document of a run).
+    """
     found: list[Diagnostic] = []
     summaries: dict[str, Any] = {}
     # One context for every rule of the document: its ``state`` is how rules share work.
-    ctx = RuleContext(doc, config, documents if documents is not None else [doc], {}, options)
+    ctx = RuleContext(
+        doc,
+        config,
+        documents if documents is not None else [doc],
+        {},
+        options,
+        shared=shared if shared is not None else {},
+    )
     state = ctx.state
     for rule in rules:
         if rule.scope == "project":
@@ -253,20 +265,37 @@ def lint_document(
         found.extend(rule.check(ctx))
     table = parse_suppressions(doc.lines)
     kept = _keep(found, config, {doc.path: table})
-    dependencies = {path: _stat(path) for path in sorted(state.get("dependencies", ()))}
+    # Only the result cache reads the dependencies (a cached result is stale once they change).
+    dependencies = (
+        {path: _stat(path) for path in sorted(state.get("dependencies", ()))}
+        if options.use_cache
+        else {}
+    )
     return FileResult(
         doc.path, kept, summaries, [(a, b, sorted(c)) for a, b, c in table.ranges], dependencies
     )
 
 
-def lint_path(path: Path, config: Config, options: RunOptions, rules: list[Rule]) -> FileResult:
-    """Read, parse and lint one file; an input problem becomes its only diagnostic."""
-    loaded = load(path, config.max_file_size, digest=options.use_cache)
+def lint_path(
+    path: Path,
+    config: Config,
+    options: RunOptions,
+    rules: list[Rule],
+    shown: str | None = None,
+    shared: dict[str, Any] | None = None,
+) -> FileResult:
+    """Read, parse and lint one file; an input problem becomes its only diagnostic.
+
+    ``shown``: the path as output shows it (``display_path``), when the caller knows it;
+    ``shared``: as for ``lint_document``.
+    """
+    loaded = load(path, config.max_file_size, digest=options.use_cache, shown=shown)
     if loaded.problem is not None or loaded.source is None:
         problems = [loaded.problem] if loaded.problem is not None else []
         result = FileResult(loaded.path, _keep(problems, config, {}), parsed=False)
     else:
-        result = lint_document(parse(loaded.source, loaded.path), config, options, rules)
+        document = parse(loaded.source, loaded.path)
+        result = lint_document(document, config, options, rules, shared=shared)
     result.digest = loaded.digest
     return result
 
@@ -278,12 +307,19 @@ def _worker_init(config: Config, options: RunOptions) -> None:
     _WORKER["config"] = config
     _WORKER["options"] = options
     _WORKER["rules"] = enabled_rules(config, options)
+    _WORKER["shared"] = {}
     gc.freeze()  # what the worker inherited or set up lives to the end: never rescan it
 
 
-def _worker_lint(path: str) -> dict[str, Any]:
+def _worker_lint(job: tuple[str, str | None]) -> dict[str, Any]:
+    path, shown = job
     return lint_path(
-        Path(path), _WORKER["config"], _WORKER["options"], _WORKER["rules"]
+        Path(path),
+        _WORKER["config"],
+        _WORKER["options"],
+        _WORKER["rules"],
+        shown,
+        _WORKER["shared"],
     ).to_record()
 
 
@@ -295,12 +331,22 @@ def _jobs(options: RunOptions, count: int) -> int:
     return max(1, min(os.cpu_count() or 1, count // (PARALLEL_MIN_FILES // 2)))
 
 
-def lint_files(paths: list[Path], config: Config, options: RunOptions) -> list[FileResult]:
-    """Lint files serially or in worker processes; results in the order of ``paths``."""
+def lint_files(
+    paths: list[Path],
+    config: Config,
+    options: RunOptions,
+    shown: Mapping[Path, str] | None = None,
+) -> list[FileResult]:
+    """Lint files serially or in worker processes; results in the order of ``paths``.
+
+    ``shown`` maps paths to their ``display_path`` where the caller already knows it.
+    """
+    shown = shown or {}
     jobs = _jobs(options, len(paths))
     if jobs <= 1:
         rules = enabled_rules(config, options)
-        return [lint_path(p, config, options, rules) for p in paths]
+        shared: dict[str, Any] = {}
+        return [lint_path(p, config, options, rules, shown.get(p), shared) for p in paths]
     from concurrent.futures import ProcessPoolExecutor  # only a large run pays for it
 
     # Small chunks keep both workers busy to the end (one large last chunk would leave the
@@ -309,7 +355,8 @@ def lint_files(paths: list[Path], config: Config, options: RunOptions) -> list[F
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_worker_init, initargs=(config, options)
     ) as pool:
-        records = list(pool.map(_worker_lint, [str(p) for p in paths], chunksize=chunk))
+        work = [(str(p), shown.get(p)) for p in paths]
+        records = list(pool.map(_worker_lint, work, chunksize=chunk))
     return [FileResult.from_record(r) for r in records]
 
 
@@ -393,7 +440,8 @@ def lint_documents(
     """Check parsed documents in this process and return the final, sorted diagnostics."""
     options = options or RunOptions()
     rules = enabled_rules(config, options)
-    results = [lint_document(doc, config, options, rules, documents) for doc in documents]
+    shared: dict[str, Any] = {}
+    results = [lint_document(doc, config, options, rules, documents, shared) for doc in documents]
     project = run_project_rules(results, config, options, documents)
     extras = FileResult("<input>", _keep(extra, config, {}), parsed=False)
     return combine([*results, extras], project, config)
@@ -432,11 +480,13 @@ def run(
     from qalint.filecache import FileResultCache
 
     options = options or RunOptions()
-    files, problems = discover(paths, config.exclude)
+    found, problems = discover_shown(paths, config.exclude)
+    files = [path for path, _ in found]
+    shown = dict(found)
     if report_only is not None:
         wanted = {p.resolve() for p in report_only}
         options = replace(
-            options, focus=frozenset(display_path(p) for p in files if p.resolve() in wanted)
+            options, focus=frozenset(shown[p] for p in files if p.resolve() in wanted)
         )
     cache = FileResultCache.open(config, options) if options.use_cache else None
     results: dict[Path, FileResult] = {}
@@ -448,7 +498,7 @@ def run(
                 digests[path] = digest
         results.update(cache.get_many(list(digests.items())))
     misses = [path for path in files if path not in results]
-    for path, result in zip(misses, lint_files(misses, config, options), strict=True):
+    for path, result in zip(misses, lint_files(misses, config, options, shown), strict=True):
         results[path] = result
         # The worker's digest is of exactly the bytes it linted (the file may have changed
         # since the main process hashed it); with the cache on, it is always there.

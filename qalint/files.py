@@ -77,6 +77,14 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Dia
 
     A file named explicitly is checked whatever its extension; folders are walked for ``*.md``.
     """
+    found, problems = discover_shown(paths, exclude)
+    return [path for path, _ in found], problems
+
+
+def discover_shown(
+    paths: list[str], exclude: list[str]
+) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """As ``discover``, each file with its ``display_path`` (which the walk works out anyway)."""
     found: dict[str, Path] = {}
     problems: list[Diagnostic] = []
     for raw in paths:
@@ -110,7 +118,7 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Dia
             shown = display_path(path)
             if not excluded(shown, exclude):
                 found.setdefault(shown, path)
-    return [found[k] for k in sorted(found)], problems
+    return [(found[k], k) for k in sorted(found)], problems
 
 
 def _missing(raw: str, path: Path) -> Diagnostic:
@@ -134,37 +142,58 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def load(path: Path, max_size: int, digest: bool = False) -> LoadedFile:
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_fd(fd: int, size: int) -> bytes:
+    """Everything left to read from ``fd`` (``size``: the expected length)."""
+    first = os.read(fd, size + 1)
+    if len(first) <= size:  # a short read of a regular file is its end
+        return first
+    chunks = [first]  # the file grew since fstat
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def load(path: Path, max_size: int, digest: bool = False, shown: str | None = None) -> LoadedFile:
     """Read and decode one file; a problem is returned as a diagnostic, never raised.
 
-    With ``digest``, the result carries ``content_digest`` of the bytes that were read.
+    With ``digest``, the result carries ``content_digest`` of the bytes that were read;
+    ``shown`` is the file's ``display_path``, when the caller already knows it.
     """
-    shown = display_path(path)
+    if shown is None:
+        shown = display_path(path)
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
-        if not stat.S_ISREG(info.st_mode):
-            # Reading a FIFO, socket or device would block or never end.
-            return LoadedFile(
-                shown,
-                None,
-                UNREADABLE.at(
-                    shown, "is not a regular file (a pipe, socket or device); not checked"
-                ),
-            )
-        size = info.st_size
-        if size > max_size:
-            return LoadedFile(
-                shown,
-                None,
-                TOO_LARGE.at(
+        # One open, then fstat: a FIFO opened without blocking is seen for what it is before
+        # anything reads it (reading one would block or never end).
+        fd = os.open(path, _OPEN_FLAGS)
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
+            if not stat.S_ISREG(info.st_mode):
+                return LoadedFile(
                     shown,
-                    f"file is {size:,} bytes, over max-file-size ({max_size:,}); it was not "
-                    "checked (raise max-file-size or split the file)",
-                ),
-            )
-        data = path.read_bytes()
+                    None,
+                    UNREADABLE.at(
+                        shown, "is not a regular file (a pipe, socket or device); not checked"
+                    ),
+                )
+            size = info.st_size
+            if size > max_size:
+                return LoadedFile(
+                    shown,
+                    None,
+                    TOO_LARGE.at(
+                        shown,
+                        f"file is {size:,} bytes, over max-file-size ({max_size:,}); it was not "
+                        "checked (raise max-file-size or split the file)",
+                    ),
+                )
+            data = _read_fd(fd, size)
+        finally:
+            os.close(fd)
     except IsADirectoryError:
         return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
     except OSError as exc:

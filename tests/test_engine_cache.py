@@ -160,7 +160,7 @@ def test_run_key_covers_the_code_not_only_the_version(tmp_path: Path) -> None:
 
 
 def test_discovery_shows_paths_through_links_as_before(tmp_path: Path) -> None:
-    from qalint.files import discover
+    from qalint.files import discover, discover_shown, display_path
 
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "a.md").write_text("# A\n", encoding="utf-8")
@@ -173,7 +173,10 @@ def test_discovery_shows_paths_through_links_as_before(tmp_path: Path) -> None:
     os.chdir(tmp_path)
     try:
         files, problems = discover(["bank", "linked", "real/b.md"], [])
-        shown = sorted(engine.display_path(p) for p in files)
+        shown = sorted(display_path(p) for p in files)
+        # What the walk hands the workers is what display_path would say for each file.
+        pairs, _ = discover_shown(["bank", "linked", "real/b.md"], [])
+        assert [(p, display_path(p)) for p, _ in pairs] == pairs
     finally:
         os.chdir(cwd)
     assert not problems

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 
+from qalint._fastinit import fast_frozen_init
 from qalint.facts.text import Sentence
 from qalint.facts.triggers import Triggers, holds, triggers
 
@@ -151,6 +152,7 @@ CLASS_COUNT_RE = re.compile(
 )
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Number:
     """A number as written: its exact value, decimals stated, percent or not, and offsets."""

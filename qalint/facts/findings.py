@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qalint._fastinit import fast_frozen_init
 from qalint.diagnostics import Severity, Span
 from qalint.markdown.textrun import TextRun
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One fact-check result, positioned by offsets into a text run."""

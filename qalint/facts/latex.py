@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from qalint._fastinit import fast_frozen_init
+
 Node = tuple
 
 
@@ -205,6 +207,7 @@ TOKEN_RE = re.compile(
 )
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Token:
     """One TeX token and its offset in the formula."""
@@ -215,6 +218,7 @@ class Token:
     end: int
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Relation:
     """One relation of a chain ``a = b < c``: its operator, two sides and source offsets."""
@@ -226,6 +230,7 @@ class Relation:
     end: int
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One statement of a formula (formulas split at top-level commas, \\quad, "and"...)."""

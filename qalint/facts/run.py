@@ -31,18 +31,65 @@ TEX_WRAPPER_RE = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mathit|textit
 PROBABILITY_FUNCTIONS = {"P", "p", "Pr", "\\Pr"}
 
 
-def run_checks(document: Document, config: Config) -> list[Finding]:
-    """Findings of the numeric, symbolic and knowledge-pack checks, in document order."""
-    options = config.section("facts")
-    entries = packs.load_packs(options["packs"], config.root, options["builtin-packs"])
+class _Setup:
+    """What the checks need from the configuration: options and packs, read once per run."""
+
+    def __init__(self, config: Config) -> None:
+        options = config.section("facts")
+        self.tolerance: float = options["tolerance"]
+        self.prose_options = prose_checks.Options(tolerance=self.tolerance)
+        entries = packs.load_packs(options["packs"], config.root, options["builtin-packs"])
+        self.prose_entries = [e for e in entries if e.target == "prose"]
+        self.math_entries = [e for e in entries if e.target == "math"]
+        self.gate = _PackGate(self.prose_entries)
+
+
+class _PackGate:
+    """Which prose entries a page may match, from the first clause of each entry's triggers.
+
+    Every trigger clause must be met by some literal in the page, so an entry whose first
+    (rarest) clause has no literal in the page matches none of its sentences. Each distinct
+    literal of the first clauses is looked up in the page once, for all entries at once.
+    """
+
+    def __init__(self, entries: list[packs.Entry]) -> None:
+        self.always: list[int] = []  # entries without a prefilter: always tried
+        self.by_literal: dict[str, list[int]] = {}
+        for position, entry in enumerate(entries):
+            if not entry.triggers:
+                self.always.append(position)
+                continue
+            for literal in entry.triggers[0]:
+                self.by_literal.setdefault(literal, []).append(position)
+
+    def possible(self, page: str) -> list[int]:
+        """Positions, in order, of the entries whose first clause ``page`` (casefolded) meets."""
+        hit = set(self.always)
+        for literal, positions in self.by_literal.items():
+            if literal in page:
+                hit.update(positions)
+        return sorted(hit)
+
+
+def run_checks(
+    document: Document, config: Config, shared: dict[str, object] | None = None
+) -> list[Finding]:
+    """Findings of the numeric, symbolic and knowledge-pack checks, in document order.
+
+    ``shared`` keeps what depends on the configuration only (options, packs) from one
+    document of a run to the next.
+    """
+    setup = shared.get("facts.setup") if shared is not None else None
+    if not isinstance(setup, _Setup):
+        setup = _Setup(config)
+        if shared is not None:
+            shared["facts.setup"] = setup
     sentences = document_sentences(document)
     findings: list[Finding] = []
-    findings.extend(
-        prose_checks.check(sentences, prose_checks.Options(tolerance=options["tolerance"]))
-    )
+    findings.extend(prose_checks.check(sentences, setup.prose_options))
     index = _SentenceIndex(sentences)
-    findings.extend(_math_checks(document, index, options["tolerance"]))
-    findings.extend(_pack_checks(document, sentences, index, entries))
+    findings.extend(_math_checks(document, index, setup.tolerance))
+    findings.extend(_pack_checks(document, sentences, index, setup))
     return findings
 
 
@@ -193,16 +240,16 @@ def _pack_checks(
     document: Document,
     sentences: list[Sentence],
     index: _SentenceIndex,
-    entries: list[packs.Entry],
+    setup: _Setup,
 ) -> Iterator[Finding]:
     # Most entries are about words the page never uses: each entry's trigger words are
     # looked up once in the whole page, giving the sentences that may match it.
     stated = [s for s in sentences if not s.is_question]
     literals = triggers.LiteralIndex([s.text.casefold() for s in stated])
     by_sentence: dict[int, list[packs.Entry]] = {}
-    for entry in entries:
-        if entry.target != "prose":
-            continue
+    entries = setup.prose_entries
+    for position in setup.gate.possible(literals.page):
+        entry = entries[position]
         candidates = literals.candidates(entry.triggers)
         for position in range(len(stated)) if candidates is None else candidates:
             by_sentence.setdefault(position, []).append(entry)
@@ -228,9 +275,8 @@ def _pack_checks(
                     entry.severity,
                 )
                 break
-    math_entries = [e for e in entries if e.target == "math"]
-    if math_entries:
-        yield from _math_pack_checks(document, index, math_entries)
+    if setup.math_entries:
+        yield from _math_pack_checks(document, index, setup.math_entries)
 
 
 def _math_pack_checks(

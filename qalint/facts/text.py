@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qalint._fastinit import fast_frozen_init
 from qalint.document import Document, Prose
 from qalint.markdown import inline
 from qalint.markdown.blocks import Node
@@ -49,6 +50,7 @@ WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 SCOPE_KINDS = {"tab", "admonition", "details", "root"}
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a prose leaf: offsets into the leaf's text and its plain view."""

@@ -11,6 +11,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from qalint._fastinit import fast_frozen_init
+
 # "Not after a backslash" is tested after the first backtick, so the regex starts with a literal.
 BACKTICK_RE = re.compile(r"(`(?<!\\`)`*)(.+?)(?<!`)\1(?!`)", re.S)
 AUTOLINK_RE = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>", re.I)
@@ -24,6 +26,7 @@ DEFINITION_RE = re.compile(
 )
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class RawLink:
     """A link found in a text run; offsets are into the run's text."""
@@ -40,6 +43,7 @@ class RawLink:
     title: str | None = None
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class RawMath:
     """A math span found in a text run; offsets are into the run's text."""

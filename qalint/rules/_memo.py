@@ -1,6 +1,7 @@
 """Values several rules derive from the same Document, computed once per document.
 
-The engine hands every rule of one document the same ``RuleContext.state`` dict. ``once``
+The engine hands every rule of one document the same ``RuleContext.state`` dict (and every
+document of a run the same ``RuleContext.shared``, for what depends on the run only). ``once``
 keeps a derived value there next to the object it was computed from (a Document, or one of
 its Prose leaves), which the entry keeps alive so that its id cannot be reused; a state
 shared across documents therefore never serves one document's value for another.
@@ -32,11 +33,11 @@ def once(ctx: RuleContext, name: str, source: K, compute: Callable[[K], T]) -> T
 
 
 def section(ctx: RuleContext, name: str) -> dict[str, Any]:
-    """The configuration section ``name`` (read once per state; rules must not modify it)."""
+    """The configuration section ``name`` (read once per run; rules must not modify it)."""
     key = "memo.section." + name
-    if key not in ctx.state:
-        ctx.state[key] = ctx.config.section(name)
-    values: dict[str, Any] = ctx.state[key]
+    values: dict[str, Any] | None = ctx.shared.get(key)
+    if values is None:
+        values = ctx.shared[key] = ctx.config.section(name)
     return values
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from qalint.config import Option, register_section
 from qalint.diagnostics import Diagnostic, Severity
 from qalint.facts.findings import Finding
+from qalint.rules._memo import section
 from qalint.rules.registry import Rule, RuleContext, rule
 
 register_section(
@@ -46,10 +47,12 @@ def _findings(ctx: RuleContext) -> list[Finding]:
     if key not in cache:
         from qalint.facts.run import run_checks
 
-        base = ctx.config.root or Path.cwd()
-        for extra in ctx.config.section("facts")["packs"]:
-            ctx.depends_on(Path(extra) if Path(extra).is_absolute() else base / extra)
-        cache[key] = run_checks(ctx.document, ctx.config)
+        extras = section(ctx, "facts")["packs"]
+        if extras:
+            base = ctx.config.root or Path.cwd()
+            for extra in extras:
+                ctx.depends_on(Path(extra) if Path(extra).is_absolute() else base / extra)
+        cache[key] = run_checks(ctx.document, ctx.config, ctx.shared)
     return cache[key]
 
 

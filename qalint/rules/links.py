@@ -25,7 +25,7 @@ from qalint.links.anchors import document_anchors
 from qalint.links.online import bare_span, bare_urls, masked_prose, url_location
 from qalint.links.settings import OPTIONS, LinkSettings
 from qalint.links.syntax import URL_START_RE, Malformed, closing_bracket, find_malformed
-from qalint.rules._memo import once
+from qalint.rules._memo import once, section
 from qalint.rules.registry import RuleContext, rule
 
 if TYPE_CHECKING:
@@ -40,10 +40,10 @@ UNICODE_SLUGS_RE = r"\bslugify\b|pymdownx\.slugs"
 
 
 def _settings(ctx: RuleContext) -> LinkSettings:
-    key = "links.settings"
-    if key not in ctx.state:
-        ctx.state[key] = LinkSettings.from_section(ctx.config.section("links"))
-    settings: LinkSettings = ctx.state[key]
+    """The ``links`` settings, built once per run."""
+    settings: LinkSettings | None = ctx.shared.get("links.settings")
+    if settings is None:
+        settings = ctx.shared["links.settings"] = LinkSettings.from_section(section(ctx, "links"))
     return settings
 
 
@@ -143,7 +143,10 @@ def _malformed(ctx: RuleContext) -> Callable[[Prose], list[Malformed]]:
 
 
 def _https_hosts(ctx: RuleContext) -> frozenset[str]:
-    return urls.HTTPS_HOSTS | _settings(ctx).https_hosts
+    hosts: frozenset[str] | None = ctx.shared.get("links.https_hosts")
+    if hosts is None:
+        hosts = ctx.shared["links.https_hosts"] = urls.HTTPS_HOSTS | _settings(ctx).https_hosts
+    return hosts
 
 
 def _mkdocs_uses(ctx: RuleContext, doc: Document, pattern: str) -> bool:

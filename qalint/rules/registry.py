@@ -41,6 +41,9 @@ class RuleContext:
     state: dict[str, Any] = field(default_factory=dict)
     options: Any = None  # qalint.engine.RunOptions: check_urls, use_cache, ...
     summaries: dict[str, Any] = field(default_factory=dict)  # project rules: path -> summary
+    # Values that depend only on the run (configuration sections, loaded packs), shared by
+    # every document of a run; ``state`` is the document's own.
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def diagnostic(
         self,
