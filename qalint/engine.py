@@ -23,7 +23,7 @@ from typing import Any
 from qalint.config import Config
 from qalint.diagnostics import Diagnostic
 from qalint.document import Document
-from qalint.files import discover, discover_shown, load, load_bytes, read_regular
+from qalint.files import discover, discover_shown, load, read_lines
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules
 from qalint.suppress import Suppressions, parse_suppressions
@@ -104,16 +104,13 @@ class SourceLines(Mapping[str, list[str]]):
         if path in self._recent:
             self._recent[path] = self._recent.pop(path)
             return self._recent[path]
-        try:
-            loaded = load_bytes(path, read_regular(Path(path)))
-        except OSError:
-            raise KeyError(path) from None
-        if loaded.source is None:
+        lines = read_lines(Path(path))
+        if lines is None:
             raise KeyError(path)
         if len(self._recent) >= self.RECENT_FILES:
             del self._recent[next(iter(self._recent))]
-        self._recent[path] = loaded.source.lines
-        return loaded.source.lines
+        self._recent[path] = lines
+        return lines
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._known)
@@ -308,6 +305,7 @@ def _worker_init(config: Config, options: RunOptions) -> None:
     _WORKER["options"] = options
     _WORKER["rules"] = enabled_rules(config, options)
     _WORKER["shared"] = {}
+    gc.enable()  # a parsed page holds reference cycles (the main process may have it off)
     gc.freeze()  # what the worker inherited or set up lives to the end: never rescan it
 
 
@@ -352,12 +350,20 @@ def lint_files(
     # Small chunks keep both workers busy to the end (one large last chunk would leave the
     # other idle for seconds); 32 files take about 0.1 s, far above the cost of a hand-off.
     chunk = max(1, min(CHUNK_MAX_FILES, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_worker_init, initargs=(config, options)
-    ) as pool:
-        work = [(str(p), shown.get(p)) for p in paths]
-        records = list(pool.map(_worker_lint, work, chunksize=chunk))
-    return [FileResult.from_record(r) for r in records]
+    # The records coming back hold no reference cycles, yet their many small objects would
+    # set off collections that scan every record received so far: none until all are in.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_worker_init, initargs=(config, options)
+        ) as pool:
+            work = [(str(p), shown.get(p)) for p in paths]
+            records = list(pool.map(_worker_lint, work, chunksize=chunk))
+        return [FileResult.from_record(r) for r in records]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def code_fingerprint() -> list[tuple[str, int, int]]:

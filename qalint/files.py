@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qalint.diagnostics import Diagnostic, Span
-from qalint.markdown.source import Source, decode, looks_binary
+from qalint.markdown.source import Source, decode, looks_binary, text_lines
 from qalint.rules.input import BINARY, MISSING, TOO_LARGE, UNDECODABLE, UNREADABLE
 
 SKIPPED_DIRS = {
@@ -58,6 +58,18 @@ def _resolved_in(folder: Path | None, full: Path) -> Path | None:
     if folder is None or os.path.islink(full):
         return None
     return folder / full.name
+
+
+def _shown_prefix(real: Path | None, cwd: Path) -> str | None:
+    """What ``display_path`` puts before the name of a file (not a link) in the folder
+    that resolves to ``real``; None when the folder is outside ``cwd`` or unknown."""
+    if real is None:
+        return None
+    try:
+        relative = real.relative_to(cwd).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative + "/"
 
 
 def excluded(path: str, patterns: list[str]) -> bool:
@@ -108,10 +120,15 @@ def discover_shown(
                         exclude,
                     )
                 )
+                prefix = _shown_prefix(real, cwd)
+                base = Path(folder)
                 for name in sorted(files):
                     if name.endswith((".md", ".markdown")):
-                        full = Path(folder) / name
-                        shown = display_path(full, _resolved_in(real, full), cwd)
+                        full = base / name
+                        if prefix is None or os.path.islink(full):
+                            shown = display_path(full, _resolved_in(real, full), cwd)
+                        else:  # display_path without a Path per file
+                            shown = prefix + name
                         if not excluded(shown, exclude):
                             found.setdefault(shown, full)
         else:
@@ -215,30 +232,41 @@ UTF16_32_BOMS = (
 
 def load_bytes(shown: str, data: bytes) -> LoadedFile:
     """Decode bytes that were read from ``shown``."""
+    decoded = _decoded(shown, data)
+    if isinstance(decoded, Diagnostic):
+        return LoadedFile(shown, None, decoded)
+    text, bom = decoded
+    return LoadedFile(shown, Source(text, had_bom=bom))
+
+
+def read_lines(path: Path) -> list[str] | None:
+    """The lines of a file as ``Source.lines`` holds them, or None when ``load`` would refuse
+    it (for reporters, which need only the lines of files with findings)."""
+    try:
+        data = read_regular(path)
+    except OSError:
+        return None
+    decoded = _decoded(path.as_posix(), data)
+    return None if isinstance(decoded, Diagnostic) else text_lines(decoded[0])
+
+
+def _decoded(shown: str, data: bytes) -> tuple[str, bool] | Diagnostic:
+    """The text of the bytes and whether they started with a BOM, or why they cannot be read."""
     wide = next((name for bom, name in UTF16_32_BOMS if data.startswith(bom)), None)
     if wide is not None:
-        return LoadedFile(
+        return UNDECODABLE.at(
             shown,
-            None,
-            UNDECODABLE.at(
-                shown,
-                f"not valid UTF-8: the file is {wide} (it starts with a {wide} byte-order mark); "
-                "re-save it as UTF-8",
-            ),
+            f"not valid UTF-8: the file is {wide} (it starts with a {wide} byte-order mark); "
+            "re-save it as UTF-8",
         )
     if looks_binary(data):
-        return LoadedFile(
-            shown,
-            None,
-            BINARY.at(
-                shown, "binary file (it holds NUL bytes); not checked. Exclude it or rename it"
-            ),
+        return BINARY.at(
+            shown, "binary file (it holds NUL bytes); not checked. Exclude it or rename it"
         )
     try:
-        text, bom = decode(data)
+        return decode(data)
     except UnicodeDecodeError as exc:
-        return LoadedFile(shown, None, _undecodable(shown, data, exc))
-    return LoadedFile(shown, Source(text, had_bom=bom))
+        return _undecodable(shown, data, exc)
 
 
 def _undecodable(shown: str, data: bytes, exc: UnicodeDecodeError) -> Diagnostic:

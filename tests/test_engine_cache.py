@@ -235,3 +235,21 @@ def test_a_cold_run_caches_what_workers_hashed_and_the_next_run_hits_it(bank: Pa
     assert second.cache_hits == FILES  # the workers' digests key the entries main looks up
     assert third.cache_hits == FILES - 2  # q001, and q000, which links to it
     assert first.diagnostics == second.diagnostics
+
+
+def test_workers_collect_garbage_though_the_main_process_pauses_it() -> None:
+    # lint_files turns the collector off while records arrive; forked workers inherit that,
+    # and a parsed page is full of reference cycles, so each worker turns it back on.
+    import gc
+
+    config = load_config(None, ROOT)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        engine._worker_init(config, RunOptions(use_cache=False))
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        if not collecting:
+            gc.disable()
+        engine._WORKER.clear()

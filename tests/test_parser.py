@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from conftest import question
 from hypothesis import given
 from hypothesis import strategies as st
@@ -263,3 +265,20 @@ def test_fences_and_comments_are_found_as_a_scan_ahead_finds_them(texts: list[st
         (a.kind, a.members[0].lineno, a.members[-1].lineno) for a in atoms if isinstance(a, Atom)
     ]
     assert found == _scanned_atoms(texts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "a\n", "a\r\nb", "a\rb\r", "a\n\n", "x\x0by\u2028z\n", "\ufeffq\r\n\r\n", "\n"],
+)
+def test_reporters_read_the_lines_the_parser_saw(text: str, tmp_path: Path) -> None:
+    from qalint.engine import SourceLines
+    from qalint.files import load
+    from qalint.markdown.source import text_lines
+
+    assert text_lines(text) == Source(text).lines
+    path = tmp_path / "page.md"
+    path.write_bytes(text.encode("utf-8"))
+    loaded = load(path, 10_000)
+    assert loaded.source is not None
+    assert SourceLines()[str(path)] == loaded.source.lines

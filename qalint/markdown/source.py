@@ -64,10 +64,8 @@ class Source:
         raw_lines = self.text.splitlines(keepends=True)
         # Offsets of every line and of the end of the text.
         starts = list(accumulate(map(len, raw_lines), initial=0))
-        self.lines = [raw.rstrip("\r\n") for raw in raw_lines]
-        if not raw_lines or self.text.endswith(("\n", "\r")):
-            self.lines.append("")
-        else:
+        self.lines = text_lines(self.text, raw_lines)
+        if len(self.lines) == len(raw_lines):  # no empty last line after a final line end
             starts.pop()
         self.line_starts = starts
         self.expanded = [ln.expandtabs(TAB_LENGTH) if "\t" in ln else ln for ln in self.lines]
@@ -99,6 +97,19 @@ class Source:
         """0-based offset into ``text`` of a 1-based line and original column."""
         lineno = max(1, min(lineno, len(self.line_starts)))
         return self.line_starts[lineno - 1] + column - 1
+
+
+def text_lines(text: str, raw_lines: list[str] | None = None) -> list[str]:
+    """The lines of ``text`` as ``Source.lines`` holds them: without their line ends, and
+    with an empty last line when the text ends with one (or is empty).
+
+    ``raw_lines``: ``text.splitlines(keepends=True)``, when the caller has it already.
+    """
+    raw = raw_lines if raw_lines is not None else text.splitlines(keepends=True)
+    lines = [line.rstrip("\r\n") for line in raw]
+    if not raw or text.endswith(("\n", "\r")):
+        lines.append("")
+    return lines
 
 
 def _expanded_starts(line: str) -> array:
