@@ -83,7 +83,7 @@ class Options:
     tolerance: float = 0.0  # extra absolute slack on every comparison
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceClaims:
     """A sentence with its numbers, groups and the metric values it states."""
 

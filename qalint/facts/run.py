@@ -62,11 +62,15 @@ class _PackGate:
             for literal in entry.triggers[0]:
                 self.by_literal.setdefault(literal, []).append(position)
 
-    def possible(self, page: str) -> list[int]:
-        """Positions, in order, of the entries whose first clause ``page`` (casefolded) meets."""
+    def possible(self, literals: triggers.LiteralIndex) -> list[int]:
+        """Positions, in order, of the entries whose first clause the page meets (what each
+        literal's look-up found is kept in ``literals``, which would look again)."""
         hit = set(self.always)
+        page = literals.page
+        seen = literals.present
         for literal, positions in self.by_literal.items():
-            if literal in page:
+            found = seen[literal] = literal in page
+            if found:
                 hit.update(positions)
         return sorted(hit)
 
@@ -248,7 +252,7 @@ def _pack_checks(
     literals = triggers.LiteralIndex([s.text.casefold() for s in stated])
     by_sentence: dict[int, list[packs.Entry]] = {}
     entries = setup.prose_entries
-    for position in setup.gate.possible(literals.page):
+    for position in setup.gate.possible(literals):
         entry = entries[position]
         candidates = literals.candidates(entry.triggers)
         for position in range(len(stated)) if candidates is None else candidates:

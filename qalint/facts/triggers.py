@@ -147,7 +147,7 @@ class LiteralIndex:
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         self.page = "\n".join(texts)
-        self._present = _Presence(self.page)
+        self.present: dict[str, bool] = _Presence(self.page)  # literal -> in the page
 
     def holders(self, literal: str) -> frozenset[int]:
         """Indices of the texts that contain ``literal``."""
@@ -161,7 +161,7 @@ class LiteralIndex:
         """
         if not found:
             return None  # no prefilter (or one that every text passes)
-        present = self._present.__getitem__
+        present = self.present.__getitem__
         for clause in found:  # a literal missing from the page is missing from every text
             if not any(map(present, clause)):
                 return frozenset()

@@ -9,7 +9,7 @@ shared across documents therefore never serves one document's value for another.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -29,6 +29,18 @@ def once(ctx: RuleContext, name: str, source: K, compute: Callable[[K], T]) -> T
         entry = (source, compute(source))
         table[id(source)] = entry
     value: T = entry[1]
+    return value
+
+
+def per_run(ctx: RuleContext, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, at most once per run and ``key``: for what depends on the file system
+    or the configuration only (a folder's real path, whether a link target exists), which
+    many documents of a run ask for alike."""
+    table: dict[Hashable, Any] = ctx.shared.setdefault("memo.run." + name, {})
+    if key in table:
+        value: T = table[key]
+        return value
+    value = table[key] = compute()
     return value
 
 

@@ -13,6 +13,7 @@ import difflib
 import os
 import stat
 from collections.abc import Callable, Iterator
+from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from qalint.links.anchors import document_anchors
 from qalint.links.online import bare_span, bare_urls, masked_prose, url_location
 from qalint.links.settings import OPTIONS, LinkSettings
 from qalint.links.syntax import URL_START_RE, Malformed, closing_bracket, find_malformed
-from qalint.rules._memo import once, section
+from qalint.rules._memo import once, per_run, section
 from qalint.rules.registry import RuleContext, rule
 
 if TYPE_CHECKING:
@@ -605,23 +606,26 @@ def _locals(links: list[Link]) -> list[tuple[Link, str, str]]:
 
 
 def _page_folder(ctx: RuleContext) -> Path | None:
-    """``site.page_folder`` of the rule's document (one ``stat``, not one per link)."""
+    """``site.page_folder`` of the rule's document (one ``stat`` per folder of the run)."""
     from qalint.links.site import page_folder
 
-    return once(ctx, "links.folder", ctx.document, page_folder)
+    doc = ctx.document
+    if not doc.path or doc.path.startswith("<"):
+        return None
+    return per_run(ctx, "links.folder", os.path.dirname(doc.path), lambda: page_folder(doc))
 
 
 def _resolve(ctx: RuleContext, path: str) -> Path | None:
-    """``site.resolve_target(ctx.document, path)``, once per distinct path of the document."""
+    """``site.resolve_target(ctx.document, path)``, once per folder and path of the run."""
     folder = _page_folder(ctx)
     if folder is None or not path:
         return None
-    table: dict[str, Path] = once(ctx, "links.resolved", ctx.document, lambda _doc: {})
-    found = table.get(path)
-    if found is None:
-        real = once(ctx, "links.real_folder", ctx.document, lambda _doc: os.path.realpath(folder))
-        found = table[path] = _resolve_from(real, folder, path)
-    return found
+
+    def resolve() -> Path:
+        real = per_run(ctx, "links.real_folder", folder, lambda: os.path.realpath(folder))
+        return _resolve_from(real, folder, path)
+
+    return per_run(ctx, "links.resolved", (folder, path), resolve)
 
 
 def _resolve_from(real: str, folder: Path, path: str) -> Path:
@@ -675,7 +679,9 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
         if found is None:
             ctx.depends_on(resolved)
             ctx.depends_on(resolved.with_name(resolved.name + ".md"))
-            found = exists[resolved] = target_exists(resolved)
+            found = exists[resolved] = per_run(
+                ctx, "links.exists", resolved, partial(target_exists, resolved)
+            )
         if found:
             continue
         shown = Path(os.path.normpath(folder / path)).as_posix()
