@@ -623,17 +623,35 @@ def _resolve(ctx: RuleContext, path: str) -> Path | None:
 
     def resolve() -> Path:
         real = per_run(ctx, "links.real_folder", folder, lambda: os.path.realpath(folder))
-        return _resolve_from(real, folder, path)
+        return _resolve_from(real, folder, path, partial(_lstat_mode, ctx))
 
     return per_run(ctx, "links.resolved", (folder, path), resolve)
 
 
-def _resolve_from(real: str, folder: Path, path: str) -> Path:
+def _lstat_mode(ctx: RuleContext, path: str) -> int | None:
+    """``os.lstat(path).st_mode``, None when there is nothing there (once per run and path:
+    the targets of many pages share their folders)."""
+
+    def mode() -> int | None:
+        try:
+            return os.lstat(path).st_mode
+        except OSError:
+            return None
+
+    return per_run(ctx, "links.lstat", path, mode)
+
+
+def _resolve_from(
+    real: str, folder: Path, path: str, mode_of: Callable[[str], int | None] | None = None
+) -> Path:
     """``(folder / path).resolve()`` walked on from ``real``, the folder's real path.
 
     ``realpath`` resolves one part after another, so only the parts of ``path`` need an
-    ``lstat``; on a symbolic link (or anything odd) the full ``resolve`` decides.
+    ``lstat`` (``mode_of``: the mode it finds, None for nothing there); on a symbolic link
+    (or anything odd) the full ``resolve`` decides.
     """
+    if mode_of is None:
+        mode_of = _mode_or_none
     current = real
     for part in path.split("/"):
         if not part or part == ".":
@@ -643,13 +661,33 @@ def _resolve_from(real: str, folder: Path, path: str) -> Path:
             continue
         current = os.path.join(current, part)
         try:
-            if stat.S_ISLNK(os.lstat(current).st_mode):
-                return (folder / path).resolve()
-        except OSError:
-            pass
-        except ValueError:
+            mode = mode_of(current)
+        except ValueError:  # a NUL byte in the path
+            return (folder / path).resolve()
+        if mode is not None and stat.S_ISLNK(mode):
             return (folder / path).resolve()
     return Path(current)
+
+
+def _mode_or_none(path: str) -> int | None:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
+
+
+def _target_exists(ctx: RuleContext, resolved: Path) -> bool:
+    """``site.target_exists(resolved)``, from the walk's ``lstat`` when it found a file or a
+    folder there (no second look); once per run and target."""
+    from qalint.links.site import target_exists
+
+    try:
+        mode = _lstat_mode(ctx, str(resolved))
+    except ValueError:
+        mode = None
+    if mode is not None and not stat.S_ISLNK(mode):
+        return True
+    return per_run(ctx, "links.exists", resolved, partial(target_exists, resolved))
 
 
 @rule(
@@ -665,8 +703,6 @@ def _resolve_from(real: str, folder: Path, path: str) -> Path:
 )
 def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Relative targets whose file is missing."""
-    from qalint.links.site import target_exists
-
     folder = _page_folder(ctx)
     if folder is None:
         return
@@ -679,9 +715,7 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
         if found is None:
             ctx.depends_on(resolved)
             ctx.depends_on(resolved.with_name(resolved.name + ".md"))
-            found = exists[resolved] = per_run(
-                ctx, "links.exists", resolved, partial(target_exists, resolved)
-            )
+            found = exists[resolved] = _target_exists(ctx, resolved)
         if found:
             continue
         shown = Path(os.path.normpath(folder / path)).as_posix()
