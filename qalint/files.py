@@ -74,6 +74,8 @@ def _shown_prefix(real: Path | None, cwd: Path) -> str | None:
 
 def excluded(path: str, patterns: list[str]) -> bool:
     """True when the path, or any folder on it, matches an exclude glob."""
+    if not patterns:
+        return False
     parts = Path(path).parts
     for pattern in patterns:
         pattern = pattern.rstrip("/")
