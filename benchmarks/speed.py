@@ -25,8 +25,10 @@ unless ``--keep``). Every figure is the wall time of a fresh process, start-up i
   median of 5 runs, with and without a warm cache, and ``python -c pass`` for reference.
 
 Peak memory is the sum of the resident sizes of the process tree (qalint and its workers),
-sampled every 10 ms (psutil when installed, else ``/proc``), and the largest single process
-(``ru_maxrss`` from ``os.wait4``, which covers the waited-for descendants too). Where
+sampled every 20 ms from ``/proc`` (psutil elsewhere; the tree is listed every half second,
+so that sampling costs about 1% of a core and does not slow the runs it measures), and the
+largest single process (``ru_maxrss`` from ``os.wait4``, which covers the waited-for
+descendants too). Where
 ``markdownlint-cli2`` (npm) or ``pymarkdown`` (PyPI ``pymarkdownlnt``) are on PATH, they are
 timed on the same files; otherwise the table says so.
 """
@@ -132,17 +134,28 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pids: list[int]) -> int:
+    """The summed resident size of these processes (/proc on Linux, else psutil)."""
+    if os.path.exists("/proc/self/statm"):
+        return sum(_rss(p) for p in pids)
     try:
         import psutil
-
-        total = 0
-        for p in _children_of(pid):
-            with contextlib.suppress(Exception):  # exited between listing and reading
-                total += psutil.Process(p).memory_info().rss
-        return total
     except ImportError:
-        return sum(_rss(p) for p in _children_of(pid))
+        return 0
+    total = 0
+    for p in pids:
+        with contextlib.suppress(Exception):  # exited between listing and reading
+            total += psutil.Process(p).memory_info().rss
+    return total
+
+
+# Sampling must not slow what it measures: qalint keeps both cores busy, so a sampler that
+# listed the process tree every 10 ms (15% of a core with psutil) slowed qalint by several
+# percent, and the one-process floor not at all (it leaves a core idle). Sizes are read
+# every 20 ms and the tree is listed every half second (workers live for the whole run):
+# about 1% of one core.
+SAMPLE_EVERY = 0.02  # seconds between memory samples
+TREE_EVERY = 25  # samples between looks for new (worker) processes
 
 
 def run_measured(cmd: list[str], cwd: Path) -> Measure:
@@ -156,9 +169,14 @@ def run_measured(cmd: list[str], cwd: Path) -> Measure:
         done = threading.Event()
 
         def sample() -> None:
+            tree: list[int] = []
+            count = 0
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_rss(proc.pid))
-                done.wait(0.01)
+                if count % TREE_EVERY == 0:
+                    tree = _children_of(proc.pid) or tree
+                count += 1
+                peak[0] = max(peak[0], _tree_rss(tree))
+                time.sleep(SAMPLE_EVERY)  # cheaper than Event.wait with a timeout
 
         sampler = threading.Thread(target=sample, daemon=True)
         if sampling:
