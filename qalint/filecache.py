@@ -49,6 +49,7 @@ class FileResultCache:
         self.run_key = run_key
         self.pending: list[tuple[str, str, str, str, float]] = []
         self.hits: list[str] = []  # keys read this run (their dates are refreshed)
+        self.fresh = False  # True once is_empty() found nothing stored for this run
 
     @classmethod
     def open(cls, config: Config, options: RunOptions) -> FileResultCache | None:
@@ -88,7 +89,8 @@ class FileResultCache:
             ).fetchone()
         except sqlite3.Error:
             return False
-        return row is None
+        self.fresh = row is None
+        return self.fresh
 
     def get_many(self, wanted: list[tuple[Path, str]]) -> dict[Path, FileResult]:
         """The still valid cached results of many files, looked up in a few queries."""
@@ -122,7 +124,7 @@ class FileResultCache:
                 self._key(path, digest),
                 self.run_key,
                 str(path),
-                json.dumps(result.to_record(), separators=(",", ":")),
+                result.to_json(),
                 time.time(),
             )
         )
@@ -144,10 +146,11 @@ class FileResultCache:
                     "VALUES (?, ?, ?, ?, ?)",
                     self.pending,
                 )
-                self.conn.executemany(
-                    f"DELETE FROM {TABLE} WHERE run = ? AND path = ? AND key <> ?",
-                    [(run, path, key) for key, run, path, _, _ in self.pending],
-                )
+                if not self.fresh:  # with nothing stored for the run, nothing is superseded
+                    self.conn.executemany(
+                        f"DELETE FROM {TABLE} WHERE run = ? AND path = ? AND key <> ?",
+                        [(run, path, key) for key, run, path, _, _ in self.pending],
+                    )
                 for start in range(0, len(self.hits), QUERY_BATCH):
                     batch = self.hits[start : start + QUERY_BATCH]
                     marks = ",".join("?" * len(batch))
