@@ -278,11 +278,15 @@ def lint_document(
     table = parse_suppressions(doc.lines)
     kept = _keep(found, config, {doc.path: table})
     # Only the result cache reads the dependencies (a cached result is stale once they change).
-    dependencies = (
-        {path: _stat(path) for path in sorted(state.get("dependencies", ()))}
-        if options.use_cache
-        else {}
-    )
+    # Pages share link targets: each is stamped once per run (a target changed later in the
+    # run keeps its earlier stamp, so the next run re-checks the page: stale, never wrong).
+    dependencies: dict[str, list[int] | None] = {}
+    if options.use_cache:
+        stamps: dict[str, list[int] | None] = ctx.shared.setdefault("engine.stamps", {})
+        for path in sorted(state.get("dependencies", ())):
+            if path not in stamps:
+                stamps[path] = _stat(path)
+            dependencies[path] = stamps[path]
     return FileResult(
         doc.path, kept, summaries, [(a, b, sorted(c)) for a, b, c in table.ranges], dependencies
     )
