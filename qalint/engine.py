@@ -76,10 +76,12 @@ class FileResult:
         return self.encoded
 
     @staticmethod
-    def from_json(text: str) -> FileResult:
-        """Rebuild a FileResult from ``to_json`` (raises on a foreign record)."""
+    def from_json(text: str, keep_encoded: bool = False) -> FileResult:
+        """Rebuild a FileResult from ``to_json`` (raises on a foreign record); with
+        ``keep_encoded``, ``to_json`` gives ``text`` back without encoding again."""
         result = FileResult.from_record(json.loads(text))
-        result.encoded = text
+        if keep_encoded:
+            result.encoded = text
         return result
 
     @staticmethod
@@ -380,7 +382,7 @@ def lint_files(
         ) as pool:
             work = [(str(p), shown.get(p)) for p in paths]
             records = list(pool.map(_worker_lint, work, chunksize=chunk))
-        return [FileResult.from_json(r) for r in records]
+        return [FileResult.from_json(r, keep_encoded=options.use_cache) for r in records]
     finally:
         if collecting:
             gc.enable()
@@ -538,6 +540,8 @@ def run(
             cache.put(path, digest, result)
     if cache is not None:
         cache.close()
+        for result in linted:  # stored: the encoded copies need not live to the end
+            result.encoded = None
     ordered = [results[p] for p in files]
     gc.freeze()  # and what the cache and ordering added
     project = run_project_rules(ordered, config, options)
