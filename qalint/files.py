@@ -175,6 +175,19 @@ def _read_fd(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
+def _not_a_file(shown: str, mode: int) -> LoadedFile | None:
+    """E004 for a folder, pipe, socket or device (None for a regular file)."""
+    if stat.S_ISDIR(mode):
+        return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
+    if not stat.S_ISREG(mode):
+        return LoadedFile(
+            shown,
+            None,
+            UNREADABLE.at(shown, "is not a regular file (a pipe, socket or device); not checked"),
+        )
+    return None
+
+
 def load(path: Path, max_size: int, digest: bool = False, shown: str | None = None) -> LoadedFile:
     """Read and decode one file; a problem is returned as a diagnostic, never raised.
 
@@ -186,19 +199,19 @@ def load(path: Path, max_size: int, digest: bool = False, shown: str | None = No
     try:
         # One open, then fstat: a FIFO opened without blocking is seen for what it is before
         # anything reads it (reading one would block or never end).
-        fd = os.open(path, _OPEN_FLAGS)
+        try:
+            fd = os.open(path, _OPEN_FLAGS)
+        except OSError:
+            # A socket cannot be opened, nor a folder on some systems: say what it is.
+            not_a_file = _not_a_file(shown, os.stat(path).st_mode)
+            if not_a_file is not None:
+                return not_a_file
+            raise
         try:
             info = os.fstat(fd)
-            if stat.S_ISDIR(info.st_mode):
-                return LoadedFile(shown, None, UNREADABLE.at(shown, "is a directory, not a file"))
-            if not stat.S_ISREG(info.st_mode):
-                return LoadedFile(
-                    shown,
-                    None,
-                    UNREADABLE.at(
-                        shown, "is not a regular file (a pipe, socket or device); not checked"
-                    ),
-                )
+            not_a_file = _not_a_file(shown, info.st_mode)
+            if not_a_file is not None:
+                return not_a_file
             size = info.st_size
             if size > max_size:
                 return LoadedFile(

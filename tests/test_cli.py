@@ -276,3 +276,25 @@ def test_pipes_link_loops_and_dangling_links_are_reported_not_fatal(tmp_path: Pa
     assert ("bank/loop.md", "E002") in found
     assert "is a symbolic link" in found[("dangling.md", "E001")]
     assert not [path for path, code in found if path == "bank/good.md"]
+
+
+def test_a_socket_or_a_folder_named_as_a_file_is_said_to_be_one(tmp_path: Path) -> None:
+    # A socket cannot even be opened: the message still says what it is.
+    import socket
+
+    from qalint.files import load
+
+    (tmp_path / "bank").mkdir()
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "bank" / "sock.md"))
+        result = qalint(
+            "check", "--no-cache", "--output-format", "json", "bank/sock.md", cwd=tmp_path
+        )
+    finally:
+        server.close()
+    found = {(d["path"], d["code"]): d["message"] for d in json.loads(result.stdout)}
+    assert found[("bank/sock.md", "E002")].startswith("is not a regular file"), found
+    (tmp_path / "dir.md").mkdir()  # the command line walks a folder; the loader is told
+    problem = load(tmp_path / "dir.md", 10_000, shown="dir.md").problem
+    assert problem is not None and problem.message == "is a directory, not a file"
