@@ -43,7 +43,7 @@ def fast_frozen_init(cls: type[T]) -> type[T]:
     source = "def __init__(self, {}):\n{}\n".format(
         ", ".join(signature), "\n".join(body) or "    pass"
     )
-    exec(source, namespace)
+    exec(source, namespace)  # the source holds only the dataclass's own field names
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__

@@ -631,14 +631,7 @@ def _resolve(ctx: RuleContext, path: str) -> Path | None:
 def _lstat_mode(ctx: RuleContext, path: str) -> int | None:
     """``os.lstat(path).st_mode``, None when there is nothing there (once per run and path:
     the targets of many pages share their folders)."""
-
-    def mode() -> int | None:
-        try:
-            return os.lstat(path).st_mode
-        except OSError:
-            return None
-
-    return per_run(ctx, "links.lstat", path, mode)
+    return per_run(ctx, "links.lstat", path, partial(_mode_or_none, path))
 
 
 def _resolve_from(
@@ -670,6 +663,7 @@ def _resolve_from(
 
 
 def _mode_or_none(path: str) -> int | None:
+    """``os.lstat(path).st_mode``, or None when there is nothing there."""
     try:
         return os.lstat(path).st_mode
     except OSError:
