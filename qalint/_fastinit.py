@@ -33,7 +33,7 @@ def fast_frozen_init(cls: type[T]) -> type[T]:
     signature: list[str] = []
     body: list[str] = []
     for f in fields:
-        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__  # the slot's descriptor
         if f.default is dataclasses.MISSING:
             signature.append(f.name)
         else:

@@ -11,9 +11,11 @@ from qalint import _fastinit, document
 from qalint.diagnostics import Span
 from qalint.facts import claims, findings, latex, text
 from qalint.markdown import inline
+from qalint.markdown.source import SrcLine
 
 FAST = [
     Span,
+    SrcLine,
     document.Heading,
     document.Link,
     document.MathSpan,

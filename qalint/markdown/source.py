@@ -7,10 +7,13 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from qalint._fastinit import fast_frozen_init
+
 TAB_LENGTH = 4  # Python-Markdown's tab_length, which MkDocs keeps
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@fast_frozen_init  # the parser makes hundreds of these a file
+@dataclass(frozen=True, slots=True)
 class SrcLine:
     """A piece of one source line: its 1-based number, the expanded column it starts at, its text.
 
@@ -20,13 +23,6 @@ class SrcLine:
     lineno: int
     col: int
     text: str
-
-    def __init__(self, lineno: int, col: int, text: str) -> None:
-        # A frozen dataclass's own __init__ goes through object.__setattr__ for each field;
-        # the slot descriptors set them directly (the parser makes hundreds of these a file).
-        _SET_LINENO(self, lineno)
-        _SET_COL(self, col)
-        _SET_TEXT(self, text)
 
     def dedent(self, n: int) -> SrcLine:
         """Drop ``n`` leading characters (spaces), moving the start column along."""
@@ -41,11 +37,6 @@ class SrcLine:
     def blank(self) -> bool:
         """True for an empty or whitespace-only line (Python-Markdown treats them alike)."""
         return not self.text.strip()
-
-
-_SET_LINENO = SrcLine.lineno.__set__  # type: ignore[attr-defined]
-_SET_COL = SrcLine.col.__set__  # type: ignore[attr-defined]
-_SET_TEXT = SrcLine.text.__set__  # type: ignore[attr-defined]
 
 
 @dataclass
