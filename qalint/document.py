@@ -16,6 +16,7 @@ from qalint.markdown.blocks import Escape, Node
 from qalint.markdown.inline import RawLink, find_comments
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
+from qalint.site.model import DEFAULT_SITE, SiteModel
 
 
 @fast_frozen_init
@@ -177,6 +178,7 @@ class Document:
     front_matter: Span | None = None
     in_comment: bool = False
     too_deep: Span | None = None  # the first line nested past blocks.MAX_DEPTH, if any
+    site: SiteModel = DEFAULT_SITE  # the page's site model: how its mkdocs.yml renders it
 
     @property
     def text(self) -> str:

@@ -21,13 +21,17 @@ from qalint.markdown import arithmatex, inline
 from qalint.markdown.blocks import Atom, BlockParser, Node, expand_atom, heading_parts
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
+from qalint.site.model import DEFAULT_SITE, SiteModel
 
 FRONT_MATTER_RE = re.compile(r"^---[ \t]*$")
 MARKDOWN_HINT_RE = re.compile(r"^\s*(?:!!!|\?\?\?|===|#{1,6}\s)", re.M)
 
 
-def parse(source: Source, path: str = "<text>") -> Document:
-    """Parse decoded source text into a Document."""
+def parse(source: Source, path: str = "<text>", site: SiteModel = DEFAULT_SITE) -> Document:
+    """Parse decoded source text into a Document, as the page's site renders it.
+
+    ``site`` is the page's site model (``qalint.site``); the parsers read its ``flags``.
+    """
     lines = source.src_lines()
     front_matter = _front_matter(lines)
     if front_matter:
@@ -35,7 +39,7 @@ def parse(source: Source, path: str = "<text>") -> Document:
         lines = [SrcLine(ln.lineno, ln.col, "") if ln.lineno <= end else ln for ln in lines]
     parser = BlockParser()
     root = parser.parse(lines)
-    doc = Document(path=path, source=source, root=root)
+    doc = Document(path=path, source=source, root=root, site=site)
     if front_matter:
         doc.front_matter = Span(1, 1, front_matter, len(source.lines[front_matter - 1]) + 1)
     _collect(doc, parser)
@@ -52,10 +56,12 @@ def _front_matter(lines: list[SrcLine]) -> int:
     return 0
 
 
-def _parse_hidden(source: Source, path: str, lines: list[SrcLine]) -> Document:
+def _parse_hidden(
+    source: Source, path: str, lines: list[SrcLine], site: SiteModel = DEFAULT_SITE
+) -> Document:
     parser = BlockParser()
     root = parser.parse(lines)
-    doc = Document(path=path, source=source, root=root, in_comment=True)
+    doc = Document(path=path, source=source, root=root, in_comment=True, site=site)
     _collect(doc, parser)
     return doc
 
@@ -237,7 +243,7 @@ def _hidden_from_run(doc: Document, run: TextRun, body_start: int, body: str) ->
     if not MARKDOWN_HINT_RE.search(body):
         return None
     lines = _positioned_lines(run, body_start, body)
-    return _parse_hidden(doc.source, doc.path, lines)
+    return _parse_hidden(doc.source, doc.path, lines, doc.site)
 
 
 def _positioned_lines(run: TextRun, start: int, body: str) -> list[SrcLine]:

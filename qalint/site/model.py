@@ -1,0 +1,115 @@
+"""The site model: what a page's own ``mkdocs.yml`` says about how its Markdown renders.
+
+``SiteModel`` is the loaded, normalised picture of one MkDocs configuration (which file, which
+extensions with which options, which math renderer, where the docs live). ``MarkdownFlags`` is
+the small, hashable projection of it that the block and inline parsers read: parsing is a pure
+function of (text, flags), so a Document never depends on anything but its site's flags.
+
+Loading a ``mkdocs.yml`` into a ``SiteModel`` lives in ``qalint.site.load``; this module only
+defines the model and the defaults used when a page has no ``mkdocs.yml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# The extensions Material for MkDocs documents for admonitions, collapsibles, content tabs,
+# math and the rest of what a question bank uses; assumed when a page has no mkdocs.yml.
+MATERIAL_DEFAULT_EXTENSIONS: tuple[tuple[str, Mapping[str, Any]], ...] = (
+    ("toc", {"permalink": True}),
+    ("tables", {}),
+    ("fenced_code", {}),
+    ("abbr", {}),
+    ("admonition", {}),
+    ("attr_list", {}),
+    ("def_list", {}),
+    ("footnotes", {}),
+    ("md_in_html", {}),
+    ("pymdownx.arithmatex", {"generic": True}),
+    ("pymdownx.details", {}),
+    ("pymdownx.superfences", {}),
+    ("pymdownx.tabbed", {"alternate_style": True}),
+)
+
+MATH_RENDERERS = ("mathjax", "katex", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownFlags:
+    """What the parsers need to know about a site's Markdown, as plain hashable values.
+
+    Every field has the value it takes under ``MATERIAL_DEFAULT_EXTENSIONS``, so
+    ``MarkdownFlags()`` is the default site.
+    """
+
+    tab_length: int = 4
+    admonition: bool = True
+    details: bool = True  # pymdownx.details: ``???`` / ``???+``
+    tabbed: bool = True  # pymdownx.tabbed: ``=== "Title"``
+    tabbed_alternate: bool = True  # alternate_style
+    # pymdownx.blocks.*: the ``///`` block names that are on (admonition, details, tab, html,
+    # definition, caption, and the admonition/details types they register)
+    blocks: frozenset[str] = frozenset()
+    superfences: bool = True  # else fenced_code: fences only at the top level
+    fenced_code: bool = True
+    sane_lists: bool = False
+    truly_sane_lists: bool = False  # mdx_truly_sane_lists
+    nested_indent: int = 4  # spaces a nested list item needs past its parent (2 when truly_sane)
+    truly_sane: bool = True  # mdx_truly_sane_lists' own ``truly_sane`` option
+    md_in_html: bool = True
+    attr_list: bool = True
+    def_list: bool = True
+    footnotes: bool = True
+    tables: bool = True
+    abbr: bool = True
+    arithmatex: bool = True
+    arithmatex_generic: bool = True
+    smart_dollar: bool = True
+    inline_syntax: tuple[str, ...] = ("dollar", "round")
+    block_syntax: tuple[str, ...] = ("dollar", "square", "begin")
+    magiclink: bool = False
+    snippets: bool = False
+    snippets_base_path: tuple[str, ...] = (".",)
+    snippets_check_paths: bool = False
+    toc_slugify: str = "default"  # or "pymdownx.slugs.slugify" (with its options in the name)
+
+
+DEFAULT_FLAGS = MarkdownFlags()
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """One site's effective rendering configuration, normalised as MkDocs normalises it.
+
+    ``extensions`` lists ``(name, options)`` in load order, names normalised
+    (``markdown.extensions.toc`` → ``toc``), ``toc``, ``tables`` and ``fenced_code`` first,
+    a repeated extension merged into its first place. ``origin`` says where the model came
+    from: ``"mkdocs.yml"``, ``"default"`` (no mkdocs.yml found) or ``"override"``.
+    """
+
+    config_path: Path | None = None
+    docs_dir: Path | None = None
+    exclude_docs: str = ""
+    extensions: tuple[tuple[str, Mapping[str, Any]], ...] = MATERIAL_DEFAULT_EXTENSIONS
+    math: str = "mathjax"
+    origin: str = "default"
+    unmodelled: tuple[str, ...] = ()
+    inherited_from: tuple[Path, ...] = ()
+    flags: MarkdownFlags = field(default=DEFAULT_FLAGS)
+
+    def has(self, name: str) -> bool:
+        """Whether extension ``name`` (normalised) is on."""
+        return any(ext == name for ext, _ in self.extensions)
+
+    def options(self, name: str) -> Mapping[str, Any]:
+        """The options extension ``name`` is configured with ({} when absent)."""
+        for ext, opts in self.extensions:
+            if ext == name:
+                return opts
+        return {}
+
+
+DEFAULT_SITE = SiteModel()
