@@ -94,7 +94,10 @@ def main() -> int:
                 lines.append(f"- [page {i}](http://{host}:{port}/page/{i})")
             page = folder / "links.md"
             page.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            config = config_from_mapping({"cache-dir": str(folder / "cache")})
+            config = config_from_mapping(
+                # The servers listen on loopback addresses, which the checker skips unless allowed.
+                {"cache-dir": str(folder / "cache"), "links": {"allow-private": True}}
+            )
             settings = LinkSettings.from_section(config.section("links"))
             options = RunOptions(check_urls=True)
             # Warm-up outside the timings: imports (``requests`` is imported at the top) and

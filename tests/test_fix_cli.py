@@ -275,6 +275,7 @@ def test_permanent_redirects_are_fixed_only_online_and_only_when_unsafe(
     text = f"See [it]({moved_site.url_for('/moved')}).\n"
     path = tmp_path / "q.md"
     path.write_text(text)
+    (tmp_path / "qalint.toml").write_text("[links]\nallow-private = true\n")
     online = ("--check-urls", "--no-cache")
     offline = qalint("fix", "--unsafe-fixes", "--no-cache", "q.md", cwd=tmp_path)
     assert offline.returncode == 0 and path.read_text() == text

@@ -19,7 +19,13 @@ from qalint.engine import RunOptions, run
 from qalint.links.cache import LinkCache
 from qalint.links.outcome import Outcome
 
-LINKS = {"connect-timeout": 1.0, "read-timeout": 2.0, "retries": 0, "deadline": 20.0}
+LINKS = {
+    "connect-timeout": 1.0,
+    "read-timeout": 2.0,
+    "retries": 0,
+    "deadline": 20.0,
+    "allow-private": True,  # the test server listens on 127.0.0.1
+}
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ FAST = {
     "backoff": 0.05,
     "retry-after-max": 2.0,
     "deadline": 20.0,
+    "allow-private": True,  # the test servers listen on 127.0.0.1
 }
 
 

@@ -8,6 +8,9 @@ to that host only, so credentials never follow a redirect elsewhere. 429, 5xx an
 connection errors are retried with exponential backoff, honouring Retry-After up to
 ``links.retry-after-max``. Every request's timeouts are clipped to the time left before the
 overall deadline, so nothing can hang: a URL still unanswered then is "not checked".
+Before every request (each redirect hop included) the address guard resolves the host and
+refuses non-public addresses unless ``links.allow-private`` allows them; connections go to
+the address it checked (see ``qalint.links.guard``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import codecs
 import email.utils
 import fnmatch
 import os
+import socket
 import threading
 import time
 from collections import deque
@@ -26,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 from qalint import __version__
 from qalint.links.anchors import HtmlAnchors
+from qalint.links.guard import AddressGuard, Refused, pinned_adapter
 from qalint.links.outcome import ErrorKind, Outcome
 from qalint.links.settings import LinkSettings
 from qalint.links.urls import host_of, is_web_url
@@ -162,14 +167,15 @@ class LinkChecker:
         self.on_result = on_result
         self._deadline = 0.0
         self._stop = threading.Event()
+        self.guard = AddressGuard(settings.allow_private)
         self.session = self._make_session()
 
     def _make_session(self) -> requests.Session:
         import requests
-        from requests.adapters import HTTPAdapter
 
         session = requests.Session()
-        adapter = HTTPAdapter(
+        adapter = pinned_adapter(
+            self.guard,
             pool_connections=max(16, self.settings.concurrency),
             pool_maxsize=max(self.settings.per_host, self.settings.concurrency),
             max_retries=0,
@@ -330,6 +336,7 @@ class LinkChecker:
         remaining = self._remaining()
         if remaining <= 0:
             raise _DeadlinePassed
+        self.guard.check(url)
         timeout = (
             min(self.settings.connect_timeout, remaining),
             min(self.settings.read_timeout, remaining),
@@ -355,6 +362,12 @@ class LinkChecker:
                     response = None
             if response is None:
                 response = self._send("GET", url)
+        except Refused as exc:
+            return _Hop(error=ErrorKind.PRIVATE, detail=str(exc))
+        except socket.gaierror:
+            return _Hop(
+                error=ErrorKind.DNS, detail=f"host {urlsplit(url).hostname!r} not found (DNS)"
+            )
         except _DeadlinePassed:
             return _Hop(
                 error=ErrorKind.DEADLINE,

@@ -42,12 +42,49 @@ class Occurrence:
         return split_fragment(self.url)[1]
 
 
+@dataclass(frozen=True)
+class LinkStats:
+    """Totals of one online check: unique URLs, and how each ended."""
+
+    urls: int = 0
+    ok: int = 0
+    failed: int = 0  # dead, blocked, unreachable or not checked before the deadline
+    skipped: int = 0  # not fetched: a non-public address (links.allow-private)
+    cached: int = 0  # answered from the cache, without a request
+
+    def line(self) -> str:
+        """The closing line: ``Link check: 12 URLs: 9 OK, 1 failed, 2 skipped, ...``."""
+        noun = "URL" if self.urls == 1 else "URLs"
+        text = (
+            f"Link check: {self.urls} {noun}: {self.ok} OK, {self.failed} failed, "
+            f"{self.skipped} skipped, {self.cached} answered from cache."
+        )
+        if self.skipped:
+            text += " (Skipped: non-public addresses; see links.allow-private.)"
+        return text
+
+
 @dataclass
 class OnlineResult:
     """Occurrences grouped by URL (fragment removed) and the outcome for each URL."""
 
     occurrences: dict[str, list[Occurrence]] = field(default_factory=dict)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    accept: frozenset[int] = frozenset()
+
+    @property
+    def stats(self) -> LinkStats:
+        """The totals of this check."""
+        verdicts = [o.verdict(self.accept) for o in self.outcomes.values()]
+        ok = sum(v is Verdict.OK for v in verdicts)
+        skipped = sum(v is Verdict.SKIPPED for v in verdicts)
+        return LinkStats(
+            urls=len(self.occurrences),
+            ok=ok,
+            failed=len(verdicts) - ok - skipped,
+            skipped=skipped,
+            cached=sum(o.from_cache for o in self.outcomes.values()),
+        )
 
 
 def url_location(document: Document, link: Link) -> tuple[str, int, int] | None:
@@ -236,7 +273,7 @@ def check_summaries(
     from qalint.links.checker import LinkChecker, anchor_found
     from qalint.links.progress import Progress
 
-    result = OnlineResult(collect(summaries, settings))
+    result = OnlineResult(collect(summaries, settings), accept=settings.accept)
     wanted = {
         url: {o.fragment for o in occ if o.fragment} if settings.check_fragments else set()
         for url, occ in result.occurrences.items()

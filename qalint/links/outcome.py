@@ -18,6 +18,7 @@ class ErrorKind(StrEnum):
     TOO_MANY_REDIRECTS = "too-many-redirects"
     INVALID = "invalid"
     DEADLINE = "deadline"
+    PRIVATE = "private-address"  # refused by the address guard: never fetched
 
 
 class Verdict(StrEnum):
@@ -28,6 +29,7 @@ class Verdict(StrEnum):
     BLOCKED = "blocked"  # 401, 403, 429 that persist: warning
     FAILED = "failed"  # 5xx after retries, other statuses, network errors: warning
     NOT_CHECKED = "not-checked"  # the overall deadline ran out first
+    SKIPPED = "skipped"  # resolves to a non-public address: not fetched (links.allow-private)
 
 
 @dataclass
@@ -51,6 +53,8 @@ class Outcome:
         """Classify: accepted and 2xx/3xx statuses are OK; see ``Verdict`` for the rest."""
         if self.error == ErrorKind.DEADLINE:
             return Verdict.NOT_CHECKED
+        if self.error == ErrorKind.PRIVATE:
+            return Verdict.SKIPPED
         if self.error is not None or self.status is None:
             return Verdict.FAILED
         if self.status in accept or 200 <= self.status < 400:

@@ -47,6 +47,12 @@ def _at_least_zero(value: float) -> str | None:
     return None if value >= 0 else "must not be negative"
 
 
+def _allow_private(value: Any) -> str | None:
+    from qalint.links.guard import validate_allow
+
+    return validate_allow(value)
+
+
 OPTIONS: dict[str, Option] = {
     "check-urls": Option(
         "bool", False, "Check external URLs over the network (same as --check-urls)."
@@ -133,6 +139,14 @@ OPTIONS: dict[str, Option] = {
     "https-hosts": Option(
         "list[str]", [], "More hosts known to serve https (http:// links to them get L012)."
     ),
+    "allow-private": Option(
+        "bool|list[str]",
+        False,
+        "Fetch URLs that resolve to loopback, private, link-local or multicast addresses: "
+        "true for all, or a list of hosts and networks (intranet.example, 10.0.0.0/8, "
+        "127.0.0.1:8000). Off: such URLs are skipped (safe on untrusted pull requests).",
+        validate=_allow_private,
+    ),
 }
 
 
@@ -157,6 +171,7 @@ class LinkSettings:
     max_body: int = 2_000_000
     magiclink: str = "auto"
     https_hosts: frozenset[str] = frozenset()
+    allow_private: bool | tuple[str, ...] = False
 
     @classmethod
     def from_section(cls, values: dict[str, Any]) -> LinkSettings:
@@ -179,6 +194,11 @@ class LinkSettings:
             max_body=values["max-body"],
             magiclink=values["magiclink"],
             https_hosts=frozenset(h.lower() for h in values["https-hosts"]),
+            allow_private=(
+                values["allow-private"]
+                if isinstance(values["allow-private"], bool)
+                else tuple(values["allow-private"])
+            ),
         )
 
     def excluded(self, url: str) -> bool:

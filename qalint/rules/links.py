@@ -1050,3 +1050,36 @@ def check_url_fragment(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"'{_quote(occurrence.url, 100)}': the page has no element with id '{fragment}'{hint}",
             path=occurrence.path,
         )
+
+
+@rule(
+    "L040",
+    "url-private-address",
+    summary="An external link was not fetched: it resolves to a loopback, private, link-local "
+    "or multicast address.",
+    explanation="With `--check-urls`, a link in an untrusted pull request must not make the CI "
+    "runner probe its own network (`localhost`, the intranet, the cloud metadata service at "
+    "169.254.169.254). Such URLs are skipped, after DNS resolution and on every redirect hop, "
+    "and reported here as information. For intranet documentation, allow the hosts or "
+    "networks with `links.allow-private` (`true`, or a list such as "
+    '`["intranet.example", "10.0.0.0/8"]`).',
+    bad="[Admin](http://169.254.169.254/latest/meta-data/)",
+    good="[Paper](https://arxiv.org/abs/1207.0580)",
+    severity=Severity.INFO,
+    scope="project",
+    online=True,
+    summarize=_url_summary,
+    summary_key="links.urls",
+    config_keys=("links.allow-private",),
+)
+def check_url_private(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """URLs the address guard refused to fetch."""
+    for occurrence, outcome in _each(ctx, {"skipped"}):
+        yield check_url_private(
+            ctx,
+            _where(occurrence),
+            f"'{_quote(occurrence.url, 100)}' was not fetched{_via(outcome)}: "
+            f"{outcome.detail}, and links must not make the checker reach its own network; "
+            "list the host or network in links.allow-private if it is yours",
+            path=occurrence.path,
+        )
