@@ -58,6 +58,19 @@ TOP_LEVEL: dict[str, Option] = {
         validate=lambda v: None if v > 0 else "must be a positive number of bytes",
     ),
     "cache-dir": Option("str", ".qalint_cache", "Folder for persistent state (link verdicts)."),
+    "respect-gitignore": Option(
+        "bool", True, "Skip files and folders git ignores when walking folders (in a work tree)."
+    ),
+    "docs-url": Option(
+        "str",
+        "",
+        "URL of the rule reference (docs/rules.md) for SARIF helpUri links; empty: none.",
+        validate=lambda v: (
+            None
+            if not v or v.startswith(("https://", "http://"))
+            else "must be an absolute http(s) URL"
+        ),
+    ),
 }
 
 
@@ -74,6 +87,8 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     max_file_size: int = 2_000_000
     cache_dir: str = ".qalint_cache"
+    respect_gitignore: bool = True
+    docs_url: str = ""
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     root: Path | None = None
     source: Path | None = None

@@ -23,7 +23,7 @@ from typing import Any
 from qalint.config import Config
 from qalint.diagnostics import Diagnostic
 from qalint.document import Document
-from qalint.files import discover, discover_shown, load, read_lines
+from qalint.files import load, read_lines, walk
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules
 from qalint.suppress import Suppressions, parse_suppressions
@@ -41,6 +41,7 @@ class RunOptions:
     progress: bool = False  # draw progress bars on stderr (only when it is a TTY)
     jobs: int | None = None  # worker processes; None: one per core when it pays
     focus: frozenset[str] = frozenset()  # paths under review (pull-request mode)
+    force_exclude: bool = False  # files named explicitly are excluded/ignored like the rest
 
 
 @dataclass
@@ -145,6 +146,8 @@ class LintResult:
     files_checked: int = 0
     sources: SourceLines = field(default_factory=SourceLines)
     cache_hits: int = 0
+    notes: list[str] = field(default_factory=list)  # for stderr: named files checked anyway
+    link_stats: Any = None  # ``LinkStats`` of the online check, when it ran
 
 
 def _match_length(code: str, name: str, selectors: Iterable[str]) -> int:
@@ -428,10 +431,14 @@ def run_project_rules(
     config: Config,
     options: RunOptions,
     documents: list[Document] | None = None,
+    state: dict[str, Any] | None = None,
 ) -> list[Diagnostic]:
-    """Cross-file rules over the per-file summaries (and documents, when they are at hand)."""
+    """Cross-file rules over the per-file summaries (and documents, when they are at hand).
+
+    ``state`` is shared by the rules (the online link check leaves its result there).
+    """
     found: list[Diagnostic] = []
-    state: dict[str, Any] = {}
+    state = {} if state is None else state
     for rule in enabled_rules(config, options):
         if rule.scope != "project":
             continue
@@ -479,7 +486,8 @@ def load_documents(
     paths: list[str], config: Config
 ) -> tuple[list[Document], list[Diagnostic], int]:
     """Discover, read and parse files; input problems come back as diagnostics."""
-    files, problems = discover(paths, config.exclude)
+    found = walk(paths, config.exclude, config.respect_gitignore)
+    files, problems = [path for path, _ in found.files], found.problems
     documents: list[Document] = []
     for path in files:
         loaded = load(path, config.max_file_size)
@@ -508,7 +516,8 @@ def run(
     from qalint.filecache import FileResultCache
 
     options = options or RunOptions()
-    found, problems = discover_shown(paths, config.exclude)
+    discovery = walk(paths, config.exclude, config.respect_gitignore, options.force_exclude)
+    found, problems = discovery.files, discovery.problems
     files = [path for path, _ in found]
     shown = dict(found)
     if report_only is not None:
@@ -544,11 +553,21 @@ def run(
             result.encoded = None
     ordered = [results[p] for p in files]
     gc.freeze()  # and what the cache and ordering added
-    project = run_project_rules(ordered, config, options)
+    state: dict[str, Any] = {}
+    project = run_project_rules(ordered, config, options, state=state)
     diagnostics = combine(ordered, project, config) + _keep(problems, config, {})
     diagnostics.sort(key=Diagnostic.sort_key)
     if report_only is not None:
         diagnostics = [
             d for d in diagnostics if d.path in options.focus or not Path(d.path).exists()
         ]
-    return LintResult(diagnostics, [], len(files), SourceLines(), len(files) - len(misses))
+    online = state.get("links.online")
+    return LintResult(
+        diagnostics,
+        [],
+        len(files),
+        SourceLines(),
+        len(files) - len(misses),
+        discovery.notes,
+        online.stats if online is not None else None,
+    )

@@ -6,7 +6,7 @@ import fnmatch
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qalint.diagnostics import Diagnostic, Span
@@ -96,48 +96,152 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Dia
 
 
 def discover_shown(
-    paths: list[str], exclude: list[str]
+    paths: list[str], exclude: list[str], gitignore: bool = True
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """As ``discover``, each file with its ``display_path`` (which the walk works out anyway)."""
+    found = walk(paths, exclude, gitignore)
+    return found.files, found.problems
+
+
+@dataclass
+class Discovery:
+    """What ``walk`` found: files with their display paths, E001s, and notes for stderr."""
+
+    files: list[tuple[Path, str]] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def walk(
+    paths: list[str], exclude: list[str], gitignore: bool = True, force_exclude: bool = False
+) -> Discovery:
+    """Markdown files under ``paths``, sorted and deduplicated (see ``discover``).
+
+    Folders are walked for ``*.md`` and ``*.markdown``, skipping ``SKIPPED_DIRS``, the
+    ``exclude`` globs and, with ``gitignore``, what git ignores (when the folder is in a git
+    work tree). A file named explicitly is checked whatever its extension, even when excluded
+    or ignored (a note says so), unless ``force_exclude``.
+    """
     found: dict[str, Path] = {}
-    problems: list[Diagnostic] = []
+    result = Discovery()
+    named: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            problems.append(_missing(raw, path))
+            result.problems.append(_missing(raw, path))
             continue
         if path.is_dir():
-            cwd = Path.cwd().resolve()
-            for folder, dirs, files in os.walk(path):
-                try:  # resolved once per folder, not once per file
-                    real: Path | None = Path(folder).resolve()
-                except (OSError, RuntimeError):
-                    real = None
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if d not in SKIPPED_DIRS
-                    and not excluded(
-                        display_path(Path(folder) / d, _resolved_in(real, Path(folder) / d), cwd),
-                        exclude,
-                    )
+            ignored = git_ignored(path) if gitignore else frozenset()
+            if os.path.join(os.fspath(path), ".") in ignored:  # the folder itself
+                if force_exclude:
+                    continue
+                result.notes.append(
+                    f"{display_path(path)} is excluded by a .gitignore; checked because it "
+                    "was named"
                 )
-                prefix = _shown_prefix(real, cwd)
-                base = Path(folder)
-                for name in sorted(files):
-                    if name.endswith((".md", ".markdown")):
-                        full = base / name
-                        if prefix is None or os.path.islink(full):
-                            shown = display_path(full, _resolved_in(real, full), cwd)
-                        else:  # display_path without a Path per file
-                            shown = prefix + name
-                        if not excluded(shown, exclude):
-                            found.setdefault(shown, full)
+            _walk_folder(path, exclude, ignored, found)
         else:
-            shown = display_path(path)
-            if not excluded(shown, exclude):
-                found.setdefault(shown, path)
-    return [(found[k], k) for k in sorted(found)], problems
+            named.append((path, display_path(path)))
+    ignored_files = git_ignored_files([p for p, _ in named]) if gitignore and named else set()
+    for path, shown in named:
+        reason = None
+        if excluded(shown, exclude):
+            reason = "`exclude` in the configuration"
+        elif path in ignored_files:
+            reason = "a .gitignore"
+        if reason is not None and force_exclude:
+            continue
+        if reason is not None:
+            result.notes.append(f"{shown} is excluded by {reason}; checked because it was named")
+        found.setdefault(shown, path)
+    result.files = [(found[k], k) for k in sorted(found)]
+    return result
+
+
+def _walk_folder(
+    path: Path, exclude: list[str], ignored: frozenset[str], found: dict[str, Path]
+) -> None:
+    """Add the Markdown files under one folder to ``found`` (display path -> path)."""
+    cwd = Path.cwd().resolve()
+    for folder, dirs, files in os.walk(path):
+        try:  # resolved once per folder, not once per file
+            real: Path | None = Path(folder).resolve()
+        except (OSError, RuntimeError):
+            real = None
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not (ignored and os.path.join(folder, d) in ignored)
+            and not excluded(
+                display_path(Path(folder) / d, _resolved_in(real, Path(folder) / d), cwd),
+                exclude,
+            )
+        )
+        prefix = _shown_prefix(real, cwd)
+        base = Path(folder)
+        for name in sorted(files):
+            if name.endswith((".md", ".markdown")):
+                if ignored and os.path.join(folder, name) in ignored:
+                    continue
+                full = base / name
+                if prefix is None or os.path.islink(full):
+                    shown = display_path(full, _resolved_in(real, full), cwd)
+                else:  # display_path without a Path per file
+                    shown = prefix + name
+                if not excluded(shown, exclude):
+                    found.setdefault(shown, full)
+
+
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes | None:
+    """git's standard output, or None when git is missing or refuses (not a work tree...)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode in (0, 1) else None
+
+
+def git_ignored(folder: Path) -> frozenset[str]:
+    """What git ignores under ``folder``, as the paths ``os.walk(folder)`` yields them.
+
+    One ``git ls-files --others --ignored --exclude-standard --directory`` (a wholly ignored
+    folder is one entry), so .gitignore files, .git/info/exclude and the global excludes
+    file count as git counts them. Tracked files are never ignored. Empty outside a git
+    work tree or without git. When ``folder`` itself is ignored, the set holds
+    ``folder/.`` (and nothing under it is singled out).
+    """
+    out = _git(
+        ["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"], folder
+    )
+    if not out:
+        return frozenset()
+    base = os.fspath(folder)
+    return frozenset(
+        os.path.join(base, os.path.normpath(entry.rstrip("/")))
+        for entry in out.decode("utf-8", "surrogateescape").split("\0")
+        if entry
+    )
+
+
+def git_ignored_files(paths: list[Path]) -> set[Path]:
+    """Which of these files git ignores (one ``git check-ignore --stdin`` per folder of the
+    working directory's work tree; none outside a work tree or without git)."""
+    listed = b"".join(os.fsencode(os.path.abspath(p)) + b"\0" for p in paths)
+    out = _git(["check-ignore", "-z", "--stdin"], Path.cwd(), listed)
+    if not out:
+        return set()
+    ignored = {os.fsdecode(entry) for entry in out.split(b"\0") if entry}
+    return {p for p in paths if os.path.abspath(p) in ignored}
 
 
 def _missing(raw: str, path: Path) -> Diagnostic:
