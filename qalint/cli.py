@@ -30,6 +30,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, got {value!r}")
+    return int(value)
+
+
 def _codes(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
 
@@ -80,7 +86,42 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--color",
         choices=["auto", "always", "never"],
         default="auto",
-        help="colour the text output (auto: on a TTY unless NO_COLOR is set)",
+        help="colour the text output (auto: on a TTY; NO_COLOR turns it off, FORCE_COLOR on)",
+    )
+    _add_discovery(parser)
+
+
+def _add_discovery(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list the files that would be checked, one per line, and exit 0",
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply `exclude` and .gitignore to files named on the command line too "
+        "(for pre-commit, which names files)",
+    )
+
+
+def _add_ci(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fail-on",
+        choices=["error", "warning"],
+        default="error",
+        help="exit 1 on findings of this severity or worse (default: error)",
+    )
+    parser.add_argument(
+        "--max-warnings",
+        type=_count,
+        metavar="N",
+        help="exit 1 when there are more than N warnings",
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print the number of findings per code instead of the findings",
     )
 
 
@@ -101,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are error findings"
     )
+    _add_ci(check)
     check.add_argument(
         "--changed-since",
         metavar="REF",
@@ -126,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode = fix.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     mode.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if anything would change"
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a file would change (remaining findings do not count)",
     )
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     fix.add_argument(
@@ -144,11 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def use_color(choice: str, stream: TextIO) -> bool:
-    """Colour only on a TTY, never with NO_COLOR set, unless forced with --color always."""
+    """Whether to colour: ``--color always|never`` wins; then ``NO_COLOR`` (set and not
+    empty) turns colour off, then ``FORCE_COLOR`` (set, not empty and not ``0``) turns it on;
+    else colour only on a TTY. NO_COLOR beats FORCE_COLOR, as in Python's own interpreter."""
     if choice == "always":
         return True
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
     return hasattr(stream, "isatty") and stream.isatty()
 
 
@@ -198,10 +246,13 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     render = _reporter(args.output_format)
     config = resolve_config(args)
+    if args.show_files:
+        return show_files(args, config, out, err)
     options = RunOptions(
         check_urls=args.check_urls,
         use_cache=not args.no_cache,
-        progress=not args.quiet and hasattr(err, "isatty") and err.isatty(),
+        progress=not args.quiet,  # a bar on a terminal, a line every few seconds elsewhere
+        force_exclude=args.force_exclude,
     )
     from qalint.baseline import Baseline, BaselineError, skipped_codes, write_baseline
     from qalint.gitdiff import GitError, run_changed_since
@@ -232,11 +283,57 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sources=sources,
         color=use_color(args.color, out),
         quiet=args.quiet,
+        docs_url=config.docs_url,
     )
-    out.write(render(diagnostics, context))
+    if not args.quiet:
+        err.writelines(f"qalint: note: {note}\n" for note in result.notes)
+    if args.statistics:
+        from qalint.report.summary import statistics
+
+        out.write(statistics(diagnostics, args.output_format))
+    else:
+        out.write(render(diagnostics, context))
+    _closing(args, result, diagnostics, err)
     if args.exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if any(d.severity.value == "error" for d in diagnostics) else EXIT_OK
+    return EXIT_FINDINGS if failed(diagnostics, args.fail_on, args.max_warnings) else EXIT_OK
+
+
+def failed(diagnostics: list, fail_on: str = "error", max_warnings: int | None = None) -> bool:
+    """True when the findings fail the run: one at ``fail_on`` severity or worse, or more
+    warnings than ``max_warnings``."""
+    levels = {"error"} if fail_on == "error" else {"error", "warning"}
+    if any(d.severity.value in levels for d in diagnostics):
+        return True
+    warnings = sum(d.severity.value == "warning" for d in diagnostics)
+    return max_warnings is not None and warnings > max_warnings
+
+
+def _closing(args: argparse.Namespace, result, diagnostics: list, err: TextIO) -> None:
+    """After the report: the link-check totals on stderr, and the job summary in Actions."""
+    if result.link_stats is not None and not args.quiet:
+        err.write(result.link_stats.line() + "\n")
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        from qalint.report.summary import job_summary, write_job_summary
+
+        text = job_summary(diagnostics, result.files_checked, result.link_stats)
+        problem = write_job_summary(text)
+        if problem:
+            err.write(f"qalint: warning: {problem}\n")
+
+
+def show_files(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
+    """``--show-files``: the files a run would check, one per line (missing paths on stderr)."""
+    from qalint.files import walk
+
+    found = walk(
+        target_paths(args, config), config.exclude, config.respect_gitignore, args.force_exclude
+    )
+    for problem in found.problems:
+        err.write(f"qalint: {problem.message}\n")
+    err.writelines(f"qalint: note: {note}\n" for note in found.notes)
+    out.writelines(f"{shown}\n" for _, shown in found.files)
+    return EXIT_OK
 
 
 def cmd_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -245,6 +342,8 @@ def cmd_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     _reporter(args.output_format)
     config = resolve_config(args)
+    if args.show_files:
+        return show_files(args, config, out, err)
     return fix_command(args, config, target_paths(args, config), out, err)
 
 

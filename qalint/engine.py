@@ -483,10 +483,10 @@ def lint_documents(
 
 
 def load_documents(
-    paths: list[str], config: Config
+    paths: list[str], config: Config, force_exclude: bool = False
 ) -> tuple[list[Document], list[Diagnostic], int]:
     """Discover, read and parse files; input problems come back as diagnostics."""
-    found = walk(paths, config.exclude, config.respect_gitignore)
+    found = walk(paths, config.exclude, config.respect_gitignore, force_exclude)
     files, problems = [path for path, _ in found.files], found.problems
     documents: list[Document] = []
     for path in files:

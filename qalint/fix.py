@@ -305,7 +305,9 @@ def fix_command(
     )
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     dry_run = bool(args.diff or args.check)
-    documents, problems, files_checked = load_documents(paths, config)
+    documents, problems, files_checked = load_documents(
+        paths, config, bool(getattr(args, "force_exclude", False))
+    )
     results: list[FixResult] = []
     final: list[Document] = []
     failed = False
@@ -346,8 +348,11 @@ def fix_command(
         stream.write(summary(results, len(remaining), dry_run) + "\n")
     if failed:
         return EXIT_ERROR
-    if dry_run and changed:
-        return EXIT_FINDINGS
+    if dry_run:
+        # "Would anything change?": remaining findings are `check`'s business, but a file
+        # that could not be read (E001-E005) may well need fixing.
+        unread = any(d.code.startswith("E") for d in remaining)
+        return EXIT_FINDINGS if changed or unread else EXIT_OK
     return EXIT_FINDINGS if any(d.severity is Severity.ERROR for d in remaining) else EXIT_OK
 
 

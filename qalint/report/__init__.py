@@ -30,6 +30,7 @@ class ReportContext:
     color: bool = False
     quiet: bool = False
     fix_hint: bool = True
+    docs_url: str = ""  # absolute address of the rule reference (``docs-url``), if known
 
 
 Renderer = Callable[[list[Diagnostic], ReportContext], str]
