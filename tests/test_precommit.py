@@ -204,3 +204,84 @@ def test_project_hygiene_hooks_leave_the_generated_rule_docs_alone(
         changed = docs.read_bytes() != before
         git(hooks_repo, "checkout", "--", ".", env=env)  # other tests share this copy
         assert done.returncode == 0 and not changed, done.stdout + done.stderr
+
+
+def readme_snippet() -> str:
+    """The ``.pre-commit-config.yaml`` snippet of README.md, as a user copies it."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Use as a pre-commit hook", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    assert len(blocks) == 1, "the pre-commit section should hold exactly one yaml snippet"
+    return blocks[0]
+
+
+def test_the_readme_snippet_installs_runs_and_bumps(
+    hooks_repo: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    """The README's snippet, with its two placeholders filled in, works with real pre-commit:
+    `pre-commit install`, then `git commit` runs the hooks; `autoupdate --freeze` bumps it."""
+    published = tmp_path / "qalint"  # where a user would get qalint from
+    git(tmp_path, "clone", "-q", str(hooks_repo), str(published), env=env)
+    sha = git(published, "rev-parse", "HEAD", env=env).strip()
+    snippet = readme_snippet()
+    assert "<qalint-git-url>" in snippet and "<full-commit-sha>" in snippet
+    config = snippet.replace("<qalint-git-url>", str(published)).replace("<full-commit-sha>", sha)
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    git(bank, "init", "-q", env=env)
+    (bank / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    (bank / "content").mkdir()
+    (bank / "content" / "bad.md").write_text(
+        question("What is dropout?", answer_tab="Anwser"), encoding="utf-8"
+    )
+    (bank / "README.md").write_text("# Not a question bank  \n", encoding="utf-8")
+
+    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", *args],
+            cwd=bank,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    installed = pre_commit("install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    git(bank, "add", "-A", env=env)
+    env_path = {**env, "PATH": str(Path(sys.executable).parent) + os.pathsep + env["PATH"]}
+    refused = subprocess.run(
+        ["git", "commit", "-q", "-m", "bank"],
+        cwd=bank,
+        env=env_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = refused.stdout + refused.stderr
+    assert refused.returncode == 1, output
+    assert 'content/bad.md:5:9: S004 tab title "Anwser" is not allowed' in output
+    assert "README.md" not in output  # `files: ^content/` keeps it out
+
+    (bank / "content" / "bad.md").write_text(question("What is dropout?"), encoding="utf-8")
+    git(bank, "add", "-A", env=env)
+    accepted = subprocess.run(
+        ["git", "commit", "-q", "-m", "bank"],
+        cwd=bank,
+        env=env_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+    git(published, "commit", "-q", "--allow-empty", "-m", "newer", env=env)
+    newer = git(published, "rev-parse", "HEAD", env=env).strip()
+    bumped = pre_commit("autoupdate", "--freeze", "--repo", str(published))
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    assert f"rev: {newer}" in (bank / ".pre-commit-config.yaml").read_text(encoding="utf-8")
