@@ -1,8 +1,9 @@
 """The command line: ``qalint check``, ``fix``, ``rules`` and ``rule CODE``.
 
-Exit codes (the contract): 0 no error-severity finding; 1 error findings (or ``fix --check``
-would change something); 2 usage, configuration or internal error. Bad input and bad usage
-never print a traceback (set QALINT_DEBUG=1 to see one for an internal error).
+Exit codes (the contract): 0 no error-severity finding; 1 error findings (or warnings with
+``--fail-on warning``, more than ``--max-warnings``, or ``fix --check`` would change a file);
+2 usage, configuration or internal error. Bad input and bad usage never print a traceback
+(set QALINT_DEBUG=1 to see one for an internal error).
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qalint import __version__
 from qalint.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from qalint.diagnostics import Diagnostic
+    from qalint.engine import LintResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -299,7 +304,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_FINDINGS if failed(diagnostics, args.fail_on, args.max_warnings) else EXIT_OK
 
 
-def failed(diagnostics: list, fail_on: str = "error", max_warnings: int | None = None) -> bool:
+def failed(
+    diagnostics: list[Diagnostic], fail_on: str = "error", max_warnings: int | None = None
+) -> bool:
     """True when the findings fail the run: one at ``fail_on`` severity or worse, or more
     warnings than ``max_warnings``."""
     levels = {"error"} if fail_on == "error" else {"error", "warning"}
@@ -309,7 +316,9 @@ def failed(diagnostics: list, fail_on: str = "error", max_warnings: int | None =
     return max_warnings is not None and warnings > max_warnings
 
 
-def _closing(args: argparse.Namespace, result, diagnostics: list, err: TextIO) -> None:
+def _closing(
+    args: argparse.Namespace, result: LintResult, diagnostics: list[Diagnostic], err: TextIO
+) -> None:
     """After the report: the link-check totals on stderr, and the job summary in Actions."""
     if result.link_stats is not None and not args.quiet:
         err.write(result.link_stats.line() + "\n")

@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qalint.config import Config
 from qalint.diagnostics import Diagnostic
@@ -27,6 +27,9 @@ from qalint.files import load, read_lines, walk
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules
 from qalint.suppress import Suppressions, parse_suppressions
+
+if TYPE_CHECKING:
+    from qalint.links.online import LinkStats
 
 PARALLEL_MIN_FILES = 48  # below this, worker start-up costs more than it saves
 CHUNK_MAX_FILES = 32  # files handed to a worker at a time
@@ -147,7 +150,7 @@ class LintResult:
     sources: SourceLines = field(default_factory=SourceLines)
     cache_hits: int = 0
     notes: list[str] = field(default_factory=list)  # for stderr: named files checked anyway
-    link_stats: Any = None  # ``LinkStats`` of the online check, when it ran
+    link_stats: LinkStats | None = None  # totals of the online check, when it ran
 
 
 def _match_length(code: str, name: str, selectors: Iterable[str]) -> int:
@@ -561,7 +564,12 @@ def run(
         diagnostics = [
             d for d in diagnostics if d.path in options.focus or not Path(d.path).exists()
         ]
-    online = state.get("links.online")
+    link_stats = None
+    if "links.online" in state:  # the online check ran (perhaps over no URL at all)
+        from qalint.links.online import LinkStats
+
+        online = state["links.online"]
+        link_stats = online.stats if online is not None else LinkStats()
     return LintResult(
         diagnostics,
         [],
@@ -569,5 +577,5 @@ def run(
         SourceLines(),
         len(files) - len(misses),
         discovery.notes,
-        online.stats if online is not None else None,
+        link_stats,
     )

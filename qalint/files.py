@@ -234,10 +234,10 @@ def git_ignored(folder: Path) -> frozenset[str]:
 
 
 def git_ignored_files(paths: list[Path]) -> set[Path]:
-    """Which of these files git ignores (one ``git check-ignore --stdin`` per folder of the
-    working directory's work tree; none outside a work tree or without git)."""
+    """Which of these files git ignores: one ``git check-ignore --stdin`` run in the work tree
+    of the first file (none outside a work tree or without git)."""
     listed = b"".join(os.fsencode(os.path.abspath(p)) + b"\0" for p in paths)
-    out = _git(["check-ignore", "-z", "--stdin"], Path.cwd(), listed)
+    out = _git(["check-ignore", "-z", "--stdin"], Path(os.path.abspath(paths[0])).parent, listed)
     if not out:
         return set()
     ignored = {os.fsdecode(entry) for entry in out.split(b"\0") if entry}
