@@ -15,7 +15,14 @@ from pytest_httpserver import HTTPServer
 
 from qalint.config import ConfigError, config_from_mapping
 from qalint.engine import RunOptions, run
-from qalint.links.guard import AddressGuard, Refused, non_public, parse_entry, pinned_adapter
+from qalint.links.guard import (
+    AddressGuard,
+    Refused,
+    host_key,
+    non_public,
+    parse_entry,
+    pinned_adapter,
+)
 
 FAST = {"connect-timeout": 1.0, "read-timeout": 1.0, "retries": 0, "deadline": 20.0}
 
@@ -62,6 +69,11 @@ def test_a_link_to_loopback_is_skipped_by_default(tmp_path: Path, servers) -> No
     assert "127.0.0.1 is a loopback address" in finding.message
     assert "links.allow-private" in finding.message
     assert result.link_stats.skipped == 1 and result.link_stats.failed == 0
+    # A name is checked after resolution: localhost is loopback whatever it is called.
+    by_name = _run(tmp_path, f"See [it](http://localhost:{first.port}/ok).\n")
+    [finding] = [d for d in by_name.diagnostics if d.code == "L040"]
+    assert "localhost resolves to " in finding.message and "a loopback address" in finding.message
+    assert _paths(first) == []
 
 
 def test_a_redirect_from_an_allowed_host_to_loopback_is_not_followed(
@@ -147,5 +159,8 @@ def test_connections_go_to_the_checked_address_and_nowhere_else(servers) -> None
     answer = session.get(url, timeout=2)
     assert answer.text == "fine"
     assert first.log[-1][0].headers["Host"] == f"qalint-pinned.invalid:{first.port}"
+    # An internationalised name is pinned under the ASCII form requests connects with.
+    guard._pins[(host_key("bücher.invalid"), first.port)] = "127.0.0.1"
+    assert session.get(f"http://Bücher.invalid:{first.port}/ok", timeout=2).text == "fine"
     with pytest.raises(Refused, match="loopback"):
         AddressGuard(False).check(first.url_for("/ok"))

@@ -98,6 +98,23 @@ def non_public(address: Address) -> str | None:
     return None if address.is_global else "reserved"
 
 
+def host_key(host: str) -> str:
+    """A host as the HTTP connection will name it: lower case, no brackets or trailing dot,
+    and an internationalised name in its ASCII (punycode) form, encoded as requests does."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host.isascii():
+        return host
+    try:
+        import idna
+
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (ImportError, UnicodeError, ValueError):
+        try:
+            return host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return host
+
+
 class Refused(Exception):
     """The URL resolves to an address the guard will not connect to; the message says why."""
 
@@ -118,7 +135,7 @@ class AddressGuard:
         ``socket.gaierror`` when the name does not resolve.
         """
         parts = urlsplit(url)
-        host = (parts.hostname or "").rstrip(".").lower()
+        host = host_key(parts.hostname or "")
         if not host:
             raise ValueError(f"no host in {url!r}")
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
@@ -141,7 +158,7 @@ class AddressGuard:
     def pinned(self, host: str, port: int) -> str | None:
         """The checked address to connect to for ``host:port`` (None: never checked)."""
         with self._lock:
-            return self._pins.get((host.rstrip(".").lower().strip("[]"), port))
+            return self._pins.get((host_key(host), port))
 
 
 def pinned_adapter(guard: AddressGuard, **kwargs: Any) -> HTTPAdapter:
