@@ -164,3 +164,14 @@ def test_connections_go_to_the_checked_address_and_nowhere_else(servers) -> None
     assert session.get(f"http://Bücher.invalid:{first.port}/ok", timeout=2).text == "fine"
     with pytest.raises(Refused, match="loopback"):
         AddressGuard(False).check(first.url_for("/ok"))
+
+
+def test_the_documented_bad_example_is_skipped_without_a_request(tmp_path: Path) -> None:
+    """L040's example is the cloud metadata address: refused before any connection."""
+    from qalint.rules.registry import get_rule
+
+    rule = get_rule("L040")
+    assert rule is not None and rule.online
+    result = _run(tmp_path, rule.bad + "\n")
+    [finding] = [d for d in result.diagnostics if d.code == "L040"]
+    assert "169.254.169.254 is a link-local address" in finding.message
