@@ -60,7 +60,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders (default: `paths` from config, else .)",
+        help="files or folders (default: `paths` from config, else .); - reads standard input",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with -, the path standard input stands for (config lookup, links, output)",
     )
     _add_selection(parser)
     parser.add_argument(
@@ -155,9 +160,17 @@ def use_color(choice: str, stream: TextIO) -> bool:
 def resolve_config(args: argparse.Namespace) -> Config:
     """Load the config file and apply the command-line selection over it."""
     start = Path(args.paths[0]) if getattr(args, "paths", None) else Path.cwd()
+    if getattr(args, "stdin_filename", None) and args.paths == ["-"]:
+        from qalint.onefile import config_for
+
+        return _apply_selection(args, config_for(args.stdin_filename, args.config))
     if not start.exists():
         start = Path.cwd()
-    config = load_config(args.config, start)
+    return _apply_selection(args, load_config(args.config, start))
+
+
+def _apply_selection(args: argparse.Namespace, config: Config) -> Config:
+    """The command-line selection (--select, --extend-select, --ignore) over ``config``."""
     from qalint.config import validate_codes
 
     for key in ("select", "extend_select", "ignore"):
@@ -191,6 +204,20 @@ def _reporter(name: str):
     return get_reporter(name)
 
 
+def _stdin(args: argparse.Namespace) -> bool:
+    """True when ``-`` (standard input) is the path; a usage error when it cannot be."""
+    from qalint.stdin import stdin_problem, wants_stdin
+
+    if not wants_stdin(args):
+        if getattr(args, "stdin_filename", None):
+            raise UsageError("--stdin-filename needs - (standard input) as the path")
+        return False
+    problem = stdin_problem(args)
+    if problem is not None:
+        raise UsageError(problem)
+    return True
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``qalint check``: lint and report; exit 1 on error-severity findings."""
     from qalint.engine import RunOptions, run
@@ -198,6 +225,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     render = _reporter(args.output_format)
     config = resolve_config(args)
+    if _stdin(args):
+        from qalint.stdin import check_stdin, read_input
+
+        return check_stdin(args, config, out, err, read_input())
     options = RunOptions(
         check_urls=args.check_urls,
         use_cache=not args.no_cache,
@@ -245,6 +276,10 @@ def cmd_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     _reporter(args.output_format)
     config = resolve_config(args)
+    if _stdin(args):
+        from qalint.stdin import fix_stdin, read_input
+
+        return fix_stdin(args, config, out, err, read_input())
     return fix_command(args, config, target_paths(args, config), out, err)
 
 
