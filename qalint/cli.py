@@ -141,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="format of the remaining findings: text, json, github or sarif",
     )
 
+    sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=["text", "json", "markdown"], default="text")
     rule = sub.add_parser("rule", help="explain one rule, with a bad and a good example")
@@ -309,7 +311,24 @@ def cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qalint server``: the language server on stdin/stdout (needs the ``lsp`` extra)."""
+    try:
+        from qalint.lsp.server import serve
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in {"pygls", "lsprotocol"}:
+            raise
+        err.write(
+            f"qalint: error: the language server needs pygls 2 and lsprotocol ({exc}); "
+            "install them with: pip install 'qalint[lsp]'\n"
+        )
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK
+
+
 COMMANDS = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS["server"] = cmd_server
 
 
 def main(
