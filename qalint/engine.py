@@ -54,7 +54,7 @@ class FileResult:
     dependencies: dict[str, list[int] | None] = field(default_factory=dict)
     parsed: bool = True
     digest: str | None = None  # of the bytes linted, when the worker was asked to hash them
-    # W041 candidates: suppressions no file rule needed (a project rule may still need them).
+    # E021 candidates: suppressions no file rule needed (a project rule may still need them).
     unused: list[list[Any]] = field(default_factory=list)
     # ``to_json()`` as a worker made it (the cache stores it as it is, not encoded again).
     encoded: str | None = field(default=None, repr=False, compare=False)
@@ -294,7 +294,7 @@ def lint_document(
         assert rule.check is not None
         found.extend(rule.check(ctx))
     table = parse_suppressions(doc.lines)
-    track = bool(table.ranges) and is_enabled("W041", "unused-suppression", config)
+    track = bool(table.ranges) and is_enabled("E021", "unused-suppression", config)
     suppressed: list[Diagnostic] | None = [] if track else None
     kept = _keep(found, config, {doc.path: table}, suppressed)
     unused: list[list[Any]] = []
@@ -496,7 +496,7 @@ def combine(
 def _unused_suppressions(
     results: list[FileResult], suppressed: list[Diagnostic], config: Config
 ) -> list[Diagnostic]:
-    """W041 for the suppressions that neither file nor project rules needed."""
+    """E021 for the suppressions that neither file nor project rules needed."""
     from qalint.rules.suppressions import covers, unused_findings
 
     by_path: dict[str, list[Diagnostic]] = {}

@@ -1,7 +1,7 @@
-"""W040 and W041: the hygiene of inline suppression comments (``<!-- qalint: disable -->``).
+"""E020 and E021: the hygiene of inline suppression comments (``<!-- qalint: disable -->``).
 
-W040 is an ordinary file rule: a directive naming a code, name or prefix that no rule has
-suppresses nothing, most often because of a typo. W041 (off by default, like ruff's RUF100)
+E020 is an ordinary file rule: a directive naming a code, name or prefix that no rule has
+suppresses nothing, most often because of a typo. E021 (off by default, like ruff's RUF100)
 is made by the engine once every finding of the run is known, since only then is it clear
 that a suppression suppressed nothing; ``unused_findings`` builds its diagnostics.
 """
@@ -17,7 +17,7 @@ from qalint.suppress import ALL, directive_items
 
 
 @rule(
-    "W040",
+    "E020",
     "unknown-suppression-code",
     summary="A suppression comment names a code, rule name or prefix that no rule has.",
     explanation="""
@@ -58,14 +58,14 @@ def unknown_suppression_code(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 UNUSED: Rule = declare(
-    "W041",
+    "E021",
     "unused-suppression",
-    summary="A suppression comment suppressed no finding (off by default; select W041).",
+    summary="A suppression comment suppressed no finding (off by default; select E021).",
     explanation="""
 A `disable` or `disable-next-line` comment that no longer silences anything is noise, and it
 would silently hide a new problem later. Remove it, or the code in it that is not needed.
-Off by default, like ruff's RUF100: turn it on with `--extend-select W041` (or
-`extend-select = ["W041"]`). A code whose rule did not run (not selected, or an online rule
+Off by default, like ruff's RUF100: turn it on with `--extend-select E021` (or
+`extend-select = ["E021"]`). A code whose rule did not run (not selected, or an online rule
 without `--check-urls`) is not reported, since the run cannot tell whether it is needed.
 """,
     bad="<!-- qalint: disable-next-line=W001 -->\nA line with no trailing spaces.",
@@ -85,7 +85,7 @@ def unused_candidates(
 
     ``ranges`` maps ``(directive line, code or *)`` to the line ranges it switches off (only
     entries not already seen suppressing a finding); items naming no rule that runs, unknown
-    items (W040's business) and ``W041`` itself are left out.
+    items (E020's business) and ``E021`` itself are left out.
     """
     codes = [r.code for r in rules]
     out: list[Candidate] = []
@@ -110,7 +110,7 @@ def covers(candidate: Candidate, line: int, code: str) -> bool:
 
 
 def unused_findings(path: str, candidates: list[Candidate]) -> list[Diagnostic]:
-    """W041 findings for the candidates that suppressed nothing."""
+    """E021 findings for the candidates that suppressed nothing."""
     out = []
     for line, column, end_column, code, _ranges in candidates:
         what = "every rule" if code == ALL else code
