@@ -134,6 +134,23 @@ async def _session(folder: Path) -> None:
             client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 60
         )
         assert "L001" not in {d.code for d in client.diagnostics[uri]}
+
+        # A broken configuration is said once, and the page is linted with the defaults.
+        (folder / "qalint.toml").write_text('ignore = ["L001"\n', encoding="utf-8")
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(
+                        uri=(folder / "qalint.toml").as_uri(), type=types.FileChangeType.Changed
+                    )
+                ]
+            )
+        )
+        await asyncio.wait_for(
+            client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 60
+        )
+        assert "L001" in {d.code for d in client.diagnostics[uri]}
+        assert any("configuration error" in m.message for m in client.messages)
     finally:
         await client.shutdown_session()
 

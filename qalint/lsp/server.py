@@ -62,6 +62,7 @@ class QalintServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.configs: dict[Path, tuple[float | None, Config]] = {}
         self.reported: set[str] = set()
+        self.unsaid: list[str] = []
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qalint-lint")
 
     # --- configuration --------------------------------------------------------------------
@@ -83,10 +84,15 @@ class QalintServer(LanguageServer):
             message = f"qalint: configuration error: {exc}; using the defaults"
             if message not in self.reported:
                 self.reported.add(message)
-                self.window_show_message(
-                    types.ShowMessageParams(type=types.MessageType.Error, message=message)
-                )
+                self.unsaid.append(message)  # said from the event loop (this is the lint thread)
             return Config()
+
+    def say_problems(self) -> None:
+        """Show the configuration problems found since the last call (once each)."""
+        while self.unsaid:
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Error, message=self.unsaid.pop(0))
+            )
 
     # --- linting ----------------------------------------------------------------------------
 
@@ -126,6 +132,7 @@ class QalintServer(LanguageServer):
     async def publish(self, uri: str) -> None:
         """Lint the page and send its diagnostics."""
         linted = await self.fresh(uri)
+        self.say_problems()
         if linted is None:
             return
         current = self.workspace.text_documents.get(uri)
