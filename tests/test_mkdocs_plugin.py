@@ -113,16 +113,17 @@ def test_the_good_page_alone_builds_strictly(tmp_path: Path, entry_point: Path) 
 
 def test_options_select_ignore_and_min_severity(tmp_path: Path, entry_point: Path) -> None:
     seed = SEED.read_bytes()
-    only_errors = _site(
-        tmp_path / "a", {"seed.md": seed}, "  - qalint:\n      min-severity: error\n"
+    strict_and_ignoring = _site(
+        tmp_path / "a",
+        {"seed.md": seed},
+        "  - qalint:\n      min-severity: error\n      ignore: [L001]\n",
     )
-    done = _build(only_errors, entry_point)
+    done = _build(strict_and_ignoring, entry_point)
     flagged = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
-    assert flagged and all(" W0" not in line for line in flagged)  # W rules are warnings
-
-    ignoring = _site(tmp_path / "b", {"seed.md": seed}, "  - qalint:\n      ignore: [L001]\n")
-    done = _build(ignoring, entry_point)
-    assert "L001" not in done.stderr and "W001" in done.stderr
+    assert any(" F001 " in line for line in flagged), done.stderr  # errors are still reported
+    assert all(" W0" not in line for line in flagged)  # W findings are warnings: below error
+    assert "L001" not in done.stderr
+    assert "INFO    -  docs/seed.md:" in done.stderr and " W001 " in done.stderr  # logged as info
 
     selecting = _site(tmp_path / "c", {"seed.md": seed}, "  - qalint:\n      select: [L]\n")
     done = _build(selecting, entry_point)
