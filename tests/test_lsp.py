@@ -82,6 +82,19 @@ async def _session(folder: Path) -> None:
         assert fixed.splitlines()[line] == ""
         assert fixed.splitlines()[:line] == text.splitlines()[:line]
 
+        # Over the whole page: unsafe fixes are offered too, marked and never preferred.
+        everything = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(types.Position(0, 0), types.Position(len(text.splitlines()), 0)),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        unsafe = [a for a in everything if "unsafe fix" in a.title]
+        assert unsafe and not any(a.is_preferred for a in unsafe)
+        fixable = [d for d in found if d.data and d.data["fixable"]]
+        assert len([a for a in everything if a.kind == "quickfix"]) == len(fixable)
+
         fix_all = next(a for a in actions if a.kind == "source.fixAll.qalint")
         from qalint import fix_text
 
@@ -100,6 +113,15 @@ async def _session(folder: Path) -> None:
         after = client.diagnostics[uri]
         assert len(after) == len(found) - 1
         assert blank.range not in [d.range for d in after if d.code == "W001"]
+
+        # Saving lints again (same text: the same findings).
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        await asyncio.wait_for(
+            client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 60
+        )
+        assert client.diagnostics[uri] == after
 
         hover = await client.text_document_hover_async(
             types.HoverParams(
