@@ -225,3 +225,20 @@ def test_other_commands_do_not_load_pygls() -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_positions_count_in_the_negotiated_encoding() -> None:
+    from qalint.lsp.convert import Positions
+
+    text = "\ufeffa😀b  \r\nnext\n"
+    # qalint: line 1, column 4 is the first trailing space (the BOM is not a column);
+    # offset 3 is that space in the text without its BOM.
+    utf16 = Positions(text, "utf-16")
+    assert utf16.at(1, 4) == types.Position(0, 5)  # BOM 1 + a 1 + 😀 2 + b 1
+    assert utf16.offset(3) == types.Position(0, 5)
+    assert utf16.offset(len("a😀b  \r\n")) == types.Position(1, 0)
+    assert utf16.character(types.Position(0, 5)) == (1, 4)
+    utf8 = Positions(text, "utf-8")
+    assert utf8.at(1, 4) == types.Position(0, 9)  # BOM 3 + a 1 + 😀 4 + b 1
+    assert Positions(text, "utf-32").at(1, 4) == types.Position(0, 4)
+    assert utf16.end() == types.Position(2, 0)
