@@ -16,6 +16,7 @@ from qalint.document import Document
 from qalint.engine import RunOptions, lint_documents
 from qalint.files import display_path, load_bytes
 from qalint.markdown.parse import parse
+from qalint.site.model import DEFAULT_SITE, SiteModel
 
 
 @dataclass
@@ -40,11 +41,21 @@ def config_for(filename: str | None, explicit: Path | None = None) -> Config:
     return load_config(explicit, start if start.exists() else Path.cwd())
 
 
-def parse_page(text: str, path: str, had_bom: bool = False) -> Document:
-    """Parse one page's decoded text (the single place a lone page's site model is chosen)."""
+def site_of(path: str, config: Config) -> SiteModel:
+    """The site model that renders the page at ``path`` (a lone text's only site lookup).
+
+    Material's defaults until the loader of ``mkdocs.yml`` is in (then: the site whose
+    ``mkdocs.yml`` builds ``path``, read afresh on each call, so an edited ``mkdocs.yml``
+    takes effect at the next lint).
+    """
+    return DEFAULT_SITE
+
+
+def parse_page(text: str, path: str, config: Config, had_bom: bool = False) -> Document:
+    """Parse one page's decoded text with its site model."""
     from qalint.markdown.source import Source
 
-    return parse(Source(text, had_bom=had_bom), path)
+    return parse(Source(text, had_bom=had_bom), path, site_of(path, config))
 
 
 def lint_bytes(data: bytes, path: str, config: Config, options: RunOptions | None = None) -> Linted:
@@ -53,12 +64,12 @@ def lint_bytes(data: bytes, path: str, config: Config, options: RunOptions | Non
     if loaded.source is None:
         problems = [loaded.problem] if loaded.problem is not None else []
         return Linted(path, lint_documents([], config, options, problems), None)
-    document = parse(loaded.source, path)
+    document = parse(loaded.source, path, site_of(path, config))
     return Linted(path, lint_documents([document], config, options or RunOptions()), document)
 
 
 def lint_string(text: str, path: str, config: Config, options: RunOptions | None = None) -> Linted:
     """Lint one page's decoded text (a leading BOM is kept as the file would have it)."""
     had_bom = text.startswith("\ufeff")
-    document = parse_page(text[1:] if had_bom else text, path, had_bom)
+    document = parse_page(text[1:] if had_bom else text, path, config, had_bom)
     return Linted(path, lint_documents([document], config, options or RunOptions()), document)
