@@ -19,6 +19,7 @@ Only this module imports mkdocs, and only MkDocs imports this module.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -94,6 +95,9 @@ class QalintPlugin(BasePlugin):
         if not paths:
             return files
         result = run(paths, self.qalint_config, RunOptions())
+        # ``run`` exempts its results from garbage collection for the rest of a command-line
+        # run; ``mkdocs serve`` lives on and lints again on every change: give them back.
+        gc.unfreeze()
         shown = 0
         for loud, line in reported(result.diagnostics, self.config["min-severity"]):
             if loud:

@@ -142,7 +142,10 @@ async def _session(folder: Path) -> None:
         assert len(names) >= 10
 
         # The configuration is read again when it changes.
-        (folder / "qalint.toml").write_text('ignore = ["L001"]\n', encoding="utf-8")
+        # (a per-file ignore: the page's path is relative to the workspace root, as for check)
+        (folder / "qalint.toml").write_text(
+            '[per-file-ignores]\n"content/page.md" = ["L001"]\n', encoding="utf-8"
+        )
         client.workspace_did_change_watched_files(
             types.DidChangeWatchedFilesParams(
                 changes=[
@@ -158,7 +161,7 @@ async def _session(folder: Path) -> None:
         assert "L001" not in {d.code for d in client.diagnostics[uri]}
 
         # A broken configuration is said once, and the page is linted with the defaults.
-        (folder / "qalint.toml").write_text('ignore = ["L001"\n', encoding="utf-8")
+        (folder / "qalint.toml").write_text('ignore = ["L001"\n', encoding="utf-8")  # bad TOML
         client.workspace_did_change_watched_files(
             types.DidChangeWatchedFilesParams(
                 changes=[
