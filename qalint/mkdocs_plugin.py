@@ -44,6 +44,10 @@ def reported(diagnostics: Iterable[Diagnostic], minimum: str) -> list[tuple[bool
     ]
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class QalintPlugin(BasePlugin):
     """Lints the documentation pages of a build and logs the findings as warnings."""
 
@@ -105,11 +109,10 @@ class QalintPlugin(BasePlugin):
                 shown += 1
             else:
                 LOG.info(line)
-        pages = f"{len(paths)} page{'' if len(paths) == 1 else 's'}"
         LOG.info(
-            "qalint checked %s: %d findings at or above %s",
-            pages,
-            shown,
+            "qalint checked %s: %s at or above %s",
+            _plural(len(paths), "page"),
+            _plural(shown, "finding"),
             self.config["min-severity"],
         )
         return files
