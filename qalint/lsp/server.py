@@ -51,6 +51,10 @@ class Linted:
     text: str
     diagnostics: list[Diagnostic]
     document: Document | None
+    # What "fix all safe problems" gives (None: nothing to change), once asked for: editors
+    # ask for code actions at every cursor move, and fixing takes several lint rounds.
+    fixed: str | None = None
+    fixed_known: bool = False
 
 
 class QalintServer(LanguageServer):
@@ -320,7 +324,10 @@ async def _fix_all(ls: QalintServer, uri: str, linted: Linted) -> types.CodeActi
         )
         return result.fixed if result.changed else None
 
-    fixed = await asyncio.get_running_loop().run_in_executor(ls.linter, run)
+    if not linted.fixed_known:
+        linted.fixed = await asyncio.get_running_loop().run_in_executor(ls.linter, run)
+        linted.fixed_known = True
+    fixed = linted.fixed
     if fixed is None:
         return None
     positions = ls.positions(linted.text)
@@ -369,7 +376,7 @@ async def document_symbol(
         selection = types.Range(
             positions.at(pick.line, pick.column), positions.at(pick.end_line, pick.end_column)
         )
-        if not (overlaps(selection, whole) and _inside(selection, whole)):
+        if not _inside(selection, whole):
             selection = types.Range(whole.start, whole.start)
         symbols.append(
             types.DocumentSymbol(
@@ -383,9 +390,13 @@ async def document_symbol(
     return symbols
 
 
+def _key(position: types.Position) -> tuple[int, int]:
+    return (position.line, position.character)
+
+
 def _inside(inner: types.Range, outer: types.Range) -> bool:
-    key = lambda p: (p.line, p.character)  # noqa: E731
-    return key(outer.start) <= key(inner.start) and key(inner.end) <= key(outer.end)
+    """True when ``inner`` lies within ``outer`` (LSP wants the selection inside the range)."""
+    return _key(outer.start) <= _key(inner.start) and _key(inner.end) <= _key(outer.end)
 
 
 def serve() -> None:
