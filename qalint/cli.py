@@ -71,7 +71,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or folders (default: `paths` from config, else .)",
+        help="files or folders (default: `paths` from config, else .); - reads standard input",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with -, the path standard input stands for (config lookup, links, output)",
     )
     _add_selection(parser)
     parser.add_argument(
@@ -185,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="format of the remaining findings: text, json, github or sarif",
     )
 
+    sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=["text", "json", "markdown"], default="text")
     rule = sub.add_parser("rule", help="explain one rule, with a bad and a good example")
@@ -208,9 +215,17 @@ def use_color(choice: str, stream: TextIO) -> bool:
 def resolve_config(args: argparse.Namespace) -> Config:
     """Load the config file and apply the command-line selection over it."""
     start = Path(args.paths[0]) if getattr(args, "paths", None) else Path.cwd()
+    if getattr(args, "stdin_filename", None) and args.paths == ["-"]:
+        from qalint.onefile import config_for
+
+        return _apply_selection(args, config_for(args.stdin_filename, args.config))
     if not start.exists():
         start = Path.cwd()
-    config = load_config(args.config, start)
+    return _apply_selection(args, load_config(args.config, start))
+
+
+def _apply_selection(args: argparse.Namespace, config: Config) -> Config:
+    """The command-line selection (--select, --extend-select, --ignore) over ``config``."""
     from qalint.config import validate_codes
 
     for key in ("select", "extend_select", "ignore"):
@@ -244,6 +259,20 @@ def _reporter(name: str):
     return get_reporter(name)
 
 
+def _stdin(args: argparse.Namespace) -> bool:
+    """True when ``-`` (standard input) is the path; a usage error when it cannot be."""
+    from qalint.stdin import stdin_problem, wants_stdin
+
+    if not wants_stdin(args):
+        if getattr(args, "stdin_filename", None):
+            raise UsageError("--stdin-filename needs - (standard input) as the path")
+        return False
+    problem = stdin_problem(args)
+    if problem is not None:
+        raise UsageError(problem)
+    return True
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``qalint check``: lint and report; exit 1 on error-severity findings."""
     from qalint.engine import RunOptions, run
@@ -251,6 +280,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     render = _reporter(args.output_format)
     config = resolve_config(args)
+    if _stdin(args):
+        from qalint.stdin import check_stdin, read_input
+
+        return check_stdin(args, config, out, err, read_input())
     if args.show_files:
         return show_files(args, config, out, err)
     options = RunOptions(
@@ -351,6 +384,10 @@ def cmd_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     _reporter(args.output_format)
     config = resolve_config(args)
+    if _stdin(args):
+        from qalint.stdin import fix_stdin, read_input
+
+        return fix_stdin(args, config, out, err, read_input())
     if args.show_files:
         return show_files(args, config, out, err)
     return fix_command(args, config, target_paths(args, config), out, err)
@@ -382,7 +419,24 @@ def cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qalint server``: the language server on stdin/stdout (needs the ``lsp`` extra)."""
+    try:
+        from qalint.lsp.server import serve
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in {"pygls", "lsprotocol"}:
+            raise
+        err.write(
+            f"qalint: error: the language server needs pygls 2 and lsprotocol ({exc}); "
+            "install them with: pip install 'qalint[lsp]'\n"
+        )
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK
+
+
 COMMANDS = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS["server"] = cmd_server
 
 
 def main(

@@ -25,7 +25,7 @@ from qalint.diagnostics import Diagnostic
 from qalint.document import Document
 from qalint.files import load, read_lines, walk
 from qalint.markdown.parse import parse
-from qalint.rules.registry import Rule, RuleContext, all_rules
+from qalint.rules.registry import Rule, RuleContext, all_rules, default_off
 from qalint.suppress import Suppressions, parse_suppressions
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ class FileResult:
     dependencies: dict[str, list[int] | None] = field(default_factory=dict)
     parsed: bool = True
     digest: str | None = None  # of the bytes linted, when the worker was asked to hash them
+    # E021 candidates: suppressions no file rule needed (a project rule may still need them).
+    unused: list[list[Any]] = field(default_factory=list)
     # ``to_json()`` as a worker made it (the cache stores it as it is, not encoded again).
     encoded: str | None = field(default=None, repr=False, compare=False)
 
@@ -71,6 +73,7 @@ class FileResult:
             "dependencies": self.dependencies,
             "parsed": self.parsed,
             "digest": self.digest,
+            "unused": self.unused,
         }
 
     def to_json(self) -> str:
@@ -99,6 +102,7 @@ class FileResult:
             dict(record["dependencies"]),
             bool(record["parsed"]),
             record.get("digest"),
+            list(record.get("unused", [])),
         )
 
     def suppression_table(self) -> Suppressions:
@@ -167,10 +171,14 @@ def _match_length(code: str, name: str, selectors: Iterable[str]) -> int:
 
 
 def is_enabled(rule_code: str, rule_name: str, config: Config) -> bool:
-    """Whether a rule is on after select, extend-select and ignore (the more specific wins)."""
+    """Whether a rule is on after select, extend-select and ignore (the more specific wins).
+
+    A rule that is off by default needs a selector naming it (its code, name or a prefix):
+    neither the default selection nor ``ALL`` turns it on.
+    """
     selected = _match_length(rule_code, rule_name, config.select) if config.select else 0
     selected = max(selected, _match_length(rule_code, rule_name, config.extend_select))
-    if selected < 0:
+    if selected < 0 or (selected == 0 and rule_code in default_off()):
         return False
     ignored = _match_length(rule_code, rule_name, config.ignore)
     return ignored < 0 or ignored < selected
@@ -212,9 +220,15 @@ def _override_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
 
 
 def _keep(
-    diagnostics: Iterable[Diagnostic], config: Config, suppressions: Mapping[str, Suppressions]
+    diagnostics: Iterable[Diagnostic],
+    config: Config,
+    suppressions: Mapping[str, Suppressions],
+    suppressed: list[Diagnostic] | None = None,
 ) -> list[Diagnostic]:
-    """Selection, per-file ignores, inline suppressions and severity overrides, deduplicated."""
+    """Selection, per-file ignores, inline suppressions and severity overrides, deduplicated.
+
+    ``suppressed`` collects the findings an inline suppression switched off, when given.
+    """
     kept: list[Diagnostic] = []
     seen: set[tuple] = set()
     for diagnostic in diagnostics:
@@ -224,6 +238,8 @@ def _keep(
             continue
         table = suppressions.get(diagnostic.path)
         if table is not None and table.suppressed(diagnostic.line, diagnostic.code):
+            if suppressed is not None:
+                suppressed.append(diagnostic)
             continue
         key = (diagnostic.path, diagnostic.span, diagnostic.code, diagnostic.message)
         if key in seen:
@@ -284,7 +300,16 @@ def lint_document(
         assert rule.check is not None
         found.extend(rule.check(ctx))
     table = parse_suppressions(doc.lines)
-    kept = _keep(found, config, {doc.path: table})
+    track = bool(table.ranges) and is_enabled("E021", "unused-suppression", config)
+    suppressed: list[Diagnostic] | None = [] if track else None
+    kept = _keep(found, config, {doc.path: table}, suppressed)
+    unused: list[list[Any]] = []
+    if suppressed is not None:
+        from qalint.rules.suppressions import unused_candidates
+
+        used = {entry for d in suppressed for entry in table.used_by(d.line, d.code)}
+        left = {key: lines for key, lines in table.entries().items() if key not in used}
+        unused = unused_candidates(doc.lines, left, rules)
     # Only the result cache reads the dependencies (a cached result is stale once they change).
     # Pages share link targets: each is stamped once per run (a target changed later in the
     # run keeps its earlier stamp, so the next run re-checks the page: stale, never wrong).
@@ -296,7 +321,12 @@ def lint_document(
                 stamps[path] = _stat(path)
             dependencies[path] = stamps[path]
     return FileResult(
-        doc.path, kept, summaries, [(a, b, sorted(c)) for a, b, c in table.ranges], dependencies
+        doc.path,
+        kept,
+        summaries,
+        [(a, b, sorted(c)) for a, b, c in table.ranges],
+        dependencies,
+        unused=unused,
     )
 
 
@@ -464,9 +494,33 @@ def combine(
 ) -> list[Diagnostic]:
     """File diagnostics plus filtered project diagnostics, sorted."""
     tables = {r.path: r.suppression_table() for r in results}
-    everything = [d for r in results for d in r.diagnostics] + _keep(project, config, tables)
+    suppressed: list[Diagnostic] = []
+    everything = [d for r in results for d in r.diagnostics]
+    everything += _keep(project, config, tables, suppressed)
+    if any(r.unused for r in results):
+        everything += _unused_suppressions(results, suppressed, config)
     everything.sort(key=Diagnostic.sort_key)
     return everything
+
+
+def _unused_suppressions(
+    results: list[FileResult], suppressed: list[Diagnostic], config: Config
+) -> list[Diagnostic]:
+    """E021 for the suppressions that neither file nor project rules needed."""
+    from qalint.rules.suppressions import covers, unused_findings
+
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in suppressed:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    found: list[Diagnostic] = []
+    for result in results:
+        if not result.unused:
+            continue
+        needed = by_path.get(result.path, [])
+        left = [c for c in result.unused if not any(covers(c, d.line, d.code) for d in needed)]
+        found += unused_findings(result.path, left)
+    # Not through the suppression tables: a ``disable`` would hide the report on itself.
+    return _keep(found, config, {})
 
 
 def lint_documents(

@@ -37,6 +37,7 @@ from qalint.document import Document
 from qalint.engine import RunOptions, lint_documents
 from qalint.markdown.parse import parse
 from qalint.markdown.source import Source
+from qalint.rules.input import UNREAD_CODES
 
 MAX_ROUNDS = 10
 BOM = "\ufeff"
@@ -340,7 +341,7 @@ def fix_command(
         for result in changed:
             out.write(f"Would fix {_plural(result.count, 'problem')} in {result.path}\n")
     if dry_run:
-        _report_unfixable([d for d in remaining if d.code.startswith("E")], err)
+        _report_unfixable([d for d in remaining if d.code in UNREAD_CODES], err)
     else:
         _report(args, remaining, final, files_checked, out)
     if not args.quiet:

@@ -40,6 +40,7 @@ def rule_dict(r: Rule) -> dict[str, object]:
         "good": r.good,
         "online": r.online,
         "config": list(r.config_keys),
+        "default_enabled": r.default_enabled,
     }
 
 
@@ -57,6 +58,8 @@ def explain(r: Rule) -> str:
         extra.append(
             "Runs only with --check-urls (or `check-urls = true` in `[tool.qalint.links]`)."
         )
+    if not r.default_enabled:
+        extra.append(f"Off by default: enable it with --extend-select {r.code}.")
     parts = [
         f"{r.code} {r.name} ({r.family}, default severity {r.severity.value}, "
         f"{'fixable' if r.fixable else 'not fixable'})",
@@ -106,7 +109,8 @@ def rules_markdown() -> str:
             f"## {r.code}",
             "",
             f"**{r.name}** ({r.family}; default severity {r.severity.value}; "
-            f"{'fixable' if r.fixable else 'not fixable'}{'; online' if r.online else ''})",
+            f"{'fixable' if r.fixable else 'not fixable'}{'; online' if r.online else ''}"
+            f"{'' if r.default_enabled else '; off by default'})",
             "",
             r.summary,
             "",

@@ -5,12 +5,17 @@ from __future__ import annotations
 from qalint.diagnostics import Diagnostic, Severity, Span
 from qalint.rules.registry import Rule, declare
 
+# Codes of the problems that stop a file from being read (the other E rules are about
+# qalint's own comments in a page that was read).
+UNREAD_CODES: set[str] = set()
+
 
 class InputRule:
     """An E rule plus a helper that builds its diagnostic for a path."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
+        UNREAD_CODES.add(rule.code)
 
     def at(self, path: str, message: str, span: Span | None = None) -> Diagnostic:
         """The diagnostic for ``path`` (at 1:1 unless a span is given)."""

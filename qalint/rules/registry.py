@@ -84,6 +84,9 @@ class Rule:
     online: bool = False
     summarize: Callable[[RuleContext], Any] | None = None
     summary_key: str = ""
+    # Off unless selected explicitly (by code, name or prefix; not by ``ALL`` or by default),
+    # like ruff's RUF100: for findings about the linter's own use rather than the page.
+    default_enabled: bool = True
 
     @property
     def family(self) -> str:
@@ -121,6 +124,7 @@ def rule(
     online: bool = False,
     summarize: Callable[[RuleContext], Any] | None = None,
     summary_key: str = "",
+    default_enabled: bool = True,
 ) -> Callable[[CheckFunction | None], Rule]:
     """Register a rule; decorate its check function (or call with ``None`` for metadata only).
 
@@ -152,8 +156,10 @@ def rule(
             online,
             summarize,
             summary_key or code,
+            default_enabled,
         )
         _REGISTRY[code] = registered
+        _DEFAULT_OFF.clear()
         return registered
 
     return register
@@ -162,6 +168,17 @@ def rule(
 def declare(code: str, name: str, **metadata: Any) -> Rule:
     """Register a rule whose diagnostics are made outside a check function (E rules)."""
     return rule(code, name, **metadata)(None)
+
+
+_DEFAULT_OFF: set[str] = set()
+
+
+def default_off() -> set[str]:
+    """Codes of the rules that run only when selected explicitly."""
+    if not _DEFAULT_OFF:
+        _DEFAULT_OFF.update(r.code for r in all_rules() if not r.default_enabled)
+        _DEFAULT_OFF.add("")  # computed: not empty any more, even with no such rule
+    return _DEFAULT_OFF
 
 
 def all_rules() -> list[Rule]:
