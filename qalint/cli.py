@@ -1,4 +1,4 @@
-"""The command line: ``qalint check``, ``fix``, ``rules`` and ``rule CODE``.
+"""The command line: ``qalint check``, ``fix``, ``config``, ``rules`` and ``rule CODE``.
 
 Exit codes (the contract): 0 no error-severity finding; 1 error findings (or ``fix --check``
 would change something); 2 usage, configuration or internal error. Bad input and bad usage
@@ -55,6 +55,22 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_config_files(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: nearest qalint.toml or pyproject.toml)",
+    )
+    parser.add_argument(
+        "--mkdocs-config",
+        type=Path,
+        metavar="FILE",
+        help="render every page as this mkdocs.yml says (default: for each page, the nearest "
+        "mkdocs.yml above it whose docs_dir holds it)",
+    )
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
@@ -63,12 +79,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="files or folders (default: `paths` from config, else .)",
     )
     _add_selection(parser)
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="config file (default: nearest qalint.toml or pyproject.toml)",
-    )
+    _add_config_files(parser)
     parser.add_argument(
         "--check-urls", action="store_true", help="check external links over the network"
     )
@@ -100,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are error findings"
+    )
+    check.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the site model (mkdocs.yml, extensions, math) of each PATH; lint nothing",
     )
     check.add_argument(
         "--changed-since",
@@ -136,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="format of the remaining findings: text, json, github or sarif",
     )
 
+    site = sub.add_parser(
+        "config", help="show how qalint reads the site of a path (its mkdocs.yml model)"
+    )
+    site.add_argument(
+        "paths", nargs="*", metavar="PATH", help="pages or folders (default: the current folder)"
+    )
+    _add_config_files(site)
+    site.add_argument("--output-format", choices=["text", "json"], default="text")
+
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=["text", "json", "markdown"], default="text")
     rule = sub.add_parser("rule", help="explain one rule, with a bad and a good example")
@@ -164,12 +189,14 @@ def resolve_config(args: argparse.Namespace) -> Config:
         value = getattr(args, key, None)
         if value:
             validate_codes("--" + key.replace("_", "-"), value)
-    if args.select:
+    if getattr(args, "select", None):
         config.select = list(args.select)
-    if args.extend_select:
+    if getattr(args, "extend_select", None):
         config.extend_select = config.extend_select + list(args.extend_select)
-    if args.ignore:
+    if getattr(args, "ignore", None):
         config.ignore = config.ignore + list(args.ignore)
+    if getattr(args, "mkdocs_config", None) is not None:
+        config.mkdocs_config = os.path.abspath(args.mkdocs_config)
     return config
 
 
@@ -196,6 +223,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qalint.engine import RunOptions, run
     from qalint.report import ReportContext
 
+    if args.show_settings:
+        config = resolve_config(args)
+        fmt = "json" if args.output_format == "json" else "text"
+        return _show_settings(target_paths(args, config), config, fmt, out)
     render = _reporter(args.output_format)
     config = resolve_config(args)
     options = RunOptions(
@@ -227,6 +258,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(note)
     except (BaselineError, GitError) as exc:
         raise UsageError(str(exc)) from exc
+    if not args.quiet:
+        err.write("".join(note + "\n" for note in result.notes))
     context = ReportContext(
         files_checked=result.files_checked,
         sources=sources,
@@ -246,6 +279,22 @@ def cmd_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _reporter(args.output_format)
     config = resolve_config(args)
     return fix_command(args, config, target_paths(args, config), out, err)
+
+
+def cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qalint config [PATH]``: the site model each path is read with."""
+    config = resolve_config(args)
+    return _show_settings(list(args.paths) or ["."], config, args.output_format, out)
+
+
+def _show_settings(paths: list[str], config: Config, fmt: str, out: TextIO) -> int:
+    from qalint.site.show import show_settings
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    out.write(show_settings(paths, config, fmt))
+    return EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -274,7 +323,13 @@ def cmd_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS = {
+    "check": cmd_check,
+    "fix": cmd_fix,
+    "config": cmd_config,
+    "rules": cmd_rules,
+    "rule": cmd_rule,
+}
 
 
 def main(

@@ -58,6 +58,12 @@ TOP_LEVEL: dict[str, Option] = {
         validate=lambda v: None if v > 0 else "must be a positive number of bytes",
     ),
     "cache-dir": Option("str", ".qalint_cache", "Folder for persistent state (link verdicts)."),
+    "mkdocs-config": Option(
+        "str",
+        "",
+        "The mkdocs.yml every page is rendered with (relative to this file's folder); "
+        "default: for each page, the nearest mkdocs.yml above it whose docs_dir holds it.",
+    ),
 }
 
 
@@ -74,6 +80,7 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     max_file_size: int = 2_000_000
     cache_dir: str = ".qalint_cache"
+    mkdocs_config: str = ""  # as written: relative to ``root`` (or absolute)
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     root: Path | None = None
     source: Path | None = None
@@ -92,6 +99,7 @@ class Config:
 
 
 def _ensure_sections() -> None:
+    import qalint.site.settings  # noqa: F401  (registers [tool.qalint.site])
     from qalint.rules.registry import load_rule_modules
 
     load_rule_modules()

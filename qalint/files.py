@@ -6,6 +6,7 @@ import fnmatch
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,19 +87,26 @@ def excluded(path: str, patterns: list[str]) -> bool:
     return False
 
 
-def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Diagnostic]]:
+def discover(
+    paths: list[str], exclude: list[str], skip: Callable[[Path], bool] | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
     """Markdown files under ``paths`` (sorted, deduplicated) and E001 for missing paths.
 
-    A file named explicitly is checked whatever its extension; folders are walked for ``*.md``.
+    A file named explicitly is checked whatever its extension; folders are walked for ``*.md``
+    (``skip``: as for ``discover_shown``).
     """
-    found, problems = discover_shown(paths, exclude)
+    found, problems = discover_shown(paths, exclude, skip)
     return [path for path, _ in found], problems
 
 
 def discover_shown(
-    paths: list[str], exclude: list[str]
+    paths: list[str], exclude: list[str], skip: Callable[[Path], bool] | None = None
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """As ``discover``, each file with its ``display_path`` (which the walk works out anyway)."""
+    """As ``discover``, each file with its ``display_path`` (which the walk works out anyway).
+
+    ``skip``: files a folder walk leaves out (pages the site does not render); a file named
+    explicitly is never skipped.
+    """
     found: dict[str, Path] = {}
     problems: list[Diagnostic] = []
     for raw in paths:
@@ -131,7 +139,7 @@ def discover_shown(
                             shown = display_path(full, _resolved_in(real, full), cwd)
                         else:  # display_path without a Path per file
                             shown = prefix + name
-                        if not excluded(shown, exclude):
+                        if not excluded(shown, exclude) and not (skip and skip(full)):
                             found.setdefault(shown, full)
         else:
             shown = display_path(path)

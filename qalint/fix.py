@@ -37,6 +37,7 @@ from qalint.document import Document
 from qalint.engine import RunOptions, lint_documents
 from qalint.markdown.parse import parse
 from qalint.markdown.source import Source
+from qalint.site.model import DEFAULT_SITE, SiteModel
 
 MAX_ROUNDS = 10
 BOM = "\ufeff"
@@ -123,8 +124,8 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text.casefold())
 
 
-def _document(text: str, had_bom: bool, path: str) -> Document:
-    return parse(Source(text, had_bom=had_bom), path)
+def _document(text: str, had_bom: bool, path: str, site: SiteModel = DEFAULT_SITE) -> Document:
+    return parse(Source(text, had_bom=had_bom), path, site)
 
 
 def fix_source(
@@ -134,13 +135,17 @@ def fix_source(
     options: RunOptions | None = None,
     unsafe: bool = False,
     had_bom: bool = False,
+    site: SiteModel = DEFAULT_SITE,
 ) -> FixResult:
-    """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why."""
+    """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why.
+
+    Every round parses the text as ``site`` (the page's site) renders it.
+    """
     options = options or RunOptions()
     result = FixResult(path, text, text, had_bom)
     current = text
     for _round in range(MAX_ROUNDS):
-        diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+        diagnostics = lint_documents([_document(current, had_bom, path, site)], config, options)
         chosen = select_fixes(diagnostics, unsafe, len(current))
         if not chosen:
             result.fixed = current
@@ -160,7 +165,7 @@ def fix_source(
             return result
         result.applied.update(d.code for d in chosen)
         current = updated
-    diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+    diagnostics = lint_documents([_document(current, had_bom, path, site)], config, options)
     if select_fixes(diagnostics, unsafe, len(current)):
         result.problem = (
             f"fixes did not settle after {MAX_ROUNDS} rounds; the file was left "
@@ -173,16 +178,23 @@ def fix_source(
 
 
 def fix_text(
-    text: str, path: str | None = None, config: Config | None = None, unsafe: bool = False
+    text: str,
+    path: str | None = None,
+    config: Config | None = None,
+    unsafe: bool = False,
+    site: SiteModel = DEFAULT_SITE,
 ) -> str:
-    """Return ``text`` with every safe fix applied (and unsafe ones when ``unsafe``).
+    """Return ``text`` with every safe fix applied (and unsafe ones when ``unsafe``), the
+    text parsed as ``site`` renders it.
 
     A leading BOM is kept. Raises ``FixError`` when the text cannot be fixed safely (fixes
     that do not settle, or a formatting fix that would change a word).
     """
     had_bom = text.startswith(BOM)
     body = text[1:] if had_bom else text
-    result = fix_source(body, path or "<text>", config or Config(), RunOptions(), unsafe, had_bom)
+    result = fix_source(
+        body, path or "<text>", config or Config(), RunOptions(), unsafe, had_bom, site
+    )
     if result.problem is not None:
         raise FixError(result.problem)
     return (BOM if had_bom else "") + result.fixed
@@ -298,6 +310,7 @@ def fix_command(
 ) -> int:
     """Run ``qalint fix`` over ``paths``; returns the exit code."""
     from qalint.engine import load_documents
+    from qalint.site.load import SiteResolver
 
     options = RunOptions(
         check_urls=getattr(args, "check_urls", False),
@@ -305,12 +318,17 @@ def fix_command(
     )
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     dry_run = bool(args.diff or args.check)
-    documents, problems, files_checked = load_documents(paths, config)
+    resolver = SiteResolver(config)
+    documents, problems, files_checked = load_documents(paths, config, resolver)
+    if not args.quiet:
+        err.write("".join(note + "\n" for note in resolver.notes()))
     results: list[FixResult] = []
     final: list[Document] = []
     failed = False
     for doc in documents:
-        result = fix_source(doc.text, doc.path, config, options, unsafe, doc.source.had_bom)
+        result = fix_source(
+            doc.text, doc.path, config, options, unsafe, doc.source.had_bom, doc.site
+        )
         results.append(result)
         if result.problem is None and result.changed and not dry_run:
             try:
@@ -328,7 +346,7 @@ def fix_command(
             result.applied.clear()
             final.append(doc)
         else:
-            final.append(_document(result.fixed, result.had_bom, doc.path))
+            final.append(_document(result.fixed, result.had_bom, doc.path, doc.site))
     remaining = lint_documents(final, config, options, problems)
     changed = [r for r in results if r.changed]
     if args.diff:

@@ -1,0 +1,322 @@
+"""mkdocs.yml → SiteModel, and which site builds which page.
+
+**Which mkdocs.yml.** For a page, qalint walks up from the page's folder; in each folder it
+looks at ``mkdocs.yml``/``mkdocs.yaml`` there and then at those one folder down (a site
+whose config sits in ``en/`` next to its ``docs``, as with translations), and takes the first
+whose ``docs_dir`` holds the page. The walk ends at the folder holding ``.git`` (the
+project's top), else at the file system's root. No config builds the page: the Material
+default (``DEFAULT_SITE``). ``--mkdocs-config FILE`` or ``[tool.qalint] mkdocs-config``
+names one config for every page instead; ``[tool.qalint.site]`` overrides single items.
+
+**Once per run.** A ``SiteResolver`` loads each config file once and answers each folder
+once, so a bank of thousands of pages costs a handful of YAML loads and ``stat`` calls.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qalint.config import Config, ConfigError
+from qalint.site.extensions import (
+    ExtensionsError,
+    flags_from_extensions,
+    math_renderer,
+    normalise_extensions,
+    unmodelled,
+)
+from qalint.site.model import DEFAULT_SITE, SiteModel
+from qalint.site.yamlconfig import MkDocsConfigError, RelativePath, load_mkdocs_yaml
+
+if TYPE_CHECKING:
+    import pathspec
+
+MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
+# Folders never searched for a site config one level down (tools' and caches' folders).
+NOT_SITES = {"node_modules", "__pycache__", "site", "venv"}
+# Pages MkDocs never renders, whatever exclude_docs says (mkdocs.structure.files).
+MKDOCS_DEFAULT_EXCLUDE = (".*", "/templates/")
+OVERRIDE_KEYS = ("markdown-extensions", "math", "docs-dir", "exclude-docs")
+
+
+def _resolve_placeholders(value: Any, config_dir: Path, docs_dir: Path) -> Any:
+    """``!relative $config_dir`` / ``$docs_dir`` as absolute paths, anywhere in ``value``;
+    a plain ``!relative`` (the page's folder) stays a placeholder."""
+    if isinstance(value, RelativePath):
+        if value.base == "page":
+            return value
+        root = config_dir if value.base == "config_dir" else docs_dir
+        return os.path.normpath(os.path.join(root, value.suffix))
+    if isinstance(value, Mapping):
+        return {k: _resolve_placeholders(v, config_dir, docs_dir) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_placeholders(v, config_dir, docs_dir) for v in value]
+    return value
+
+
+def _docs_dir(value: Any, config_dir: Path, source: Path) -> Path:
+    if value is None:
+        value = "docs"
+    if isinstance(value, RelativePath) and value.base == "config_dir":
+        value = value.suffix or "."
+    if not isinstance(value, str | os.PathLike) or isinstance(value, RelativePath):
+        raise MkDocsConfigError(f"{source}: docs_dir must be a folder name, got {value!r}")
+    return Path(os.path.normpath(os.path.join(config_dir, os.fspath(value))))
+
+
+def site_from_mapping(
+    data: Mapping[str, Any],
+    config_path: Path,
+    inherited_from: tuple[Path, ...] = (),
+) -> SiteModel:
+    """The SiteModel of an already merged mkdocs.yml mapping (``config_path`` anchors it)."""
+    config_dir = config_path.parent
+    docs_dir = _docs_dir(data.get("docs_dir"), config_dir, config_path)
+    exclude = data.get("exclude_docs") or ""
+    if not isinstance(exclude, str):
+        raise MkDocsConfigError(
+            f"{config_path}: exclude_docs must be a block of gitignore-style lines, got {exclude!r}"
+        )
+    try:
+        extensions = normalise_extensions(data.get("markdown_extensions"))
+    except ExtensionsError as exc:
+        raise MkDocsConfigError(f"{config_path}: {exc}") from None
+    extensions = tuple(
+        (name, _resolve_placeholders(opts, config_dir, docs_dir)) for name, opts in extensions
+    )
+    return SiteModel(
+        config_path=config_path,
+        docs_dir=docs_dir,
+        exclude_docs=exclude,
+        extensions=extensions,
+        math=math_renderer(data.get("extra_javascript")),
+        origin="mkdocs.yml",
+        unmodelled=unmodelled(extensions),
+        inherited_from=inherited_from,
+        flags=flags_from_extensions(extensions, config_dir, docs_dir),
+    )
+
+
+def load_site(path: Path) -> tuple[SiteModel, str]:
+    """Load a mkdocs.yml (and what it INHERITs) into a SiteModel, with the digest of the
+    files read (raises ``MkDocsConfigError`` naming the file and line)."""
+    loaded = load_mkdocs_yaml(path)
+    return site_from_mapping(loaded.data, loaded.path, loaded.chain[1:]), loaded.digest
+
+
+def overrides_of(config: Config) -> dict[str, Any]:
+    """The ``[tool.qalint.site]`` keys the config sets (others are None)."""
+    section = config.section("site")
+    return {k: section.get(k) for k in OVERRIDE_KEYS if section.get(k) is not None}
+
+
+def apply_overrides(site: SiteModel, overrides: Mapping[str, Any], root: Path | None) -> SiteModel:
+    """``site`` with the ``[tool.qalint.site]`` items put over it (origin ``override``)."""
+    if not overrides:
+        return site
+    base = root or Path.cwd()
+    docs_dir = site.docs_dir
+    if "docs-dir" in overrides:
+        docs_dir = Path(os.path.normpath(os.path.join(base, overrides["docs-dir"])))
+    extensions = site.extensions
+    if "markdown-extensions" in overrides:
+        try:
+            extensions = normalise_extensions(overrides["markdown-extensions"])
+        except ExtensionsError as exc:
+            raise ConfigError(f"site.markdown-extensions: {exc}") from None
+    config_dir = site.config_path.parent if site.config_path else base
+    return replace(
+        site,
+        docs_dir=docs_dir,
+        exclude_docs=overrides.get("exclude-docs", site.exclude_docs),
+        extensions=extensions,
+        math=overrides.get("math", site.math),
+        origin="override",
+        unmodelled=unmodelled(extensions),
+        flags=flags_from_extensions(extensions, config_dir, docs_dir),
+    )
+
+
+def explicit_config(config: Config, cli: Path | None = None) -> Path | None:
+    """The mkdocs.yml named by ``--mkdocs-config`` (relative to the working folder) or by
+    ``[tool.qalint] mkdocs-config`` (relative to the config file's folder)."""
+    if cli is not None:
+        return Path(os.path.abspath(cli))
+    if config.mkdocs_config:
+        base = config.root or Path.cwd()
+        return Path(os.path.normpath(os.path.join(base, config.mkdocs_config)))
+    return None
+
+
+class SiteResolver:
+    """Which SiteModel renders each page, for one run: each config loaded once, each
+    folder answered once. ``digest_of(site)`` is what the result cache keys on."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.overrides = overrides_of(config)
+        self.explicit = explicit_config(config)
+        self.default = apply_overrides(DEFAULT_SITE, self.overrides, config.root)
+        self._loaded: dict[Path, tuple[SiteModel, str] | None] = {}
+        # folder → (its own configs, configs one folder down)
+        self._found: dict[Path, tuple[list[Path], list[Path]]] = {}
+        self._folders: dict[str, SiteModel] = {}  # a page's folder as written → its site
+        self._digests: dict[int, str] = {id(self.default): "default"}
+        self._specs: dict[int, pathspec.PathSpec] = {}
+        # (page folder as written, site id) → the folder inside docs_dir ("a/b/"), None outside
+        self._within_docs: dict[tuple[str, int], str | None] = {}
+        self._keep: list[SiteModel] = [self.default]  # ids stay valid while the run lasts
+        self._used: dict[int, SiteModel] = {}  # sites some page got, in order
+        if self.explicit is not None:
+            loaded = self._load(self.explicit, strict=True)
+            assert loaded is not None
+            self.fixed: SiteModel | None = loaded
+        else:
+            self.fixed = None
+
+    def _load(self, path: Path, strict: bool) -> SiteModel | None:
+        if path not in self._loaded:
+            try:
+                site, digest = load_site(path)
+            except MkDocsConfigError:
+                if strict:
+                    raise
+                self._loaded[path] = None
+                return None
+            site = apply_overrides(site, self.overrides, self.config.root)
+            self._loaded[path] = (site, digest)
+            self._digests[id(site)] = digest
+            self._keep.append(site)
+        entry = self._loaded[path]
+        return entry[0] if entry is not None else None
+
+    def _configs_in(self, folder: Path) -> tuple[list[Path], list[Path]]:
+        """The mkdocs.yml files of ``folder`` itself, and those one folder down."""
+        if folder not in self._found:
+            own = [folder / name for name in MKDOCS_FILES if (folder / name).is_file()]
+            below: list[Path] = []
+            try:
+                with os.scandir(folder) as entries:
+                    subfolders = sorted(
+                        e.name
+                        for e in entries
+                        if e.is_dir() and not e.name.startswith(".") and e.name not in NOT_SITES
+                    )
+            except OSError:
+                subfolders = []
+            for name in subfolders:
+                for file in MKDOCS_FILES:
+                    candidate = folder / name / file
+                    if candidate.is_file():
+                        below.append(candidate)
+            self._found[folder] = (own, below)
+        return self._found[folder]
+
+    def site_for(self, page: Path | str) -> SiteModel:
+        """The site whose build renders ``page`` (the default site when none does)."""
+        if self.fixed is not None:
+            self._used.setdefault(id(self.fixed), self.fixed)
+            return self.fixed
+        key = os.path.dirname(os.fspath(page)) or "."
+        site = self._folders.get(key)
+        if site is None:
+            site = self._search(Path(os.path.realpath(key)))
+            self._folders[key] = site
+            self._used.setdefault(id(site), site)
+        return site
+
+    def _search(self, folder: Path) -> SiteModel:
+        for ancestor in (folder, *folder.parents):
+            own, below = self._configs_in(ancestor)
+            for candidate in own:
+                site = self._load(candidate, strict=True)  # a broken config on the way: say so
+                if site is not None and _inside(folder, site.docs_dir):
+                    return site
+            for candidate in below:
+                site = self._load(candidate, strict=False)  # a neighbour's broken config
+                if site is not None and _inside(folder, site.docs_dir):
+                    return site
+            if (ancestor / ".git").exists():
+                break
+        return self.default
+
+    def digest_of(self, site: SiteModel) -> str:
+        """The digest of the config files a site was read from (``default`` for none)."""
+        return self._digests.get(id(site), "default")
+
+    def sites(self) -> list[SiteModel]:
+        """Every site some page of this run got, in the order first used."""
+        return list(self._used.values())
+
+    def excluded(self, page: Path) -> bool:
+        """True when the page's site does not render it (MkDocs' default excludes, and
+        ``exclude_docs``, matched relative to ``docs_dir``)."""
+        site = self.site_for(page)
+        if site.docs_dir is None:
+            return False
+        folder = os.path.dirname(os.fspath(page)) or "."
+        if (folder, id(site)) in self._within_docs:
+            relative = self._within_docs[(folder, id(site))]
+        else:
+            try:
+                inner = Path(os.path.realpath(folder)).relative_to(os.path.realpath(site.docs_dir))
+                relative = inner.as_posix() + "/" if inner.parts else ""
+            except ValueError:
+                relative = None
+            self._within_docs[(folder, id(site))] = relative
+        if relative is None:
+            return False
+        spec = self._specs.get(id(site))
+        if spec is None:
+            import pathspec
+
+            lines = [*MKDOCS_DEFAULT_EXCLUDE, *site.exclude_docs.splitlines()]
+            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            self._specs[id(site)] = spec
+        return spec.match_file(relative + os.path.basename(os.fspath(page)))
+
+    def notes(self) -> list[str]:
+        """One line per site in use that enables extensions qalint does not model."""
+        out = []
+        for site in self.sites():
+            if site.unmodelled:
+                out.append(unmodelled_note(site))
+        return out
+
+
+def unmodelled_note(site: SiteModel) -> str:
+    """``note: mkdocs.yml enables X, which qalint does not model; ...`` (one line)."""
+    where = str(site.config_path) if site.config_path else "[tool.qalint.site]"
+    them = "it" if len(site.unmodelled) == 1 else "them"
+    return (
+        f"note: {where} enables {', '.join(site.unmodelled)}, which qalint does not model; "
+        f"findings on pages using {them} may be off"
+    )
+
+
+def _inside(folder: Path, docs_dir: Path | None) -> bool:
+    if docs_dir is None:
+        return False
+    real = Path(os.path.realpath(docs_dir))
+    return folder == real or folder.is_relative_to(real)
+
+
+def site_for_path(path: Path | str, config: Config | None = None) -> SiteModel:
+    """The site that renders one page (a resolver for a single question)."""
+    return SiteResolver(config or Config()).site_for(Path(path))
+
+
+def given_site(site: SiteModel | str | os.PathLike[str] | None, config: Config) -> SiteModel:
+    """The site for a text with no file of its own (``qalint.lint_text`` and friends):
+    ``site`` itself, the mkdocs.yml it names, else the config's ``mkdocs-config``, else the
+    default site (with ``[tool.qalint.site]`` applied in the last two cases)."""
+    if isinstance(site, SiteModel):
+        return site
+    if site is not None:
+        loaded, _ = load_site(Path(os.path.abspath(site)))
+        return apply_overrides(loaded, overrides_of(config), config.root)
+    resolver = SiteResolver(config)
+    return resolver.fixed or resolver.default
