@@ -505,7 +505,7 @@ def load_documents(
     from qalint.site.load import SiteResolver
 
     resolver = resolver or SiteResolver(config)
-    files, problems = discover(paths, config.exclude, skip=resolver.excluded)
+    files, problems = discover(paths, config.exclude, skip=resolver.skipped_in)
     documents: list[Document] = []
     for path in files:
         loaded = load(path, config.max_file_size)
@@ -536,7 +536,7 @@ def run(
 
     options = options or RunOptions()
     resolver = SiteResolver(config)  # once per folder and per mkdocs.yml, not per page
-    found, problems = discover_shown(paths, config.exclude, skip=resolver.excluded)
+    found, problems = discover_shown(paths, config.exclude, skip=resolver.skipped_in)
     files = [path for path, _ in found]
     shown = dict(found)
     sites = {path: resolver.site_for(path) for path in files}

@@ -14,6 +14,9 @@ from qalint.diagnostics import Diagnostic, Span
 from qalint.markdown.source import Source, decode, looks_binary, text_lines
 from qalint.rules.input import BINARY, MISSING, TOO_LARGE, UNDECODABLE, UNREADABLE
 
+# Given a walked folder, the file names there a walk leaves out (None: none).
+SkipIn = Callable[[str], Callable[[str], bool] | None]
+
 SKIPPED_DIRS = {
     ".git",
     ".hg",
@@ -88,7 +91,7 @@ def excluded(path: str, patterns: list[str]) -> bool:
 
 
 def discover(
-    paths: list[str], exclude: list[str], skip: Callable[[Path], bool] | None = None
+    paths: list[str], exclude: list[str], skip: SkipIn | None = None
 ) -> tuple[list[Path], list[Diagnostic]]:
     """Markdown files under ``paths`` (sorted, deduplicated) and E001 for missing paths.
 
@@ -100,12 +103,12 @@ def discover(
 
 
 def discover_shown(
-    paths: list[str], exclude: list[str], skip: Callable[[Path], bool] | None = None
+    paths: list[str], exclude: list[str], skip: SkipIn | None = None
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """As ``discover``, each file with its ``display_path`` (which the walk works out anyway).
 
-    ``skip``: files a folder walk leaves out (pages the site does not render); a file named
-    explicitly is never skipped.
+    ``skip``: asked once per walked folder, it gives the file names the walk leaves out there
+    (pages the site does not render), or None; a file named explicitly is never skipped.
     """
     found: dict[str, Path] = {}
     problems: list[Diagnostic] = []
@@ -132,14 +135,17 @@ def discover_shown(
                 )
                 prefix = _shown_prefix(real, cwd)
                 base = Path(folder)
+                left_out = skip(folder) if skip is not None else None
                 for name in sorted(files):
                     if name.endswith((".md", ".markdown")):
+                        if left_out is not None and left_out(name):
+                            continue
                         full = base / name
                         if prefix is None or os.path.islink(full):
                             shown = display_path(full, _resolved_in(real, full), cwd)
                         else:  # display_path without a Path per file
                             shown = prefix + name
-                        if not excluded(shown, exclude) and not (skip and skip(full)):
+                        if not excluded(shown, exclude):
                             found.setdefault(shown, full)
         else:
             shown = display_path(path)

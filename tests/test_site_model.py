@@ -483,6 +483,35 @@ def test_exclude_docs_skips_walked_pages_not_named_ones(project: Path) -> None:
         os.chdir(here)
 
 
+@pytest.mark.parametrize(
+    "exclude",
+    ["", "drafts/\n*.tmp.md\n# comment\n", "/top.md\nsub/**/x.md\n", "*.md\n!keep.md\n"],
+)
+def test_exclusion_matcher_agrees_with_pathspec(exclude: str) -> None:
+    import pathspec
+
+    from qalint.site.load import exclusion_matcher
+
+    spec = pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *exclude.splitlines()])
+    matcher = exclusion_matcher(exclude)
+    for path in [
+        "a.md",
+        "top.md",
+        "x/top.md",
+        "drafts/b.md",
+        "x/drafts/b.md",
+        "c.tmp.md",
+        ".hidden.md",
+        "x/.git/y.md",
+        "templates/t.md",
+        "x/templates/t.md",
+        "sub/a/b/x.md",
+        "keep.md",
+        "x/keep.md",
+    ]:
+        assert matcher(path) == spec.match_file(path), path
+
+
 def test_cache_is_stale_when_mkdocs_yml_or_its_parent_changes(project: Path) -> None:
     write(project / "base.yml", "markdown_extensions: [admonition]\n")
     write(project / "mkdocs.yml", "INHERIT: base.yml\nmarkdown_extensions: [pymdownx.details]\n")

@@ -1,12 +1,13 @@
 """mkdocs.yml → SiteModel, and which site builds which page.
 
 **Which mkdocs.yml.** For a page, qalint walks up from the page's folder; in each folder it
-looks at ``mkdocs.yml``/``mkdocs.yaml`` there and then at those one folder down (a site
-whose config sits in ``en/`` next to its ``docs``, as with translations), and takes the first
-whose ``docs_dir`` holds the page. The walk ends at the folder holding ``.git`` (the
-project's top), else at the file system's root. No config builds the page: the Material
-default (``DEFAULT_SITE``). ``--mkdocs-config FILE`` or ``[tool.qalint] mkdocs-config``
-names one config for every page instead; ``[tool.qalint.site]`` overrides single items.
+looks at ``mkdocs.yml``/``mkdocs.yaml`` there, and in a project's top (a folder holding a
+mkdocs.yml or ``.git``) also at those one folder down (a site whose config sits in ``en/``
+beside its docs, as with translations), and takes the first whose ``docs_dir`` holds the
+page. The walk ends at the folder holding ``.git``, else at the file system's root. No
+config builds the page: the Material default (``DEFAULT_SITE``). ``--mkdocs-config FILE``
+or ``[tool.qalint] mkdocs-config`` names one config for every page instead;
+``[tool.qalint.site]`` overrides single items.
 
 **Once per run.** A ``SiteResolver`` loads each config file once and answers each folder
 once, so a bank of thousands of pages costs a handful of YAML loads and ``stat`` calls.
@@ -15,10 +16,11 @@ once, so a bank of thousands of pages costs a handful of YAML loads and ``stat``
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qalint.config import Config, ConfigError
 from qalint.site.extensions import (
@@ -30,9 +32,6 @@ from qalint.site.extensions import (
 )
 from qalint.site.model import DEFAULT_SITE, SiteModel
 from qalint.site.yamlconfig import MkDocsConfigError, RelativePath, load_mkdocs_yaml
-
-if TYPE_CHECKING:
-    import pathspec
 
 MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
 # Folders never searched for a site config one level down (tools' and caches' folders).
@@ -161,21 +160,18 @@ class SiteResolver:
         self.explicit = explicit_config(config)
         self.default = apply_overrides(DEFAULT_SITE, self.overrides, config.root)
         self._loaded: dict[Path, tuple[SiteModel, str] | None] = {}
-        # folder → (its own configs, configs one folder down)
-        self._found: dict[Path, tuple[list[Path], list[Path]]] = {}
+        # folder → the configs to try for pages in it, nearest first: (path, strict) pairs
+        self._chains: dict[Path, tuple[tuple[Path, bool], ...]] = {}
         self._folders: dict[str, SiteModel] = {}  # a page's folder as written → its site
         self._digests: dict[int, str] = {id(self.default): "default"}
-        self._specs: dict[int, pathspec.PathSpec] = {}
-        # (page folder as written, site id) → the folder inside docs_dir ("a/b/"), None outside
-        self._within_docs: dict[tuple[str, int], str | None] = {}
+        # a page's folder as written → (does the site render names here, prefix in docs_dir)
+        self._exclusion: dict[str, tuple[Callable[[str], bool] | None, str]] = {}
+        self._matchers: dict[int, Callable[[str], bool]] = {}
         self._keep: list[SiteModel] = [self.default]  # ids stay valid while the run lasts
         self._used: dict[int, SiteModel] = {}  # sites some page got, in order
+        self.fixed: SiteModel | None = None
         if self.explicit is not None:
-            loaded = self._load(self.explicit, strict=True)
-            assert loaded is not None
-            self.fixed: SiteModel | None = loaded
-        else:
-            self.fixed = None
+            self.fixed = self._load(self.explicit, strict=True)
 
     def _load(self, path: Path, strict: bool) -> SiteModel | None:
         if path not in self._loaded:
@@ -193,34 +189,50 @@ class SiteResolver:
         entry = self._loaded[path]
         return entry[0] if entry is not None else None
 
-    def _configs_in(self, folder: Path) -> tuple[list[Path], list[Path]]:
-        """The mkdocs.yml files of ``folder`` itself, and those one folder down."""
-        if folder not in self._found:
-            own = [folder / name for name in MKDOCS_FILES if (folder / name).is_file()]
-            below: list[Path] = []
-            try:
-                with os.scandir(folder) as entries:
-                    subfolders = sorted(
-                        e.name
-                        for e in entries
-                        if e.is_dir() and not e.name.startswith(".") and e.name not in NOT_SITES
-                    )
-            except OSError:
-                subfolders = []
-            for name in subfolders:
-                for file in MKDOCS_FILES:
-                    candidate = folder / name / file
-                    if candidate.is_file():
-                        below.append(candidate)
-            self._found[folder] = (own, below)
-        return self._found[folder]
+    def _chain(self, folder: Path) -> tuple[tuple[Path, bool], ...]:
+        """The configs that may build pages in ``folder``, nearest first: its own; in a
+        project's top (a folder holding a mkdocs.yml or ``.git``) also those one folder down
+        (``strict`` False: a neighbour's broken config is not this page's problem); then
+        its parent's chain, up to the folder holding ``.git``."""
+        chain = self._chains.get(folder)
+        if chain is not None:
+            return chain
+        own = [(folder / name, True) for name in MKDOCS_FILES if (folder / name).is_file()]
+        top = (folder / ".git").exists()
+        below = self._configs_below(folder) if own or top else []
+        chain = (*own, *below)
+        if folder.parent != folder and not top:
+            chain += self._chain(folder.parent)
+        self._chains[folder] = chain
+        return chain
+
+    @staticmethod
+    def _configs_below(folder: Path) -> list[tuple[Path, bool]]:
+        try:
+            with os.scandir(folder) as entries:
+                subfolders = sorted(
+                    e.name
+                    for e in entries
+                    if not e.name.endswith((".md", ".markdown"))  # a bank's many pages
+                    and not e.name.startswith(".")
+                    and e.name not in NOT_SITES
+                    and e.is_dir()
+                )
+        except OSError:
+            return []
+        return [
+            (folder / name / file, False)
+            for name in subfolders
+            for file in MKDOCS_FILES
+            if (folder / name / file).is_file()
+        ]
 
     def site_for(self, page: Path | str) -> SiteModel:
         """The site whose build renders ``page`` (the default site when none does)."""
         if self.fixed is not None:
             self._used.setdefault(id(self.fixed), self.fixed)
             return self.fixed
-        key = os.path.dirname(os.fspath(page)) or "."
+        key = folder_of(page)
         site = self._folders.get(key)
         if site is None:
             site = self._search(Path(os.path.realpath(key)))
@@ -229,18 +241,10 @@ class SiteResolver:
         return site
 
     def _search(self, folder: Path) -> SiteModel:
-        for ancestor in (folder, *folder.parents):
-            own, below = self._configs_in(ancestor)
-            for candidate in own:
-                site = self._load(candidate, strict=True)  # a broken config on the way: say so
-                if site is not None and _inside(folder, site.docs_dir):
-                    return site
-            for candidate in below:
-                site = self._load(candidate, strict=False)  # a neighbour's broken config
-                if site is not None and _inside(folder, site.docs_dir):
-                    return site
-            if (ancestor / ".git").exists():
-                break
+        for candidate, strict in self._chain(folder):
+            site = self._load(candidate, strict)
+            if site is not None and _inside(folder, site.docs_dir):
+                return site
         return self.default
 
     def digest_of(self, site: SiteModel) -> str:
@@ -251,40 +255,72 @@ class SiteResolver:
         """Every site some page of this run got, in the order first used."""
         return list(self._used.values())
 
-    def excluded(self, page: Path) -> bool:
+    def excluded(self, page: Path | str) -> bool:
         """True when the page's site does not render it (MkDocs' default excludes, and
         ``exclude_docs``, matched relative to ``docs_dir``)."""
-        site = self.site_for(page)
-        if site.docs_dir is None:
-            return False
-        folder = os.path.dirname(os.fspath(page)) or "."
-        if (folder, id(site)) in self._within_docs:
-            relative = self._within_docs[(folder, id(site))]
-        else:
-            try:
-                inner = Path(os.path.realpath(folder)).relative_to(os.path.realpath(site.docs_dir))
-                relative = inner.as_posix() + "/" if inner.parts else ""
-            except ValueError:
-                relative = None
-            self._within_docs[(folder, id(site))] = relative
-        if relative is None:
-            return False
-        spec = self._specs.get(id(site))
-        if spec is None:
-            import pathspec
+        skip = self.skipped_in(folder_of(page))
+        return skip is not None and skip(os.path.basename(page))
 
-            lines = [*MKDOCS_DEFAULT_EXCLUDE, *site.exclude_docs.splitlines()]
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            self._specs[id(site)] = spec
-        return spec.match_file(relative + os.path.basename(os.fspath(page)))
+    def skipped_in(self, folder: str) -> Callable[[str], bool] | None:
+        """For a folder walk: which file names in ``folder`` its site does not render
+        (None when it renders them all, as for every page of the default site)."""
+        entry = self._exclusion.get(folder)
+        if entry is None:
+            entry = self._exclusion_in(folder, self.site_for(os.path.join(folder, "_")))
+            self._exclusion[folder] = entry
+        matcher, prefix = entry
+        if matcher is None:
+            return None
+        return lambda name: matcher(prefix + name)
+
+    def _exclusion_in(
+        self, folder: str, site: SiteModel
+    ) -> tuple[Callable[[str], bool] | None, str]:
+        if site.docs_dir is None:
+            return None, ""
+        try:
+            inner = Path(os.path.realpath(folder)).relative_to(os.path.realpath(site.docs_dir))
+        except ValueError:
+            return None, ""  # outside docs_dir (a config named with --mkdocs-config)
+        matcher = self._matchers.get(id(site))
+        if matcher is None:
+            matcher = exclusion_matcher(site.exclude_docs)
+            self._matchers[id(site)] = matcher
+        return matcher, inner.as_posix() + "/" if inner.parts else ""
 
     def notes(self) -> list[str]:
         """One line per site in use that enables extensions qalint does not model."""
-        out = []
-        for site in self.sites():
-            if site.unmodelled:
-                out.append(unmodelled_note(site))
-        return out
+        return [unmodelled_note(site) for site in self.sites() if site.unmodelled]
+
+
+def exclusion_matcher(exclude_docs: str) -> Callable[[str], bool]:
+    """Whether a path relative to docs_dir matches MkDocs' default excludes or
+    ``exclude_docs`` (gitignore rules, as MkDocs matches them with pathspec)."""
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines([*MKDOCS_DEFAULT_EXCLUDE, *exclude_docs.splitlines()])
+    patterns = [p for p in spec.patterns if p.include is not None]
+    if all(p.include for p in patterns) and all(
+        isinstance(getattr(p, "regex", None), re.Pattern) for p in patterns
+    ):
+        # No negation: a path is excluded when any pattern matches, so one regex does
+        # (thousands of pages are matched against it in a folder walk).
+        combined = "|".join(
+            f"(?:{p.regex.pattern.replace('(?P<ps_d>', '(?:')})"  # type: ignore[attr-defined]
+            for p in patterns
+        )
+        regex = re.compile(combined or r"(?!)")
+        return lambda path: regex.match(path) is not None
+    return spec.match_file
+
+
+def folder_of(page: Path | str) -> str:
+    """``os.path.dirname(page) or "."``, faster (called for every page of a run)."""
+    text = os.fspath(page)
+    if os.altsep is None:
+        head, sep, _ = text.rpartition(os.sep)
+        return head or sep or "."
+    return os.path.dirname(text) or "."
 
 
 def unmodelled_note(site: SiteModel) -> str:
