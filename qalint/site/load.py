@@ -323,9 +323,18 @@ def folder_of(page: Path | str) -> str:
     return os.path.dirname(text) or "."
 
 
+def shown_path(path: Path) -> str:
+    """A path as output shows it: relative to the working folder when inside it."""
+    try:
+        relative = Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if relative == ".." or relative.startswith("../") else relative
+
+
 def unmodelled_note(site: SiteModel) -> str:
     """``note: mkdocs.yml enables X, which qalint does not model; ...`` (one line)."""
-    where = str(site.config_path) if site.config_path else "[tool.qalint.site]"
+    where = shown_path(site.config_path) if site.config_path else "[tool.qalint.site]"
     them = "it" if len(site.unmodelled) == 1 else "them"
     return (
         f"note: {where} enables {', '.join(site.unmodelled)}, which qalint does not model; "

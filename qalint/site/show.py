@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from qalint.config import Config
-from qalint.site.load import SiteResolver, overrides_of
+from qalint.site.load import SiteResolver, overrides_of, shown_path
 from qalint.site.model import SiteModel
 
 DEFAULT_NOTE = (
@@ -34,14 +33,7 @@ def _plain(value: Any) -> Any:
 
 
 def _shown(path: Path | None) -> str | None:
-    """A path relative to the working folder when inside it, else absolute."""
-    if path is None:
-        return None
-    try:
-        relative = Path(os.path.relpath(path)).as_posix()
-    except ValueError:  # another drive
-        return str(path)
-    return str(path) if relative.startswith("../") or relative == ".." else relative
+    return shown_path(path) if path is not None else None
 
 
 def describe(
