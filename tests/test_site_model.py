@@ -363,6 +363,23 @@ def test_default_flags_follow_the_extensions_own_defaults() -> None:
     assert not flags.admonition and not flags.details and flags.tables and flags.fenced_code
 
 
+@pytest.mark.parametrize(
+    ("scripts", "math"),
+    [
+        (["javascripts/mathjax.js", "https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js"], "mathjax"),
+        ([{"path": "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js", "async": True}], "mathjax"),
+        (["js/tex-svg.js"], "mathjax"),
+        ([{"path": "javascripts/katex.js"}, "https://unpkg.com/katex@0/dist/katex.min.js"], "katex"),
+        (["js/jquery.js", {"path": "js/app.mjs", "type": "module"}], "none"),
+        (None, "none"),
+    ],
+)
+def test_math_renderer_from_extra_javascript(scripts: object, math: str) -> None:
+    from qalint.site.extensions import math_renderer
+
+    assert math_renderer(scripts) == math
+
+
 def test_material_default_site_is_the_default_flags() -> None:
     flags = flags_from_extensions(DEFAULT_SITE.extensions)
     assert flags == MarkdownFlags()

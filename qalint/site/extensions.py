@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from qalint.site.model import MarkdownFlags
-from qalint.site.yamlconfig import PythonTag, RelativePath
+from qalint.site.tags import PythonTag, RelativePath
 
 BUILTINS = ("toc", "tables", "fenced_code")  # MkDocs loads these whatever the config says
 

@@ -31,7 +31,7 @@ from qalint.site.extensions import (
     unmodelled,
 )
 from qalint.site.model import DEFAULT_SITE, SiteModel
-from qalint.site.yamlconfig import MkDocsConfigError, RelativePath, load_mkdocs_yaml
+from qalint.site.tags import MkDocsConfigError, RelativePath
 
 MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
 # Folders never searched for a site config one level down (tools' and caches' folders).
@@ -102,6 +102,8 @@ def site_from_mapping(
 def load_site(path: Path) -> tuple[SiteModel, str]:
     """Load a mkdocs.yml (and what it INHERITs) into a SiteModel, with the digest of the
     files read (raises ``MkDocsConfigError`` naming the file and line)."""
+    from qalint.site.yamlconfig import load_mkdocs_yaml  # PyYAML only when a config is read
+
     loaded = load_mkdocs_yaml(path)
     return site_from_mapping(loaded.data, loaded.path, loaded.chain[1:]), loaded.digest
 
