@@ -367,7 +367,7 @@ def test_default_flags_follow_the_extensions_own_defaults() -> None:
     ("scripts", "math"),
     [
         (["javascripts/mathjax.js", "https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js"], "mathjax"),
-        ([{"path": "https://cdn.example/npm/mathjax@3/es5/tex-chtml.js", "async": True}], "mathjax"),
+        ([{"path": "https://cdn.example/mathjax@3/es5/tex-chtml.js", "async": True}], "mathjax"),
         (["js/tex-svg.js"], "mathjax"),
         ([{"path": "javascripts/katex.js"}, "https://unpkg.com/katex/dist/katex.min.js"], "katex"),
         (["js/jquery.js", {"path": "js/app.mjs", "type": "module"}], "none"),
