@@ -380,6 +380,18 @@ def test_math_renderer_from_extra_javascript(scripts: object, math: str) -> None
     assert math_renderer(scripts) == math
 
 
+def test_meta_is_unmodelled_because_it_swallows_a_first_line() -> None:
+    import markdown
+
+    page = "Question: What is X?\n\nAnswer.\n"
+    assert "What is X" not in markdown.markdown(page, extensions=["meta"])
+    assert "What is X" in markdown.markdown(page)
+    from qalint.site.extensions import unmodelled
+
+    names = ["meta", "pymdownx.highlight", "pymdownx.saneheaders", "admonition"]
+    assert unmodelled(normalise_extensions(names)) == ("meta", "pymdownx.saneheaders")
+
+
 def test_material_default_site_is_the_default_flags() -> None:
     flags = flags_from_extensions(DEFAULT_SITE.extensions)
     assert flags == MarkdownFlags()

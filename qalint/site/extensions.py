@@ -84,13 +84,13 @@ MODELLED = frozenset(
 )
 
 # Extensions that change only inline rendering or styling, never which block a line is in,
-# where math is, or where a link points: nothing for qalint to model.
+# where math is, or where a link points: nothing for qalint to model. (Not ``meta``: it
+# swallows a page's first lines when they look like ``Key: value``, as "Question: ..." does.)
 HARMLESS = frozenset(
     {
         "codehilite",
         "legacy_attrs",
         "legacy_em",
-        "meta",
         "nl2br",
         "smarty",
         "pymdownx.betterem",

@@ -109,9 +109,9 @@ def load_site(path: Path) -> tuple[SiteModel, str]:
 
 
 def overrides_of(config: Config) -> dict[str, Any]:
-    """The ``[tool.qalint.site]`` keys the config sets (others are None)."""
-    section = config.section("site")
-    return {k: section.get(k) for k in OVERRIDE_KEYS if section.get(k) is not None}
+    """The ``[tool.qalint.site]`` keys the config sets (validated when it was read)."""
+    section = config.sections.get("site", {})
+    return {k: section[k] for k in OVERRIDE_KEYS if section.get(k) is not None}
 
 
 def apply_overrides(site: SiteModel, overrides: Mapping[str, Any], root: Path | None) -> SiteModel:
@@ -365,5 +365,7 @@ def given_site(site: SiteModel | str | os.PathLike[str] | None, config: Config) 
     if site is not None:
         loaded, _ = load_site(Path(os.path.abspath(site)))
         return apply_overrides(loaded, overrides_of(config), config.root)
+    if not config.mkdocs_config and not overrides_of(config):
+        return DEFAULT_SITE
     resolver = SiteResolver(config)
     return resolver.fixed or resolver.default
