@@ -510,6 +510,8 @@ def test_exclude_docs_skips_walked_pages_not_named_ones(project: Path) -> None:
         assert named.files_checked == 1
     finally:
         os.chdir(here)
+    out = cli("config", "docs/drafts/b.md", "docs/a.md", cwd=project)[1]
+    assert out.count("excluded:     yes: the site does not render this page") == 1
 
 
 @pytest.mark.parametrize(
