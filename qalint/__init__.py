@@ -8,14 +8,25 @@ Public API::
 
 Both return a sorted list of ``Diagnostic`` (path, span, code, name, severity, message, fix).
 ``qalint.fix_text(text)`` returns the text with every safe fix applied.
+
+Each takes the page's site: ``lint_paths`` finds every page's own mkdocs.yml; the text
+functions take ``site=`` (a ``qalint.site.SiteModel``, or the path of a mkdocs.yml) and
+otherwise use ``[tool.qalint] mkdocs-config``, else the Material default site.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qalint.config import Config, load_config
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from qalint.site.model import SiteModel
+
+    SiteArg = SiteModel | str | os.PathLike[str] | None
 
 __version__ = "0.1.0"
 __all__ = [
@@ -35,24 +46,37 @@ __all__ = [
 ]
 
 
-def parse_text(text: str, path: str | None = None):
-    """Parse Markdown text into a ``qalint.document.Document``."""
+def parse_text(text: str, path: str | None = None, site: SiteArg = None):
+    """Parse Markdown text into a ``qalint.document.Document``, as ``site`` renders it
+    (a SiteModel or a mkdocs.yml path; default: the Material default site)."""
     from qalint.markdown.parse import parse
     from qalint.markdown.source import Source
+    from qalint.site.load import given_site
 
+    model = given_site(site, Config())
     if text.startswith("\ufeff"):
-        return parse(Source(text[1:], had_bom=True), path or "<text>")
-    return parse(Source(text), path or "<text>")
+        return parse(Source(text[1:], had_bom=True), path or "<text>", model)
+    return parse(Source(text), path or "<text>", model)
 
 
 def lint_text(
-    text: str, path: str | None = None, config: Config | None = None, check_urls: bool = False
+    text: str,
+    path: str | None = None,
+    config: Config | None = None,
+    check_urls: bool = False,
+    site: SiteArg = None,
 ) -> list[Diagnostic]:
-    """Lint one Markdown text; ``path`` is used in diagnostics and for relative links."""
-    from qalint.engine import RunOptions, lint_documents
+    """Lint one Markdown text; ``path`` is used in diagnostics and for relative links.
 
-    document = parse_text(text, path)
-    return lint_documents([document], config or Config(), RunOptions(check_urls=check_urls))
+    ``site``: a ``SiteModel`` or the path of the mkdocs.yml that renders the text (default:
+    the config's ``mkdocs-config``, else the Material default site).
+    """
+    from qalint.engine import RunOptions, lint_documents
+    from qalint.site.load import given_site
+
+    config = config or Config()
+    document = parse_text(text, path, given_site(site, config))
+    return lint_documents([document], config, RunOptions(check_urls=check_urls))
 
 
 def lint_paths(
@@ -72,15 +96,22 @@ def lint_paths(
 
 
 def fix_text(
-    text: str, path: str | None = None, config: Config | None = None, unsafe: bool = False
+    text: str,
+    path: str | None = None,
+    config: Config | None = None,
+    unsafe: bool = False,
+    site: SiteArg = None,
 ) -> str:
-    """The text with safe fixes (and unsafe ones when asked) applied to a fixed point.
+    """The text with safe fixes (and unsafe ones when asked) applied to a fixed point,
+    parsed as ``site`` renders it (as for ``lint_text``).
 
     Raises ``FixError`` when the text cannot be fixed safely.
     """
     from qalint.fix import fix_text as _fix_text
+    from qalint.site.load import given_site
 
-    return _fix_text(text, path, config, unsafe)
+    config = config or Config()
+    return _fix_text(text, path, config, unsafe, given_site(site, config))
 
 
 def __getattr__(name: str):

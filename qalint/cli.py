@@ -1,4 +1,4 @@
-"""The command line: ``qalint check``, ``fix``, ``rules`` and ``rule CODE``.
+"""The command line: ``qalint check``, ``fix``, ``config``, ``rules`` and ``rule CODE``.
 
 Exit codes (the contract): 0 no error-severity finding; 1 error findings (or warnings with
 ``--fail-on warning``, more than ``--max-warnings``, or ``fix --check`` would change a file);
@@ -66,6 +66,22 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_config_files(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file (default: nearest qalint.toml or pyproject.toml)",
+    )
+    parser.add_argument(
+        "--mkdocs-config",
+        type=Path,
+        metavar="FILE",
+        help="render every page as this mkdocs.yml says (default: for each page, the nearest "
+        "mkdocs.yml above it whose docs_dir holds it)",
+    )
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
@@ -79,12 +95,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="with -, the path standard input stands for (config lookup, links, output)",
     )
     _add_selection(parser)
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="config file (default: nearest qalint.toml or pyproject.toml)",
-    )
+    _add_config_files(parser)
     parser.add_argument(
         "--check-urls", action="store_true", help="check external links over the network"
     )
@@ -154,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_ci(check)
     check.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the site model (mkdocs.yml, extensions, math) of each PATH; lint nothing",
+    )
+    check.add_argument(
         "--changed-since",
         metavar="REF",
         help="report only files changed since the merge base of REF and HEAD "
@@ -191,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("server", help="run the language server (LSP over stdio) for editors")
+    site = sub.add_parser(
+        "config", help="show how qalint reads the site of a path (its mkdocs.yml model)"
+    )
+    site.add_argument(
+        "paths", nargs="*", metavar="PATH", help="pages or folders (default: the current folder)"
+    )
+    _add_config_files(site)
+    site.add_argument("--output-format", choices=["text", "json"], default="text")
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=["text", "json", "markdown"], default="text")
@@ -232,12 +256,14 @@ def _apply_selection(args: argparse.Namespace, config: Config) -> Config:
         value = getattr(args, key, None)
         if value:
             validate_codes("--" + key.replace("_", "-"), value)
-    if args.select:
+    if getattr(args, "select", None):
         config.select = list(args.select)
-    if args.extend_select:
+    if getattr(args, "extend_select", None):
         config.extend_select = config.extend_select + list(args.extend_select)
-    if args.ignore:
+    if getattr(args, "ignore", None):
         config.ignore = config.ignore + list(args.ignore)
+    if getattr(args, "mkdocs_config", None) is not None:
+        config.mkdocs_config = os.path.abspath(args.mkdocs_config)
     return config
 
 
@@ -278,6 +304,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qalint.engine import RunOptions, run
     from qalint.report import ReportContext
 
+    if args.show_settings:
+        config = resolve_config(args)
+        fmt = "json" if args.output_format == "json" else "text"
+        return _show_settings(target_paths(args, config), config, fmt, out)
     render = _reporter(args.output_format)
     config = resolve_config(args)
     if _stdin(args):
@@ -393,6 +423,22 @@ def cmd_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return fix_command(args, config, target_paths(args, config), out, err)
 
 
+def cmd_config(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qalint config [PATH]``: the site model each path is read with."""
+    config = resolve_config(args)
+    return _show_settings(list(args.paths) or ["."], config, args.output_format, out)
+
+
+def _show_settings(paths: list[str], config: Config, fmt: str, out: TextIO) -> int:
+    from qalint.site.show import show_settings
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    out.write(show_settings(paths, config, fmt))
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``qalint rules``: every rule with family, default severity and fixability."""
     from qalint.ruledocs import rules_json, rules_markdown, rules_table
@@ -435,8 +481,14 @@ def cmd_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "fix": cmd_fix, "rules": cmd_rules, "rule": cmd_rule}
-COMMANDS["server"] = cmd_server
+COMMANDS = {
+    "check": cmd_check,
+    "fix": cmd_fix,
+    "config": cmd_config,
+    "rules": cmd_rules,
+    "rule": cmd_rule,
+    "server": cmd_server,
+}
 
 
 def main(

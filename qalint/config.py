@@ -71,6 +71,12 @@ TOP_LEVEL: dict[str, Option] = {
             else "must be an absolute http(s) URL"
         ),
     ),
+    "mkdocs-config": Option(
+        "str",
+        "",
+        "The mkdocs.yml every page is rendered with (relative to this file's folder); "
+        "default: for each page, the nearest mkdocs.yml above it whose docs_dir holds it.",
+    ),
 }
 
 
@@ -89,6 +95,7 @@ class Config:
     cache_dir: str = ".qalint_cache"
     respect_gitignore: bool = True
     docs_url: str = ""
+    mkdocs_config: str = ""  # as written: relative to ``root`` (or absolute)
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     root: Path | None = None
     source: Path | None = None
@@ -107,6 +114,7 @@ class Config:
 
 
 def _ensure_sections() -> None:
+    import qalint.site.settings  # noqa: F401  (registers [tool.qalint.site])
     from qalint.rules.registry import load_rule_modules
 
     load_rule_modules()

@@ -26,10 +26,12 @@ from qalint.document import Document
 from qalint.files import load, read_lines, walk
 from qalint.markdown.parse import parse
 from qalint.rules.registry import Rule, RuleContext, all_rules, default_off
+from qalint.site.model import DEFAULT_SITE, SiteModel
 from qalint.suppress import Suppressions, parse_suppressions
 
 if TYPE_CHECKING:
     from qalint.links.online import LinkStats
+    from qalint.site.load import SiteResolver
 
 PARALLEL_MIN_FILES = 48  # below this, worker start-up costs more than it saves
 CHUNK_MAX_FILES = 32  # files handed to a worker at a time
@@ -153,7 +155,9 @@ class LintResult:
     files_checked: int = 0
     sources: SourceLines = field(default_factory=SourceLines)
     cache_hits: int = 0
-    notes: list[str] = field(default_factory=list)  # for stderr: named files checked anyway
+    # Said once per run on stderr (unless --quiet): named files checked anyway, extensions
+    # qalint does not model.
+    notes: list[str] = field(default_factory=list)
     link_stats: LinkStats | None = None  # totals of the online check, when it ran
 
 
@@ -337,18 +341,19 @@ def lint_path(
     rules: list[Rule],
     shown: str | None = None,
     shared: dict[str, Any] | None = None,
+    site: SiteModel = DEFAULT_SITE,
 ) -> FileResult:
     """Read, parse and lint one file; an input problem becomes its only diagnostic.
 
     ``shown``: the path as output shows it (``display_path``), when the caller knows it;
-    ``shared``: as for ``lint_document``.
+    ``shared``: as for ``lint_document``; ``site``: the site that renders the page.
     """
     loaded = load(path, config.max_file_size, digest=options.use_cache, shown=shown)
     if loaded.problem is not None or loaded.source is None:
         problems = [loaded.problem] if loaded.problem is not None else []
         result = FileResult(loaded.path, _keep(problems, config, {}), parsed=False)
     else:
-        document = parse(loaded.source, loaded.path)
+        document = parse(loaded.source, loaded.path, site)
         result = lint_document(document, config, options, rules, shared=shared)
     result.digest = loaded.digest
     return result
@@ -357,8 +362,9 @@ def lint_path(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(config: Config, options: RunOptions) -> None:
+def _worker_init(config: Config, options: RunOptions, sites: list[SiteModel] | None = None) -> None:
     _WORKER["config"] = config
+    _WORKER["sites"] = sites or [DEFAULT_SITE]
     _WORKER["options"] = options
     _WORKER["rules"] = enabled_rules(config, options)
     _WORKER["shared"] = {}
@@ -366,9 +372,9 @@ def _worker_init(config: Config, options: RunOptions) -> None:
     gc.freeze()  # what the worker inherited or set up lives to the end: never rescan it
 
 
-def _worker_lint(job: tuple[str, str | None]) -> str:
+def _worker_lint(job: tuple[str, str | None, int]) -> str:
     # JSON, which the cache stores as it comes: the main process does not encode it again.
-    path, shown = job
+    path, shown, site = job
     return lint_path(
         Path(path),
         _WORKER["config"],
@@ -376,6 +382,7 @@ def _worker_lint(job: tuple[str, str | None]) -> str:
         _WORKER["rules"],
         shown,
         _WORKER["shared"],
+        _WORKER["sites"][site],
     ).to_json()
 
 
@@ -392,17 +399,30 @@ def lint_files(
     config: Config,
     options: RunOptions,
     shown: Mapping[Path, str] | None = None,
+    sites: Mapping[Path, SiteModel] | None = None,
 ) -> list[FileResult]:
     """Lint files serially or in worker processes; results in the order of ``paths``.
 
-    ``shown`` maps paths to their ``display_path`` where the caller already knows it.
+    ``shown`` maps paths to their ``display_path`` where the caller already knows it;
+    ``sites`` maps them to the site that renders them (default: ``DEFAULT_SITE``).
     """
     shown = shown or {}
+    sites = sites or {}
     jobs = _jobs(options, len(paths))
     if jobs <= 1:
         rules = enabled_rules(config, options)
         shared: dict[str, Any] = {}
-        return [lint_path(p, config, options, rules, shown.get(p), shared) for p in paths]
+        return [
+            lint_path(p, config, options, rules, shown.get(p), shared, sites.get(p, DEFAULT_SITE))
+            for p in paths
+        ]
+    # Each distinct site goes to the workers once; a job names its site by index.
+    distinct: list[SiteModel] = [DEFAULT_SITE]
+    index: dict[int, int] = {id(DEFAULT_SITE): 0}
+    for site in sites.values():
+        if id(site) not in index:
+            index[id(site)] = len(distinct)
+            distinct.append(site)
     from concurrent.futures import ProcessPoolExecutor  # only a large run pays for it
 
     # Small chunks keep both workers busy to the end (one large last chunk would leave the
@@ -414,9 +434,9 @@ def lint_files(
     gc.disable()
     try:
         with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_worker_init, initargs=(config, options)
+            max_workers=jobs, initializer=_worker_init, initargs=(config, options, distinct)
         ) as pool:
-            work = [(str(p), shown.get(p)) for p in paths]
+            work = [(str(p), shown.get(p), index[id(sites.get(p, DEFAULT_SITE))]) for p in paths]
             records = list(pool.map(_worker_lint, work, chunksize=chunk))
         return [FileResult.from_json(r, keep_encoded=options.use_cache) for r in records]
     finally:
@@ -540,10 +560,19 @@ def lint_documents(
 
 
 def load_documents(
-    paths: list[str], config: Config, force_exclude: bool = False
+    paths: list[str],
+    config: Config,
+    resolver: SiteResolver | None = None,
+    force_exclude: bool = False,
 ) -> tuple[list[Document], list[Diagnostic], int]:
-    """Discover, read and parse files; input problems come back as diagnostics."""
-    found = walk(paths, config.exclude, config.respect_gitignore, force_exclude)
+    """Discover, read and parse files, each as its site renders it; input problems come
+    back as diagnostics. ``resolver``: the run's SiteResolver (one is made when not given)."""
+    from qalint.site.load import SiteResolver
+
+    resolver = resolver or SiteResolver(config)
+    found = walk(
+        paths, config.exclude, config.respect_gitignore, force_exclude, skip=resolver.skipped_in
+    )
     files, problems = [path for path, _ in found.files], found.problems
     documents: list[Document] = []
     for path in files:
@@ -552,7 +581,7 @@ def load_documents(
             problems.append(loaded.problem)
             continue
         assert loaded.source is not None
-        documents.append(parse(loaded.source, loaded.path))
+        documents.append(parse(loaded.source, loaded.path, resolver.site_for(path)))
     return documents, problems, len(files)
 
 
@@ -571,12 +600,21 @@ def run(
     from dataclasses import replace
 
     from qalint.filecache import FileResultCache
+    from qalint.site.load import SiteResolver
 
     options = options or RunOptions()
-    discovery = walk(paths, config.exclude, config.respect_gitignore, options.force_exclude)
+    resolver = SiteResolver(config)  # once per folder and per mkdocs.yml, not per page
+    discovery = walk(
+        paths,
+        config.exclude,
+        config.respect_gitignore,
+        options.force_exclude,
+        skip=resolver.skipped_in,
+    )
     found, problems = discovery.files, discovery.problems
     files = [path for path, _ in found]
     shown = dict(found)
+    sites = {path: resolver.site_for(path) for path in files}
     if report_only is not None:
         wanted = {p.resolve() for p in report_only}
         options = replace(
@@ -590,9 +628,11 @@ def run(
             digest = cache.digest(path)
             if digest is not None:
                 digests[path] = digest
-        results.update(cache.get_many(list(digests.items())))
+        results.update(
+            cache.get_many([(p, _with_site(d, resolver, sites[p])) for p, d in digests.items()])
+        )
     misses = [path for path in files if path not in results]
-    linted = lint_files(misses, config, options, shown)
+    linted = lint_files(misses, config, options, shown, sites)
     # The results live until the run ends; with thousands of them, every full collection of
     # the garbage collector would scan them all again (storing them in the cache set off
     # such collections for 0.15 s, and a warm run spent a tenth of its time so): exempt them.
@@ -603,7 +643,7 @@ def run(
         # since the main process hashed it); with the cache on, it is always there.
         digest = result.digest or digests.get(path)
         if cache is not None and digest is not None:
-            cache.put(path, digest, result)
+            cache.put(path, _with_site(digest, resolver, sites[path]), result)
     if cache is not None:
         cache.close()
         for result in linted:  # stored: the encoded copies need not live to the end
@@ -630,6 +670,12 @@ def run(
         len(files),
         SourceLines(),
         len(files) - len(misses),
-        discovery.notes,
+        [*discovery.notes, *resolver.notes()],
         link_stats,
     )
+
+
+def _with_site(digest: str, resolver: SiteResolver, site: SiteModel) -> str:
+    """A file's cache digest joined with its site's: a result is stale once the page's
+    mkdocs.yml, or a file it INHERITs, changes (or another mkdocs.yml takes over)."""
+    return f"{digest}:{resolver.digest_of(site)}"

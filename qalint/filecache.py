@@ -1,5 +1,6 @@
 """Per-file results in the cache database, keyed by qalint's version, the effective
-configuration and the file's content (and path).
+configuration, the file's content (and path) and the content of the mkdocs.yml files that
+render it (its site's config and every file that config INHERITs).
 
 An entry also records the files the result depended on (targets of relative links, with
 their mtime and size); a change to any of them invalidates it. A record that cannot be read

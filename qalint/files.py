@@ -6,12 +6,16 @@ import fnmatch
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qalint.diagnostics import Diagnostic, Span
 from qalint.markdown.source import Source, decode, looks_binary, text_lines
 from qalint.rules.input import BINARY, MISSING, TOO_LARGE, UNDECODABLE, UNREADABLE
+
+# Given a walked folder, the file names there a walk leaves out (None: none).
+SkipIn = Callable[[str], Callable[[str], bool] | None]
 
 SKIPPED_DIRS = {
     ".git",
@@ -86,20 +90,23 @@ def excluded(path: str, patterns: list[str]) -> bool:
     return False
 
 
-def discover(paths: list[str], exclude: list[str]) -> tuple[list[Path], list[Diagnostic]]:
+def discover(
+    paths: list[str], exclude: list[str], skip: SkipIn | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
     """Markdown files under ``paths`` (sorted, deduplicated) and E001 for missing paths.
 
-    A file named explicitly is checked whatever its extension; folders are walked for ``*.md``.
+    A file named explicitly is checked whatever its extension; folders are walked for ``*.md``
+    (``skip``: as for ``walk``).
     """
-    found, problems = discover_shown(paths, exclude)
+    found, problems = discover_shown(paths, exclude, skip=skip)
     return [path for path, _ in found], problems
 
 
 def discover_shown(
-    paths: list[str], exclude: list[str], gitignore: bool = True
+    paths: list[str], exclude: list[str], gitignore: bool = True, skip: SkipIn | None = None
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """As ``discover``, each file with its ``display_path`` (which the walk works out anyway)."""
-    found = walk(paths, exclude, gitignore)
+    found = walk(paths, exclude, gitignore, skip=skip)
     return found.files, found.problems
 
 
@@ -113,14 +120,20 @@ class Discovery:
 
 
 def walk(
-    paths: list[str], exclude: list[str], gitignore: bool = True, force_exclude: bool = False
+    paths: list[str],
+    exclude: list[str],
+    gitignore: bool = True,
+    force_exclude: bool = False,
+    skip: SkipIn | None = None,
 ) -> Discovery:
     """Markdown files under ``paths``, sorted and deduplicated (see ``discover``).
 
     Folders are walked for ``*.md`` and ``*.markdown``, skipping ``SKIPPED_DIRS``, the
     ``exclude`` globs and, with ``gitignore``, what git ignores (when the folder is in a git
     work tree). A file named explicitly is checked whatever its extension, even when excluded
-    or ignored (a note says so), unless ``force_exclude``.
+    or ignored (a note says so), unless ``force_exclude``. ``skip``: asked once per walked
+    folder, it gives the file names the walk leaves out there (pages the site does not
+    render, by its ``exclude_docs``), or None; a file named explicitly is never skipped.
     """
     found: dict[str, Path] = {}
     result = Discovery()
@@ -139,7 +152,7 @@ def walk(
                     f"{display_path(path)} is excluded by a .gitignore; checked because it "
                     "was named"
                 )
-            _walk_folder(path, exclude, ignored, found)
+            _walk_folder(path, exclude, ignored, found, skip)
         else:
             named.append((path, display_path(path)))
     ignored_files = git_ignored_files([p for p, _ in named]) if gitignore and named else set()
@@ -159,7 +172,11 @@ def walk(
 
 
 def _walk_folder(
-    path: Path, exclude: list[str], ignored: frozenset[str], found: dict[str, Path]
+    path: Path,
+    exclude: list[str],
+    ignored: frozenset[str],
+    found: dict[str, Path],
+    skip: SkipIn | None = None,
 ) -> None:
     """Add the Markdown files under one folder to ``found`` (display path -> path)."""
     cwd = Path.cwd().resolve()
@@ -180,9 +197,12 @@ def _walk_folder(
         )
         prefix = _shown_prefix(real, cwd)
         base = Path(folder)
+        left_out = skip(folder) if skip is not None else None
         for name in sorted(files):
             if name.endswith((".md", ".markdown")):
                 if ignored and os.path.join(folder, name) in ignored:
+                    continue
+                if left_out is not None and left_out(name):
                     continue
                 full = base / name
                 if prefix is None or os.path.islink(full):

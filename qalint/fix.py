@@ -38,6 +38,7 @@ from qalint.engine import RunOptions, lint_documents
 from qalint.markdown.parse import parse
 from qalint.markdown.source import Source
 from qalint.rules.input import UNREAD_CODES
+from qalint.site.model import DEFAULT_SITE, SiteModel
 
 MAX_ROUNDS = 10
 BOM = "\ufeff"
@@ -124,8 +125,8 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text.casefold())
 
 
-def _document(text: str, had_bom: bool, path: str) -> Document:
-    return parse(Source(text, had_bom=had_bom), path)
+def _document(text: str, had_bom: bool, path: str, site: SiteModel = DEFAULT_SITE) -> Document:
+    return parse(Source(text, had_bom=had_bom), path, site)
 
 
 def fix_source(
@@ -135,13 +136,17 @@ def fix_source(
     options: RunOptions | None = None,
     unsafe: bool = False,
     had_bom: bool = False,
+    site: SiteModel = DEFAULT_SITE,
 ) -> FixResult:
-    """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why."""
+    """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why.
+
+    Every round parses the text as ``site`` (the page's site) renders it.
+    """
     options = options or RunOptions()
     result = FixResult(path, text, text, had_bom)
     current = text
     for _round in range(MAX_ROUNDS):
-        diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+        diagnostics = lint_documents([_document(current, had_bom, path, site)], config, options)
         chosen = select_fixes(diagnostics, unsafe, len(current))
         if not chosen:
             result.fixed = current
@@ -161,7 +166,7 @@ def fix_source(
             return result
         result.applied.update(d.code for d in chosen)
         current = updated
-    diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+    diagnostics = lint_documents([_document(current, had_bom, path, site)], config, options)
     if select_fixes(diagnostics, unsafe, len(current)):
         result.problem = (
             f"fixes did not settle after {MAX_ROUNDS} rounds; the file was left "
@@ -174,16 +179,23 @@ def fix_source(
 
 
 def fix_text(
-    text: str, path: str | None = None, config: Config | None = None, unsafe: bool = False
+    text: str,
+    path: str | None = None,
+    config: Config | None = None,
+    unsafe: bool = False,
+    site: SiteModel = DEFAULT_SITE,
 ) -> str:
-    """Return ``text`` with every safe fix applied (and unsafe ones when ``unsafe``).
+    """Return ``text`` with every safe fix applied (and unsafe ones when ``unsafe``), the
+    text parsed as ``site`` renders it.
 
     A leading BOM is kept. Raises ``FixError`` when the text cannot be fixed safely (fixes
     that do not settle, or a formatting fix that would change a word).
     """
     had_bom = text.startswith(BOM)
     body = text[1:] if had_bom else text
-    result = fix_source(body, path or "<text>", config or Config(), RunOptions(), unsafe, had_bom)
+    result = fix_source(
+        body, path or "<text>", config or Config(), RunOptions(), unsafe, had_bom, site
+    )
     if result.problem is not None:
         raise FixError(result.problem)
     return (BOM if had_bom else "") + result.fixed
@@ -299,6 +311,7 @@ def fix_command(
 ) -> int:
     """Run ``qalint fix`` over ``paths``; returns the exit code."""
     from qalint.engine import load_documents
+    from qalint.site.load import SiteResolver
 
     options = RunOptions(
         check_urls=getattr(args, "check_urls", False),
@@ -306,14 +319,19 @@ def fix_command(
     )
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     dry_run = bool(args.diff or args.check)
+    resolver = SiteResolver(config)
     documents, problems, files_checked = load_documents(
-        paths, config, bool(getattr(args, "force_exclude", False))
+        paths, config, resolver, bool(getattr(args, "force_exclude", False))
     )
+    if not args.quiet:
+        err.write("".join(f"qalint: note: {note}\n" for note in resolver.notes()))
     results: list[FixResult] = []
     final: list[Document] = []
     failed = False
     for doc in documents:
-        result = fix_source(doc.text, doc.path, config, options, unsafe, doc.source.had_bom)
+        result = fix_source(
+            doc.text, doc.path, config, options, unsafe, doc.source.had_bom, doc.site
+        )
         results.append(result)
         if result.problem is None and result.changed and not dry_run:
             try:
@@ -331,7 +349,7 @@ def fix_command(
             result.applied.clear()
             final.append(doc)
         else:
-            final.append(_document(result.fixed, result.had_bom, doc.path))
+            final.append(_document(result.fixed, result.had_bom, doc.path, doc.site))
     remaining = lint_documents(final, config, options, problems)
     changed = [r for r in results if r.changed]
     if args.diff:

@@ -16,7 +16,7 @@ from qalint.document import Document
 from qalint.engine import RunOptions, lint_documents
 from qalint.files import display_path, load_bytes
 from qalint.markdown.parse import parse
-from qalint.site.model import DEFAULT_SITE, SiteModel
+from qalint.site.model import SiteModel
 
 
 @dataclass
@@ -44,11 +44,12 @@ def config_for(filename: str | None, explicit: Path | None = None) -> Config:
 def site_of(path: str, config: Config) -> SiteModel:
     """The site model that renders the page at ``path`` (a lone text's only site lookup).
 
-    Material's defaults until the loader of ``mkdocs.yml`` is in (then: the site whose
-    ``mkdocs.yml`` builds ``path``, read afresh on each call, so an edited ``mkdocs.yml``
-    takes effect at the next lint).
+    The site whose ``mkdocs.yml`` builds ``path`` (Material's defaults when none does), read
+    afresh on each call, so an edited ``mkdocs.yml`` takes effect at the next lint.
     """
-    return DEFAULT_SITE
+    from qalint.site.load import site_for_path
+
+    return site_for_path(path, config)
 
 
 def parse_page(text: str, path: str, config: Config, had_bom: bool = False) -> Document:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qalint.document import Document
+    from qalint.site.model import SiteModel
 
 MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -72,9 +73,13 @@ def target_exists(path: Path) -> bool:
 
 
 def find_document(
-    path: Path, documents: list[Document], cache: dict[Path, Document | None]
+    path: Path,
+    documents: list[Document],
+    cache: dict[Path, Document | None],
+    site: SiteModel | None = None,
 ) -> Document | None:
-    """The parsed page at ``path``: one of this run's documents, else read from disk."""
+    """The parsed page at ``path``: one of this run's documents, else read from disk and
+    parsed as ``site`` renders it (the linking page's site: a link stays within its site)."""
     if path in cache:
         return cache[path]
     found = None
@@ -85,9 +90,10 @@ def find_document(
     if found is None and path.is_file() and path.suffix.lower() in {".md", ".markdown"}:
         from qalint.files import load
         from qalint.markdown.parse import parse
+        from qalint.site.model import DEFAULT_SITE
 
         loaded = load(path, 10_000_000)
         if loaded.source is not None:
-            found = parse(loaded.source, str(path))
+            found = parse(loaded.source, str(path), site or DEFAULT_SITE)
     cache[path] = found
     return found

@@ -752,7 +752,7 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
                 ctx.depends_on(resolved)
             if resolved is None or resolved.suffix.lower() not in {".md", ".markdown"}:
                 continue
-            target_doc = find_document(resolved, ctx.documents, parsed)
+            target_doc = find_document(resolved, ctx.documents, parsed, doc.site)
             if target_doc is None:
                 continue  # a missing file is L013's finding
             where = f"'{path}'"
