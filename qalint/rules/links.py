@@ -161,6 +161,20 @@ def _mkdocs_uses(ctx: RuleContext, doc: Document, pattern: str) -> bool:
     return found
 
 
+def magiclink_on(ctx: RuleContext, doc: Document) -> bool:
+    """Whether bare URLs render as links on the page (pymdownx.magiclink).
+
+    ``links.magiclink`` "on"/"off" decides; "auto" reads the page's site model, or, for a page
+    whose model is the default (no mkdocs.yml was loaded), the nearest mkdocs.yml's text.
+    """
+    mode = _settings(ctx).magiclink
+    if mode != "auto":
+        return mode == "on"
+    if doc.site.origin != "default":
+        return doc.site.flags.magiclink
+    return _mkdocs_uses(ctx, doc, r"pymdownx\.magiclink")
+
+
 # --------------------------------------------------------------------------- L001..L014
 
 
@@ -330,6 +344,8 @@ def check_space_in_url(ctx: RuleContext) -> Iterator[Diagnostic]:
         stripped = target.strip()
         if angled or len(stripped.split()) < 2:
             continue  # stripped: any white space inside splits it
+        if urls.text_around_url(stripped) is not None:
+            continue  # words before a URL: L020's finding
         if not urls.looks_like_address(stripped) or link.target_span is None:
             continue
         start, end = _offsets(doc, link.target_span)
@@ -488,8 +504,10 @@ def check_unused_definition(ctx: RuleContext) -> Iterator[Diagnostic]:
     "link-bare-url",
     summary="A bare URL in prose does not render as a link.",
     explanation="Python-Markdown does not turn `https://...` in text into a link; only "
-    "`pymdownx.magiclink` does. The rule is off when mkdocs.yml enables magiclink (or "
-    '`links.magiclink = "on"`). The fix wraps the URL in `<...>`, an autolink.',
+    "`pymdownx.magiclink` does. The rule is off when the page's mkdocs.yml enables "
+    'magiclink (or `links.magiclink = "on"`); magiclinked URLs are then checked as links '
+    "(L012, and online with `--check-urls`; a `www.` address as the `http://www.` link "
+    "magiclink makes). The fix wraps the URL in `<...>`, an autolink.",
     bad="The paper is at https://arxiv.org/abs/1207.0580 for details.",
     good="The paper is at <https://arxiv.org/abs/1207.0580> for details.",
     severity=Severity.WARNING,
@@ -501,8 +519,7 @@ def check_bare_url(ctx: RuleContext) -> Iterator[Diagnostic]:
     bare = _bare_urls(ctx)
     if not bare:
         return
-    mode = _settings(ctx).magiclink
-    if mode == "on" or (mode == "auto" and _mkdocs_uses(ctx, doc, r"pymdownx\.magiclink")):
+    if magiclink_on(ctx, doc):
         return
     for link in bare:
         located = url_location(doc, link)
