@@ -101,3 +101,108 @@ def test_words_after_the_url_go_after_the_link_and_spaces_in_a_url_stay_l005() -
     assert fixed == "see [the notes](https://example.org/n.pdf) page 3\n"
     spaced = "[Slides](https://example.org/deep learning.pdf)\n"
     assert codes(lint_site(spaced, PLAIN_SITE)) == [("L005", 1)]
+
+
+# --------------------------------------------------------------------- snippets
+
+
+def _snippet_site(root: Path, check_paths: bool = False, base: tuple[str, ...] = (".",)):
+    """A site in ``root`` with pymdownx.snippets, and the same options for the renderer."""
+    options = {"base_path": list(base), "check_paths": check_paths}
+    site = SiteModel(
+        config_path=root / "mkdocs.yml",
+        extensions=(
+            ("toc", {}),
+            ("tables", {}),
+            ("fenced_code", {}),
+            ("pymdownx.snippets", options),
+        ),
+        origin="mkdocs.yml",
+        flags=MarkdownFlags(
+            snippets=True, snippets_base_path=base, snippets_check_paths=check_paths
+        ),
+    )
+    # the real extension resolves base_path from the folder MkDocs runs in: give it that folder
+    rendered = {"base_path": [str(root / b) for b in base], "check_paths": check_paths}
+    return site, [("toc", {}), ("tables", {}), ("fenced_code", {}), ("pymdownx.snippets", rendered)]
+
+
+SNIPPET_PAGE = (
+    "Intro.\n\n"
+    '--8<-- "includes/here.md"\n\n'
+    '--8<-- "includes/gone.md"\n\n'
+    ';--8<-- "includes/escaped.md"\n\n'
+    "--8<--\n"
+    "includes/here.md\n"
+    ";includes/commented.md\n"
+    "includes/gone2.md:3:5\n"
+    "--8<--\n\n"
+    "```text\n"
+    '-8<- "includes/in_fence.md"\n'
+    "```\n\n"
+    '--8<-- "../outside.md"\n'
+)
+
+
+def test_missing_snippets_are_what_the_extension_cannot_find(tmp_path: Path) -> None:
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "here.md").write_text("INCLUDED TEXT\n")
+    (tmp_path.parent / "outside.md").write_text("OUTSIDE\n")  # outside base_path: refused
+    site, extensions = _snippet_site(tmp_path)
+    html = render_site_html(SNIPPET_PAGE, extensions)
+    assert html.count("INCLUDED TEXT") == 2 and "OUTSIDE" not in html
+    assert '--8&lt;-- "includes/escaped.md"' in html  # escaped: shown, not included
+    found = [d for d in lint_site(SNIPPET_PAGE, site, str(tmp_path / "q.md")) if d.code[0] == "L"]
+    assert [(d.code, d.line, d.column) for d in found] == [
+        ("L022", 5, 9),
+        ("L022", 12, 1),
+        ("L022", 16, 7),
+        ("L022", 19, 9),
+    ]
+    assert all(d.severity.value == "warning" for d in found)
+    assert "snippet 'includes/gone.md' not found (looked in '.'" in found[0].message
+
+
+def test_missing_snippet_fails_the_build_with_check_paths(tmp_path: Path) -> None:
+    import pytest
+    from pymdownx.snippets import SnippetMissingError
+
+    site, extensions = _snippet_site(tmp_path, check_paths=True, base=("includes",))
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "a.md").write_text("A\n")
+    page = 'Q.\n\n--8<-- "a.md"\n\n--8<-- "b.md"\n'
+    with pytest.raises(SnippetMissingError):
+        render_site_html(page, extensions)
+    found = [d for d in lint_site(page, site, str(tmp_path / "q.md")) if d.code[0] == "L"]
+    assert [(d.code, d.line, d.severity.value) for d in found] == [("L021", 5, "error")]
+    assert "looked in 'includes'" in found[0].message
+    (tmp_path / "includes" / "b.md").write_text("B\n")
+    assert "B" in render_site_html(page, extensions)
+    assert not [d for d in lint_site(page, site, str(tmp_path / "q.md")) if d.code[0] == "L"]
+
+
+REAL_SITES = Path(__file__).resolve().parent.parent.parent / "shared" / "realsites"
+
+
+def test_glassus_snippets_all_resolve_and_a_removed_one_is_found(tmp_path: Path) -> None:
+    import shutil
+
+    source = REAL_SITES / "glassus__terminale_nsi"
+    if not source.is_dir():
+        import pytest
+
+        pytest.skip("real sites not present")
+    root = tmp_path / "site"
+    shutil.copytree(source, root)
+    site, _ = _snippet_site(root)
+    page = root / "docs" / "T6_6_Epreuve_pratique" / "BNS_2025.md"
+    text = page.read_text(encoding="utf-8")
+    before = lint_site(text, site, str(page))
+    assert not [d for d in before if d.code in {"L021", "L022"}]
+    # an include line is content on the rendered page, never stray text of its own
+    included = {n for n, line in enumerate(text.splitlines(), 1) if '--8<-- "' in line}
+    assert included and not [d for d in before if d.line in included]
+    (root / "includes" / "2025" / "files" / "01_1" / "correction.md").unlink()
+    found = [d for d in lint_site(text, site, str(page)) if d.code in {"L021", "L022"}]
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if "01_1/correction.md" in line]
+    assert [d.line for d in found] == lines and lines
