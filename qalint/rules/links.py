@@ -22,7 +22,7 @@ from qalint.config import register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from qalint.document import Document, Link, Prose
 from qalint.links import urls
-from qalint.links.anchors import document_anchors
+from qalint.links.anchors import document_anchors, site_slugifier
 from qalint.links.online import bare_span, bare_urls, masked_prose, url_location
 from qalint.links.settings import OPTIONS, LinkSettings
 from qalint.links.syntax import URL_START_RE, Malformed, closing_bracket, find_malformed
@@ -759,7 +759,7 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
 
     doc = ctx.document
     parsed: dict[Path, Document | None] = ctx.state.setdefault("links.pages", {})
-    anchors_cache: dict[tuple[int, bool], set[str]] = ctx.state.setdefault("links.anchors", {})
+    anchors_cache: dict[tuple, set[str]] = ctx.state.setdefault("links.anchors", {})
     for link, path, fragment in _local_targets(ctx):
         if not fragment or fragment.startswith(SKIPPED_FRAGMENT_PREFIXES):
             continue
@@ -775,16 +775,17 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
             where = f"'{path}'"
         else:
             target_doc, where = doc, "this page"
-        unicode_slugs = _mkdocs_uses(ctx, target_doc, UNICODE_SLUGS_RE)
-        key = (id(target_doc), unicode_slugs)
+        unicode_slugs, slug_name, attr_list = _slug_rules(ctx, doc, target_doc)
+        key = (id(target_doc), unicode_slugs, slug_name, attr_list)
         if key not in anchors_cache:
-            anchors_cache[key] = document_anchors(target_doc, unicode_slugs)
+            slug = site_slugifier(slug_name, _toc_separator(doc)) if slug_name else None
+            anchors_cache[key] = document_anchors(target_doc, unicode_slugs, slug, attr_list)
         anchors = anchors_cache[key]
         if anchor_found(fragment, anchors):
             continue
         close = difflib.get_close_matches(fragment, sorted(anchors), n=1, cutoff=0.6)
         hint = f"; did you mean '#{close[0]}'?" if close else "; link to an existing heading"
-        if not unicode_slugs and not fragment.isascii():
+        if not unicode_slugs and slug_name in {"", "default"} and not fragment.isascii():
             hint += (
                 " (toc's default slugify drops non-ASCII letters from heading ids; for "
                 "Unicode ids set 'slugify' for toc in mkdocs.yml)"
@@ -794,6 +795,27 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
             link.target_span or link.span,
             f"'#{fragment}' matches no heading or id in {where}{hint}",
         )
+
+
+def _slug_rules(ctx: RuleContext, doc: Document, target: Document) -> tuple[bool, str, bool]:
+    """``(unicode_slugs, slug_name, attr_list)`` for the ids of ``target``'s headings.
+
+    With a loaded site model (the linking page's: pages read from disk for their anchors are
+    parsed without one), its ``toc_slugify`` names the slug function, and ``attr_list`` says
+    whether ``{#id}`` sets an id; a slug function qalint does not know falls back to every
+    candidate. Without one (no mkdocs.yml loaded), the nearest mkdocs.yml's text decides
+    whether custom (Unicode) slugs are candidates, as before.
+    """
+    site = target.site if target.site.origin != "default" else doc.site
+    if site.origin == "default":
+        return _mkdocs_uses(ctx, target, UNICODE_SLUGS_RE), "", True
+    name = site.flags.toc_slugify or "default"
+    known = site_slugifier(name, str(site.options("toc").get("separator", "-"))) is not None
+    return (not known), (name if known else ""), site.flags.attr_list
+
+
+def _toc_separator(doc: Document) -> str:
+    return str(doc.site.options("toc").get("separator", "-"))
 
 
 # --------------------------------------------------------------------------- L101..L106
