@@ -51,8 +51,12 @@ def _close(work: str, start: int, delimiter: str) -> int:
     return -1
 
 
-def _intact(text: str, tex: str, tex_start: int, end: int) -> bool:
-    """True when Python-Markdown hands ``tex`` (at ``tex_start`` in ``text``) over unchanged."""
+def _intact(text: str, tex: str, tex_start: int, end: int, edges: tuple[int, int]) -> bool:
+    """True when Python-Markdown hands ``tex`` (at ``tex_start`` in ``text``) over unchanged.
+
+    ``edges``: where the first ``_`` that can open emphasis starts and where the last one that
+    can close it ends in ``text`` (so each formula is checked in time linear in its length).
+    """
     i = tex.find("\\")
     while i >= 0:
         if i + 1 < len(tex) and tex[i + 1] in _ESCAPABLE:
@@ -61,13 +65,23 @@ def _intact(text: str, tex: str, tex_start: int, end: int) -> bool:
     if "*" in tex or _HTML_RE.search(tex):
         return False
     if "_" in tex:
+        first_open, last_close = edges
         for m in _UNDERSCORE_OPEN_RE.finditer(text, tex_start, end):
-            if _UNDERSCORE_CLOSE_RE.search(text, m.end() + 1):
+            if last_close > m.end() + 1:
                 return False
         for m in _UNDERSCORE_CLOSE_RE.finditer(text, tex_start, end):
-            if _UNDERSCORE_OPEN_RE.search(text, 0, m.start()):
+            if first_open < m.start():
                 return False
     return True
+
+
+def _underscore_edges(text: str) -> tuple[int, int]:
+    """(start of the first ``_`` that can open emphasis, end of the last that can close it)."""
+    if "_" not in text:
+        return len(text), -1
+    opener = _UNDERSCORE_OPEN_RE.search(text)
+    closers = [m.end() for m in _UNDERSCORE_CLOSE_RE.finditer(text)]
+    return (opener.start() if opener else len(text)), (closers[-1] if closers else -1)
 
 
 def find_auto_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawMath]:
@@ -83,6 +97,7 @@ def find_auto_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawMat
                     chars[k] = "\x02"
         work = "".join(chars)
     found: list[RawMath] = []
+    edges = _underscore_edges(text)
     i = work.find("$")
     while i >= 0:
         delimiter = "$$" if work.startswith("$$", i) else "$"
@@ -93,8 +108,8 @@ def find_auto_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawMat
         end = close + len(delimiter)
         tex = text[tex_start:close]
         escaped = i > 0 and work[i - 1] == "\\"
-        stashed = "\x02" in work[tex_start:close]
-        if tex.strip() and not stashed and not escaped and _intact(text, tex, tex_start, close):
+        usable = tex.strip() and "\x02" not in work[tex_start:close] and not escaped
+        if usable and _intact(text, tex, tex_start, close, edges):
             found.append(RawMath(tex, delimiter, delimiter == "$$", i, end, tex_start))
         i = work.find("$", end)
     return found
