@@ -352,7 +352,12 @@ def test_links_in_comments_are_not_reported() -> None:
 
 
 @pytest.mark.parametrize(
-    "code", [r.code for r in all_rules() if r.code.startswith("L0") and r.code not in {"L013", "L021", "L022"}]
+    "code",
+    [
+        r.code
+        for r in all_rules()
+        if r.code.startswith("L0") and r.code not in {"L013", "L021", "L022"}
+    ],
 )
 def test_documented_examples(code: str) -> None:
     rule = next(r for r in all_rules() if r.code == code)
