@@ -185,3 +185,42 @@ def test_no_renderer_makes_no_render_claims_and_says_so_once(tmp_path: Path) -> 
 def test_default_site_is_material() -> None:
     assert SiteModel().extensions == MATERIAL_DEFAULT_EXTENSIONS
     assert codes(lint_site("$x$\n", SiteModel())) == []
+
+
+REAL_SITES = Path(__file__).resolve().parent.parent.parent / "shared" / "realsites"
+CLRS_SITE = SiteModel(
+    extensions=(
+        ("toc", {"permalink": True}),
+        ("tables", {}),
+        ("fenced_code", {}),
+        ("pymdownx.superfences", {}),
+    ),
+    math="katex",
+    origin="mkdocs.yml",
+    flags=MarkdownFlags(arithmatex=False, admonition=False, details=False, tabbed=False),
+)
+
+
+def test_clrs_formulas_are_the_ones_katex_sees_and_no_m_error_is_false() -> None:
+    """walkccc/CLRS: KaTeX auto-render over raw $, no arithmatex (see realsites/README)."""
+    pages = sorted((REAL_SITES / "walkccc__CLRS" / "docs").rglob("*.md"))
+    if not pages:
+        pytest.skip("real sites not present")
+    kept = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        document = parse(Source(text), str(page), CLRS_SITE)
+        visible = html.unescape(
+            TAG_RE.sub("", render_site_html(text, ["toc", "tables", "pymdownx.superfences"]))
+        )
+        for math in document.math:
+            # every formula qalint validates reaches the browser exactly as written
+            assert text.count(math.tex) and math.tex in visible, (page, math.tex)
+        kept += len(document.math)
+        errors = [
+            d
+            for d in lint_documents([document], Config(), RunOptions())
+            if d.code.startswith("M") and d.severity.value == "error"
+        ]
+        assert not errors, (page, [(d.line, d.message) for d in errors])
+    assert kept > 1000
