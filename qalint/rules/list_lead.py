@@ -52,8 +52,8 @@ def _marker_re(tab_length: int) -> re.Pattern[str]:
     "line of text (with or without `sane_lists` and `mdx_truly_sane_lists`). Reported when "
     "the sentence ends with `:` or two or more item lines follow it. The fix adds the blank "
     "line. Options of mkdocs-quiz `<quiz>` blocks are left alone (the plugin reads them).",
-    bad="The three steps are:\n- split the data\n- fit the model",
-    good="The three steps are:\n\n- split the data\n- fit the model",
+    bad="The three steps are:\n- split the data\n- fit the model\n",
+    good="The three steps are:\n\n- split the data\n- fit the model\n",
     severity=Severity.ERROR,
     fixable=True,
 )
