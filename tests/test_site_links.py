@@ -263,3 +263,12 @@ def test_anchor_ids_follow_the_site_slugify_and_attr_list() -> None:
         else:
             assert missing == expected, (name, attr_list, ids)
         assert expected  # every configuration leaves some fragment broken: the test bites
+
+
+def test_snippet_base_path_relative_to_the_page(tmp_path: Path) -> None:
+    site, _ = _snippet_site(tmp_path, base=("!relative",))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "part.md").write_text("PART\n")
+    page = '--8<-- "part.md"\n\n--8<-- "nope.md"\n'
+    found = [d for d in lint_site(page, site, str(tmp_path / "docs" / "q.md")) if d.code[0] == "L"]
+    assert [(d.code, d.line) for d in found] == [("L022", 3)]

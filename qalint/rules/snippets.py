@@ -17,11 +17,18 @@ from qalint.markdown.snippets import Include, find_includes, resolve
 from qalint.rules._memo import once
 from qalint.rules.registry import RuleContext, rule
 
+PAGE_DIR = "!relative"  # a base_path entry meaning the folder of the page being rendered
+
 
 def _bases(doc: Document) -> list[Path]:
-    """The site's ``base_path`` folders, from the folder MkDocs runs in (mkdocs.yml's)."""
+    """The site's ``base_path`` folders, from the folder MkDocs runs in (mkdocs.yml's).
+
+    Entries may be absolute already (the site loader resolves them); a plain ``!relative``
+    entry is the page's own folder.
+    """
     root = doc.site.config_path.parent if doc.site.config_path is not None else Path.cwd()
-    return [root / base for base in doc.site.flags.snippets_base_path]
+    page = Path(doc.path).parent if doc.path and not doc.path.startswith("<") else root
+    return [page if base == PAGE_DIR else root / base for base in doc.site.flags.snippets_base_path]
 
 
 def _missing(ctx: RuleContext, doc: Document) -> list[tuple[Include, list[Path]]]:
