@@ -135,6 +135,10 @@ def _fast_res(
     )
 
 
+_DEFAULT_FAST = _fast_res(True, True, True)
+assert _DEFAULT_FAST is not None
+
+
 def _stash(text: str, ranges: list[tuple[int, int]]) -> str:
     """``text`` with each range replaced by a same-length placeholder, in order."""
     if not ranges:
@@ -156,15 +160,18 @@ def find_inline_math(
     """
     if "$" not in text and "\\(" not in text:
         return []
-    syntax = flags.inline_syntax
-    res = _fast_res(
-        flags.arithmatex and "dollar" in syntax,
-        flags.smart_dollar,
-        flags.arithmatex and "round" in syntax,
-    )
-    if res is None:
-        return []
-    fast_re, after_stash_re = res
+    if flags is DEFAULT_FLAGS:
+        fast_re, after_stash_re = _DEFAULT_FAST
+    else:
+        syntax = flags.inline_syntax
+        res = _fast_res(
+            flags.arithmatex and "dollar" in syntax,
+            flags.smart_dollar,
+            flags.arithmatex and "round" in syntax,
+        )
+        if res is None:
+            return []
+        fast_re, after_stash_re = res
     work = _stash(text, skip_ranges)
     found: list[RawMath] = []
     pos, after_backslash = 0, False
