@@ -146,9 +146,17 @@ def test_clrs_style_page_without_arithmatex() -> None:
         "$$\n\\sum_{i=1}^n i = \\frac{n(n+1)}{2}\n$$\n"
     )
     found = lint_site(page, NO_ARITHMATEX)
-    # the first formula reaches KaTeX unchanged: its typo is certain
+    # the first formula reaches KaTeX unchanged; whether $...$ is math at all is the
+    # script's setting (not a default of auto-render or MathJax): a warning
     assert "$\\farc{n}{2}$" in _visible_text(page)
-    assert codes(found) == [("M001", 1)]
+    assert [(d.code, d.line, d.severity.value) for d in found if d.code[0] == "M"] == [
+        ("M001", 1, "warning")
+    ]
+    # $$...$$ is a default delimiter of both scripts: an error
+    block = "$$\n\\farc{n}{2}\n$$\n"
+    assert [
+        (d.code, d.severity.value) for d in lint_site(block, NO_ARITHMATEX) if d.code[0] == "M"
+    ] == [("M001", "error")]
     # the second is altered by Markdown (emphasis): no claim about it
     assert "$a*b*c" not in _visible_text(page)
     document = parse(Source(page), "q.md", NO_ARITHMATEX)

@@ -13,7 +13,9 @@ HTML. qalint cannot see the script's delimiter settings, so it keeps only what i
   that can start emphasis, no raw HTML tag or entity, no opener right after a backslash.
 
 A formula Markdown would alter is left out, so no finding is ever made about TeX the browser
-does not see. Nothing is reported about unpaired ``$``: without arithmatex they are text.
+does not see. ``$...$`` is not a default delimiter of KaTeX's auto-render nor of MathJax (the
+site's script may add it): the M rules report errors in such formulas as warnings. Nothing
+is reported about unpaired ``$``: without arithmatex they are text.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise
 
@@ -148,8 +149,19 @@ def _span(ms: MathSpan, start: int, end: int) -> Span:
 
 
 def _report(ctx: RuleContext, this: Rule, kind: Kind) -> Iterator[Diagnostic]:
+    browser = not ctx.document.site.flags.arithmatex
     for ms, finding in _findings(ctx, kind):
-        yield this(ctx, _span(ms, finding.start, finding.end), _message(ms, finding))
+        found = this(ctx, _span(ms, finding.start, finding.end), _message(ms, finding))
+        if browser and ms.delimiter == "$" and found.severity is Severity.ERROR:
+            # Without arithmatex a script finds the math, and neither KaTeX's auto-render nor
+            # MathJax reads $...$ by default: only the site's script settings (unseen) decide.
+            found = replace(
+                found,
+                severity=Severity.WARNING,
+                message="if the site's math script renders $...$ (not its default): "
+                + found.message,
+            )
+        yield found
 
 
 def _kind_rule(code: str, name: str, kind: Kind, **metadata) -> Rule:
