@@ -36,6 +36,25 @@ def render_html(text: str) -> str:
     return md.convert(text)
 
 
+def render_site_html(text: str, extensions: list | tuple, configs: dict | None = None) -> str:
+    """HTML as Python-Markdown renders ``text`` with exactly these extensions and options.
+
+    ``extensions`` may also be a SiteModel's ``(name, options)`` pairs, so a test renders a
+    page the way the site model it checks with describes it.
+    """
+    names: list[str] = []
+    options: dict = dict(configs or {})
+    for item in extensions:
+        if isinstance(item, tuple):
+            name, opts = item
+            names.append(name)
+            if opts:
+                options[name] = dict(opts)
+        else:
+            names.append(item)
+    return markdown.Markdown(extensions=names, extension_configs=options).convert(text)
+
+
 def render_tree(text: str) -> ET.Element:
     """The rendered page as an element tree under a synthetic <root>."""
     return ET.fromstring("<root>" + render_html(text) + "</root>")

@@ -33,6 +33,42 @@ HTML_ID_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.I)
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 
 
+def site_slugifier(name: str, separator: str = "-") -> Callable[[str], str] | None:
+    """The slug function a site's ``toc: slugify:`` names (``MarkdownFlags.toc_slugify``).
+
+    ``default`` and toc's own ``slugify``/``slugify_unicode`` are known, and so is
+    ``pymdownx.slugs.slugify(case=..., normalize=..., percent_encode=...)`` (the factory
+    called with its keywords through ``!!python/object/apply``). None for anything else: the
+    caller then accepts the ids of every candidate, so an unknown function never causes a
+    finding.
+    """
+    m = re.fullmatch(r"\s*([\w.]+)\s*(?:\((.*)\))?\s*", name or "default")
+    if m is None:
+        return None
+    func, args = m.group(1), m.group(2)
+    if func in {"default", "markdown.extensions.toc.slugify", "toc.slugify"} and not args:
+        return functools.partial(slugify, separator=separator)
+    if func in {"markdown.extensions.toc.slugify_unicode", "toc.slugify_unicode"} and not args:
+        return functools.partial(slugify_unicode, separator=separator)
+    if func == "pymdownx.slugs.slugify" and args is not None:
+        options: dict[str, str] = {}
+        for part in filter(None, (p.strip() for p in args.split(","))):
+            key, eq, value = part.partition("=")
+            if not eq:
+                return None  # positional arguments: not pymdownx's signature
+            options[key.strip()] = value.strip().strip("'\"")
+        if set(options) - {"case", "percent_encode", "normalize"}:
+            return None
+        if options.get("percent_encode", "False") not in {"False", "false", "0"}:
+            return None
+        case = options.get("case", "none")
+        normalize = options.get("normalize", "NFC")
+        if normalize not in {"NFC", "NFD", "NFKC", "NFKD"}:
+            return None
+        return functools.partial(uslugify, case=case, separator=separator, normalize=normalize)
+    return None
+
+
 def slugify(value: str, separator: str = "-") -> str:
     """The id toc gives a heading whose rendered text is ``value``."""
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
@@ -46,9 +82,10 @@ def slugify_unicode(value: str, separator: str = "-") -> str:
     return re.sub(rf"[{separator}\s]+", separator, value)
 
 
-def uslugify(value: str, case: str = "none", separator: str = "-") -> str:
+def uslugify(value: str, case: str = "none", separator: str = "-", normalize: str = "NFC") -> str:
     """``pymdownx.slugs.slugify(case=...)``, the Unicode slugs Material's docs recommend."""
-    slug = TAG_RE.sub("", unicodedata.normalize("NFC", value)).strip()
+    form = normalize if normalize in {"NFC", "NFD", "NFKC", "NFKD"} else "NFC"
+    slug = TAG_RE.sub("", unicodedata.normalize(form, value)).strip()  # type: ignore[arg-type]
     if case == "lower":
         slug = slug.lower()
     elif case == "lower-ascii":
@@ -77,11 +114,12 @@ def unique(slug: str, taken: set[str]) -> str:
     return slug
 
 
-def heading_text(markdown: str) -> tuple[str, str | None]:
-    """``(rendered text, explicit id)`` of a heading's Markdown (``## T {#id}`` gives an id)."""
+def heading_text(markdown: str, attr_list: bool = True) -> tuple[str, str | None]:
+    """``(rendered text, explicit id)`` of a heading's Markdown (``## T {#id}`` gives an id,
+    when the site has ``attr_list``; without it the braces are heading text)."""
     text = CLOSING_HASHES_RE.sub("", markdown.strip())
     explicit = None
-    attrs = ATTR_LIST_RE.search(text)
+    attrs = ATTR_LIST_RE.search(text) if attr_list else None
     if attrs:
         found = ATTR_ID_RE.search(attrs.group(1))
         explicit = found.group(1) if found else None
@@ -103,11 +141,11 @@ def heading_text(markdown: str) -> tuple[str, str | None]:
     return CODE_PLACEHOLDER_RE.sub(lambda m: codes[int(m.group(1))], text), explicit
 
 
-def _heading_ids(doc: Document, slug: Callable[[str], str]) -> set[str]:
+def _heading_ids(doc: Document, slug: Callable[[str], str], attr_list: bool = True) -> set[str]:
     """Heading ids (ATX and setext) and explicit ``{#id}`` ids with one slug function."""
     taken: set[str] = set()
     for heading in doc.headings:
-        text, explicit = heading_text(heading.text)
+        text, explicit = heading_text(heading.text, attr_list)
         if explicit:
             taken.add(explicit)
         else:
@@ -115,26 +153,35 @@ def _heading_ids(doc: Document, slug: Callable[[str], str]) -> set[str]:
     lines = doc.lines
     for index in range(1, len(lines)):
         if SETEXT_RE.match(lines[index]) and lines[index - 1].strip():
-            text, explicit = heading_text(lines[index - 1])
+            text, explicit = heading_text(lines[index - 1], attr_list)
             taken.add(explicit or slug(text))
     return taken
 
 
-def document_anchors(doc: Document, unicode_slugs: bool = False) -> set[str]:
+def document_anchors(
+    doc: Document,
+    unicode_slugs: bool = False,
+    slug: Callable[[str], str] | None = None,
+    attr_list: bool = True,
+) -> set[str]:
     """Every id the rendered page has for a ``#fragment`` to land on.
 
-    Heading ids (ATX and setext), explicit ``{#id}`` attributes, and ``id``/``name``
-    attributes in raw HTML. With ``unicode_slugs`` (mkdocs.yml sets a custom toc slugify),
-    the ids of every Unicode slug function are candidates too. Extra candidates only ever
-    prevent findings, never cause one.
+    Heading ids (ATX and setext), explicit ``{#id}`` attributes (with ``attr_list``), and
+    ``id``/``name`` attributes in raw HTML. ``slug`` is the site's slug function when it is
+    known (``site_slugifier``); else toc's default, plus, with ``unicode_slugs`` (mkdocs.yml
+    sets a custom toc slugify qalint does not know), the ids of every Unicode slug function.
+    Extra candidates only ever prevent findings, never cause one.
     """
-    taken = _heading_ids(doc, slugify)
-    if unicode_slugs:
-        for slug in UNICODE_SLUGIFIERS:
-            taken |= _heading_ids(doc, slug)
+    if slug is not None:
+        taken = _heading_ids(doc, slug, attr_list)
+    else:
+        taken = _heading_ids(doc, slugify, attr_list)
+        if unicode_slugs:
+            for candidate in UNICODE_SLUGIFIERS:
+                taken |= _heading_ids(doc, candidate, attr_list)
     lines = doc.lines
     for line in lines:
-        if "{" in line:
+        if attr_list and "{" in line:
             for attrs in re.finditer(r"\{:?([^}]*)\}", line):
                 taken.update(ATTR_ID_RE.findall(attrs.group(1)))
         if "=" in line:

@@ -220,14 +220,18 @@ def web_links(document: Document) -> list[Link]:
 def summarize(document: Document) -> list[list]:
     """The http(s) URLs written in a document (not in comments), JSON-safe for the cache.
 
-    Each entry is ``[url, start, end, [line, column, end_line, end_column]]``.
+    Each entry is ``[url, start, end, [line, column, end_line, end_column]]``. On a site with
+    pymdownx.magiclink a bare ``www.`` address is the ``http://www.`` link magiclink makes.
     """
     out: list[list] = []
+    magiclink = document.site.flags.magiclink
     for link in web_links(document):
         located = url_location(document, link)
         if located is None:
             continue
         url, start, end = located
+        if magiclink and link.kind == "bare" and url[:4].lower() == "www.":
+            url = "http://" + url
         if not is_web_url(url):
             continue
         span = bare_span(link, url) if link.kind == "bare" else link.target_span or link.span

@@ -176,3 +176,19 @@ def bare_url_end(text: str, start: int, end: int) -> int:
     while stop > end and text[stop - 1] in BARE_TRAILING:
         stop -= 1
     return stop if "(" in text[end:stop] else end
+
+
+_URL_WORD_RE = re.compile(r"(?:https?://|www\.)\S", re.I)
+
+
+def text_around_url(target: str) -> tuple[str, str, str] | None:
+    """``(before, url, after)`` for a target that is words, then a web address, as in
+    ``Dataset: https://kaggle.com/x``; None when the target starts with an address (or holds
+    none). The rendered href is the whole target, which is no URL at all."""
+    words = target.split()
+    if len(words) < 2 or _URL_WORD_RE.match(words[0]) or scheme(words[0]) in {"http", "https"}:
+        return None
+    for index, word in enumerate(words[1:], start=1):
+        if _URL_WORD_RE.match(word):
+            return " ".join(words[:index]), word, " ".join(words[index + 1 :])
+    return None

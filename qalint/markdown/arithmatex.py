@@ -12,14 +12,23 @@ consumed as text. There is no inline ``$$...$$``: in a paragraph, ``$$x$$`` rend
 Block (``BlockArithmatexProcessor``): a whole block (blank-line separated, after container
 indentation is removed) that is exactly ``$$...$$``, ``\[...\]`` or
 ``\begin{env}...\end{env}``, with nothing before it (no indentation) and only spaces after.
+
+The site's options (``MarkdownFlags``: ``arithmatex``, ``smart_dollar``, ``inline_syntax``,
+``block_syntax``) select the alternatives exactly as ``ArithmatexExtension.extendMarkdown``
+does; every function takes them as ``flags`` and defaults to Material's configuration.
+Without arithmatex no span is math here (see ``qalint.markdown.automath`` for a browser-side
+renderer working over the raw text).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qalint.markdown.inline import RawMath
+from qalint.site.model import DEFAULT_FLAGS, MarkdownFlags
 
+_PLAIN_DOLLAR = r"(?:(?<!\\)((?:\\{2})+)(?=\$)|(?<!\\)(\$)((?:\\.|[^\\$\x02\x03])+?)(?:\$))"
 _SMART_DOLLAR = (
     r"(?:(?<!\\)((?:\\{2})+)(?=\$)|(?<!\\)(\$)(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)(?:\$))"
 )
@@ -30,6 +39,38 @@ _DOLLAR_BLOCK = r"(?P<dollar>[$]{2})(?P<math>((?:\\.|[^\\])+?))(?P=dollar)"
 _TEX_BLOCK = r"(?P<math2>\\begin\{(?P<env>[a-z]+\*?)\}(?:\\.|[^\\])+?\\end\{(?P=env)\})"
 _BRACKET_BLOCK = r"\\\[(?P<math3>(?:\\[^\]]|[^\\])+?)\\\]"
 BLOCK_RE = re.compile(rf"(?s)^(?:{_DOLLAR_BLOCK}|{_BRACKET_BLOCK}|{_TEX_BLOCK})[ ]*$")
+_BLOCK_PARTS = {"dollar": _DOLLAR_BLOCK, "square": _BRACKET_BLOCK, "begin": _TEX_BLOCK}
+_NO_MATCH = re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=32)
+def _block_re(flags: MarkdownFlags) -> re.Pattern[str]:
+    """The block pattern for the site's ``block_syntax`` (in arithmatex's order)."""
+    if flags == DEFAULT_FLAGS:
+        return BLOCK_RE
+    if not flags.arithmatex:
+        return _NO_MATCH
+    parts = [_BLOCK_PARTS[name] for name in _BLOCK_PARTS if name in flags.block_syntax]
+    if not parts:
+        return _NO_MATCH
+    return re.compile(rf"(?s)^(?:{'|'.join(parts)})[ ]*$")
+
+
+def inline_re(flags: MarkdownFlags = DEFAULT_FLAGS) -> re.Pattern[str] | None:
+    """arithmatex's own inline pattern for the site (None when it registers none)."""
+    if flags == DEFAULT_FLAGS:
+        return INLINE_RE
+    return _inline_re(flags.arithmatex, flags.smart_dollar, tuple(flags.inline_syntax))
+
+
+@lru_cache(maxsize=32)
+def _inline_re(on: bool, smart: bool, syntax: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = []
+    if on and "dollar" in syntax:
+        parts.append(_SMART_DOLLAR if smart else _PLAIN_DOLLAR)
+    if on and "round" in syntax:
+        parts.append(_BRACKET)
+    return re.compile(f"(?:{'|'.join(parts)})", re.S) if parts else None
 
 
 def _placeholder(length: int) -> str:
@@ -39,19 +80,20 @@ def _placeholder(length: int) -> str:
     return "\x02" + "k" * (length - 2) + "\x03"
 
 
-def is_block_math(text: str) -> bool:
+def is_block_math(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> bool:
     """True when a whole block is one display formula (``$$``, ``\\[``, ``\\begin``)."""
-    return BLOCK_RE.match(text) is not None
+    return _block_re(flags).match(text) is not None
 
 
-def find_block_math(text: str) -> RawMath | None:
+def find_block_math(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> RawMath | None:
     """The formula when the whole block is display math (``$$``, ``\\[``, ``\\begin``)."""
-    m = BLOCK_RE.match(text)
+    m = _block_re(flags).match(text)
     if m is None:
         return None
-    if m.group("math") is not None:
+    groups = m.groupdict()
+    if groups.get("math") is not None:
         return RawMath(m.group("math"), "$$", True, m.start(), m.end("math") + 2, m.start("math"))
-    if m.group("math3") is not None:
+    if groups.get("math3") is not None:
         return RawMath(
             m.group("math3"), "\\[", True, m.start(), m.end("math3") + 2, m.start("math3")
         )
@@ -60,17 +102,41 @@ def find_block_math(text: str) -> RawMath | None:
 
 # ``INLINE_RE`` with each "no backslash before" test moved after the first character, so that
 # every branch starts with a literal and the regex engine skips ahead to a ``$`` or ``\``.
-# Group 1 is the TeX of a ``$`` formula, group 2 that of a ``\(`` formula; the backslash runs
-# the renderer consumes as text capture nothing. Right after a stashed match the renderer sees
-# a placeholder, never a backslash: ``_FAST_AFTER_STASH_RE`` drops those lookbehinds.
-_FAST_INLINE = (
-    r"\\{nb}\\(?:\\{{2}})*(?=\$)"
-    r"|\${nd}(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$"
-    r"|\\{nb}\\(?:\\{{2}})*?(?=\\\()"
-    r"|\\{nb}\(((?:\\[^)]|[^\\\x02\x03])+?)\\\)"
-)
-_FAST_INLINE_RE = re.compile(_FAST_INLINE.format(nb=r"(?<!\\\\)", nd=r"(?<!\\\$)"), re.S)
-_FAST_AFTER_STASH_RE = re.compile(_FAST_INLINE.format(nb="", nd=""), re.S)
+# Group ``d`` is the TeX of a ``$`` formula, group ``r`` that of a ``\(`` formula; the
+# backslash runs the renderer consumes as text capture nothing. Right after a stashed match the
+# renderer sees a placeholder, never a backslash: the second pattern drops those lookbehinds.
+# Only the alternatives the site's ``inline_syntax`` registers are included.
+_FAST_DOLLAR_RUN = r"\\{nb}\\(?:\\{{2}})*(?=\$)"
+_FAST_DOLLAR = r"\${nd}{smart_open}(?P<d>(?:\\.|[^\\$\x02\x03])+?){smart_close}\$"
+_FAST_ROUND_RUN = r"\\{nb}\\(?:\\{{2}})*?(?=\\\()"
+_FAST_ROUND = r"\\{nb}\((?P<r>(?:\\[^)]|[^\\\x02\x03])+?)\\\)"
+
+
+@lru_cache(maxsize=32)
+def _fast_res(
+    dollar: bool, smart: bool, round_: bool
+) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The fast pattern and its after-a-stash variant for one set of options (None: no math)."""
+    parts = []
+    if dollar:
+        parts += [_FAST_DOLLAR_RUN, _FAST_DOLLAR]
+    if round_:
+        parts += [_FAST_ROUND_RUN, _FAST_ROUND]
+    if not parts:
+        return None
+    pattern = (
+        "|".join(parts)
+        .replace("{smart_open}", r"(?!\s)" if smart else "")
+        .replace("{smart_close}", r"(?<!\s)" if smart else "")
+    )
+    return (
+        re.compile(pattern.format(nb=r"(?<!\\\\)", nd=r"(?<!\\\$)"), re.S),
+        re.compile(pattern.format(nb="", nd=""), re.S),
+    )
+
+
+_DEFAULT_FAST = _fast_res(True, True, True)
+assert _DEFAULT_FAST is not None
 
 
 def _stash(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -83,7 +149,9 @@ def _stash(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawMath]:
+def find_inline_math(
+    text: str, skip_ranges: list[tuple[int, int]], flags: MarkdownFlags = DEFAULT_FLAGS
+) -> list[RawMath]:
     """Inline formulas, with ``skip_ranges`` (code spans, comments) already stashed.
 
     The renderer stashes each match and searches again from the start; no new match can
@@ -92,31 +160,48 @@ def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawM
     """
     if "$" not in text and "\\(" not in text:
         return []
+    if flags is DEFAULT_FLAGS:
+        fast_re, after_stash_re = _DEFAULT_FAST
+    else:
+        syntax = flags.inline_syntax
+        res = _fast_res(
+            flags.arithmatex and "dollar" in syntax,
+            flags.smart_dollar,
+            flags.arithmatex and "round" in syntax,
+        )
+        if res is None:
+            return []
+        fast_re, after_stash_re = res
     work = _stash(text, skip_ranges)
     found: list[RawMath] = []
     pos, after_backslash = 0, False
     while True:
-        m = _FAST_AFTER_STASH_RE.match(work, pos) if after_backslash else None
+        m = after_stash_re.match(work, pos) if after_backslash else None
         if m is None:
-            m = _FAST_INLINE_RE.search(work, pos + 1 if after_backslash else pos)
+            m = fast_re.search(work, pos + 1 if after_backslash else pos)
         if m is None:
             break
-        if m.group(1) is not None:
-            found.append(RawMath(m.group(1), "$", False, m.start(), m.end(), m.start(1)))
-        elif m.group(2) is not None:
-            found.append(RawMath(m.group(2), "\\(", False, m.start(), m.end(), m.start(2)))
+        kind = m.lastgroup
+        if kind == "d":
+            found.append(RawMath(m.group("d"), "$", False, m.start(), m.end(), m.start("d")))
+        elif kind == "r":
+            found.append(RawMath(m.group("r"), "\\(", False, m.start(), m.end(), m.start("r")))
         pos = m.end()
         after_backslash = work[pos - 1] == "\\"
     return found
 
 
-def unmatched_openers(text: str, skip_ranges: list[tuple[int, int]]) -> list[tuple[int, str]]:
+def unmatched_openers(
+    text: str, skip_ranges: list[tuple[int, int]], flags: MarkdownFlags = DEFAULT_FLAGS
+) -> list[tuple[int, str]]:
     """``$``/``\\(`` left as plain text after extraction: (offset, opener).
 
     Math found by ``find_inline_math`` and ``skip_ranges`` are stashed first; a ``$`` with an
     odd number of backslashes before it is escaped and not reported.
     """
-    ranges = list(skip_ranges) + [(m.start, m.end) for m in find_inline_math(text, skip_ranges)]
+    ranges = list(skip_ranges) + [
+        (m.start, m.end) for m in find_inline_math(text, skip_ranges, flags)
+    ]
     work = _stash(text, ranges)
     out: list[tuple[int, str]] = []
     for m in re.finditer(r"(\\*)(\$|\\\()", work):

@@ -17,7 +17,7 @@ from qalint.document import (
     QuestionBlock,
     Tab,
 )
-from qalint.markdown import arithmatex, inline
+from qalint.markdown import arithmatex, automath, inline
 from qalint.markdown.blocks import Atom, BlockParser, Node, expand_atom, heading_parts
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
@@ -126,12 +126,7 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
         doc.comments.append(
             Comment(body, run.span(start, end), True, _hidden_from_run(doc, run, start + 4, body))
         )
-    maths: list[inline.RawMath] = []
-    block = arithmatex.find_block_math(text) if node.kind == "paragraph" else None
-    if block is not None:
-        maths.append(block)
-    else:
-        maths = arithmatex.find_inline_math(text, skip)
+    maths = _find_math(doc, node, text, skip)
     for raw in maths:
         doc.math.append(
             MathSpan(
@@ -163,6 +158,25 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
         )
     )
     return links
+
+
+def _find_math(
+    doc: Document, node: Node, text: str, skip: list[tuple[int, int]]
+) -> list[inline.RawMath]:
+    """The formulas of one leaf as the site renders math (``doc.site``).
+
+    With arithmatex, its own patterns for the site's options; without it but with a math
+    script on the site, what a browser renderer certainly finds (``automath``); else none.
+    """
+    flags = doc.site.flags
+    if flags.arithmatex:
+        block = arithmatex.find_block_math(text, flags) if node.kind == "paragraph" else None
+        if block is not None:
+            return [block]
+        return arithmatex.find_inline_math(text, skip, flags)
+    if doc.site.math == "none":
+        return []
+    return automath.find_auto_math(text, skip)
 
 
 def _link(run: TextRun, raw: inline.RawLink, kind: str, node: Node, hidden: bool) -> Link:

@@ -22,7 +22,7 @@ from qalint.config import register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from qalint.document import Document, Link, Prose
 from qalint.links import urls
-from qalint.links.anchors import document_anchors
+from qalint.links.anchors import document_anchors, site_slugifier
 from qalint.links.online import bare_span, bare_urls, masked_prose, url_location
 from qalint.links.settings import OPTIONS, LinkSettings
 from qalint.links.syntax import URL_START_RE, Malformed, closing_bracket, find_malformed
@@ -159,6 +159,20 @@ def _mkdocs_uses(ctx: RuleContext, doc: Document, pattern: str) -> bool:
     for path in consulted:
         ctx.depends_on(path)
     return found
+
+
+def magiclink_on(ctx: RuleContext, doc: Document) -> bool:
+    """Whether bare URLs render as links on the page (pymdownx.magiclink).
+
+    ``links.magiclink`` "on"/"off" decides; "auto" reads the page's site model, or, for a page
+    whose model is the default (no mkdocs.yml was loaded), the nearest mkdocs.yml's text.
+    """
+    mode = _settings(ctx).magiclink
+    if mode != "auto":
+        return mode == "on"
+    if doc.site.origin != "default":
+        return doc.site.flags.magiclink
+    return _mkdocs_uses(ctx, doc, r"pymdownx\.magiclink")
 
 
 # --------------------------------------------------------------------------- L001..L014
@@ -330,6 +344,8 @@ def check_space_in_url(ctx: RuleContext) -> Iterator[Diagnostic]:
         stripped = target.strip()
         if angled or len(stripped.split()) < 2:
             continue  # stripped: any white space inside splits it
+        if urls.text_around_url(stripped) is not None:
+            continue  # words before a URL: L020's finding
         if not urls.looks_like_address(stripped) or link.target_span is None:
             continue
         start, end = _offsets(doc, link.target_span)
@@ -488,8 +504,10 @@ def check_unused_definition(ctx: RuleContext) -> Iterator[Diagnostic]:
     "link-bare-url",
     summary="A bare URL in prose does not render as a link.",
     explanation="Python-Markdown does not turn `https://...` in text into a link; only "
-    "`pymdownx.magiclink` does. The rule is off when mkdocs.yml enables magiclink (or "
-    '`links.magiclink = "on"`). The fix wraps the URL in `<...>`, an autolink.',
+    "`pymdownx.magiclink` does. The rule is off when the page's mkdocs.yml enables "
+    'magiclink (or `links.magiclink = "on"`); magiclinked URLs are then checked as links '
+    "(L012, and online with `--check-urls`; a `www.` address as the `http://www.` link "
+    "magiclink makes). The fix wraps the URL in `<...>`, an autolink.",
     bad="The paper is at https://arxiv.org/abs/1207.0580 for details.",
     good="The paper is at <https://arxiv.org/abs/1207.0580> for details.",
     severity=Severity.WARNING,
@@ -501,8 +519,7 @@ def check_bare_url(ctx: RuleContext) -> Iterator[Diagnostic]:
     bare = _bare_urls(ctx)
     if not bare:
         return
-    mode = _settings(ctx).magiclink
-    if mode == "on" or (mode == "auto" and _mkdocs_uses(ctx, doc, r"pymdownx\.magiclink")):
+    if magiclink_on(ctx, doc):
         return
     for link in bare:
         located = url_location(doc, link)
@@ -742,7 +759,7 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
 
     doc = ctx.document
     parsed: dict[Path, Document | None] = ctx.state.setdefault("links.pages", {})
-    anchors_cache: dict[tuple[int, bool], set[str]] = ctx.state.setdefault("links.anchors", {})
+    anchors_cache: dict[tuple, set[str]] = ctx.state.setdefault("links.anchors", {})
     for link, path, fragment in _local_targets(ctx):
         if not fragment or fragment.startswith(SKIPPED_FRAGMENT_PREFIXES):
             continue
@@ -758,16 +775,17 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
             where = f"'{path}'"
         else:
             target_doc, where = doc, "this page"
-        unicode_slugs = _mkdocs_uses(ctx, target_doc, UNICODE_SLUGS_RE)
-        key = (id(target_doc), unicode_slugs)
+        unicode_slugs, slug_name, attr_list = _slug_rules(ctx, doc, target_doc)
+        key = (id(target_doc), unicode_slugs, slug_name, attr_list)
         if key not in anchors_cache:
-            anchors_cache[key] = document_anchors(target_doc, unicode_slugs)
+            slug = site_slugifier(slug_name, _toc_separator(doc)) if slug_name else None
+            anchors_cache[key] = document_anchors(target_doc, unicode_slugs, slug, attr_list)
         anchors = anchors_cache[key]
         if anchor_found(fragment, anchors):
             continue
         close = difflib.get_close_matches(fragment, sorted(anchors), n=1, cutoff=0.6)
         hint = f"; did you mean '#{close[0]}'?" if close else "; link to an existing heading"
-        if not unicode_slugs and not fragment.isascii():
+        if not unicode_slugs and slug_name in {"", "default"} and not fragment.isascii():
             hint += (
                 " (toc's default slugify drops non-ASCII letters from heading ids; for "
                 "Unicode ids set 'slugify' for toc in mkdocs.yml)"
@@ -777,6 +795,27 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
             link.target_span or link.span,
             f"'#{fragment}' matches no heading or id in {where}{hint}",
         )
+
+
+def _slug_rules(ctx: RuleContext, doc: Document, target: Document) -> tuple[bool, str, bool]:
+    """``(unicode_slugs, slug_name, attr_list)`` for the ids of ``target``'s headings.
+
+    With a loaded site model (the linking page's: pages read from disk for their anchors are
+    parsed without one), its ``toc_slugify`` names the slug function, and ``attr_list`` says
+    whether ``{#id}`` sets an id; a slug function qalint does not know falls back to every
+    candidate. Without one (no mkdocs.yml loaded), the nearest mkdocs.yml's text decides
+    whether custom (Unicode) slugs are candidates, as before.
+    """
+    site = target.site if target.site.origin != "default" else doc.site
+    if site.origin == "default":
+        return _mkdocs_uses(ctx, target, UNICODE_SLUGS_RE), "", True
+    name = site.flags.toc_slugify or "default"
+    known = site_slugifier(name, str(site.options("toc").get("separator", "-"))) is not None
+    return (not known), (name if known else ""), site.flags.attr_list
+
+
+def _toc_separator(doc: Document) -> str:
+    return str(doc.site.options("toc").get("separator", "-"))
 
 
 # --------------------------------------------------------------------------- L101..L106

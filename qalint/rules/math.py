@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise
 
@@ -22,6 +23,7 @@ from qalint.links.online import masked_prose
 from qalint.markdown import arithmatex
 from qalint.rules._memo import once, section
 from qalint.rules.registry import Rule, RuleContext, rule
+from qalint.site.model import MarkdownFlags
 
 
 def _validate_macros(value: object) -> str | None:
@@ -42,8 +44,9 @@ register_section(
         "renderer": Option(
             "enum",
             "mathjax",
-            "The renderer the site uses: mathjax or katex.",
-            choices=("mathjax", "katex"),
+            "The renderer the site uses: mathjax, katex or none. When not set, the page's "
+            "site model decides (mkdocs.yml's extra_javascript; mathjax without mkdocs.yml).",
+            choices=("mathjax", "katex", "none"),
         ),
         "macros": Option(
             "dict",
@@ -79,10 +82,25 @@ def _findings(ctx: RuleContext, kind: Kind) -> list[tuple[MathSpan, Finding]]:
     return found.get(kind, [])
 
 
+def renderer_of(ctx: RuleContext, doc: Document) -> tuple[str, bool]:
+    """``(renderer, explicit)``: ``math.renderer`` when the configuration sets it, else the
+    page's site model (``doc.site.math``: mathjax, katex or none)."""
+    explicit = ctx.config.sections.get("math", {}).get("renderer")
+    if explicit is not None:
+        return str(explicit), True
+    return doc.site.math, False
+
+
 def _validate_all(ctx: RuleContext, doc: Document) -> dict[Kind, list[tuple[MathSpan, Finding]]]:
-    """Every finding of every formula of the page and of Markdown hidden in its comments."""
+    """Every finding of every formula of the page and of Markdown hidden in its comments.
+
+    With no math renderer on the site, formulas are shown as their TeX source and nothing can
+    fail to render: there are no findings.
+    """
+    renderer, _ = renderer_of(ctx, doc)
+    if renderer == "none":
+        return {}
     spans = list(doc.all_math(include_hidden=True))
-    renderer = section(ctx, "math")["renderer"]
     macros = _config_macros(ctx)
     macros.update(collect_definitions(ms.tex for ms in spans))
     known = frozenset(macros.items())
@@ -131,8 +149,19 @@ def _span(ms: MathSpan, start: int, end: int) -> Span:
 
 
 def _report(ctx: RuleContext, this: Rule, kind: Kind) -> Iterator[Diagnostic]:
+    browser = not ctx.document.site.flags.arithmatex
     for ms, finding in _findings(ctx, kind):
-        yield this(ctx, _span(ms, finding.start, finding.end), _message(ms, finding))
+        found = this(ctx, _span(ms, finding.start, finding.end), _message(ms, finding))
+        if browser and ms.delimiter == "$" and found.severity is Severity.ERROR:
+            # Without arithmatex a script finds the math, and neither KaTeX's auto-render nor
+            # MathJax reads $...$ by default: only the site's script settings (unseen) decide.
+            found = replace(
+                found,
+                severity=Severity.WARNING,
+                message="if the site's math script renders $...$ (not its default): "
+                + found.message,
+            )
+        yield found
 
 
 def _kind_rule(code: str, name: str, kind: Kind, **metadata) -> Rule:
@@ -320,15 +349,37 @@ def empty_script(ctx: RuleContext) -> Iterator[Diagnostic]:
     good="the loss is $\\sum_i x_i$ here",
 )
 def unclosed_math(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Report dollar signs, ``\\(``, ``\\[`` and ``\\begin`` that arithmatex leaves as text."""
+    """Report dollar signs, ``\\(``, ``\\[`` and ``\\begin`` that arithmatex leaves as text.
+
+    Only the delimiters the site's arithmatex options turn on are reported; without arithmatex
+    nothing is (a ``$`` is text, or a browser script's business).
+    """
+    flags = ctx.document.site.flags
+    if not flags.arithmatex:
+        return
     for prose in ctx.document.all_prose(include_hidden=True):
         text = prose.run.text
-        if not _MATH_OPENER_RE.search(text) or arithmatex.find_block_math(text):
+        if not _MATH_OPENER_RE.search(text) or arithmatex.find_block_math(text, flags):
             continue
         for start, end, message in _unclosed(text, prose):
+            if not _site_delimiter(flags, text, start):
+                continue
             if prose.in_comment:
                 message = "in commented-out text: " + message
             yield unclosed_math(ctx, prose.run.span(start, end), message)
+
+
+def _site_delimiter(flags: MarkdownFlags, text: str, start: int) -> bool:
+    """Whether the opener at ``start`` is one the site's arithmatex options turn on."""
+    if text.startswith("$", start):
+        return "dollar" in flags.inline_syntax
+    if text.startswith("\\(", start):
+        return "round" in flags.inline_syntax
+    if text.startswith("\\[", start):
+        return "square" in flags.block_syntax
+    if text.startswith("\\begin", start):
+        return "begin" in flags.block_syntax
+    return True
 
 
 _MATH_OPENER_RE = re.compile(r"\$|\\[(\[]|\\begin\{")
@@ -505,6 +556,40 @@ def _display_openers(masked: str) -> Iterator[tuple[int, int, str]]:
                 "environment only as a paragraph of its own (a lower-case name, closed by "
                 "its \\end), or inside $$...$$",
             )
+
+
+@rule(
+    "M020",
+    "math-no-renderer",
+    summary="The page has formulas but its site loads no math renderer.",
+    explanation="arithmatex only marks formulas up; MathJax or KaTeX, loaded through "
+    "mkdocs.yml's `extra_javascript`, draws them. When the site model finds neither (see "
+    "`qalint check --show-settings`), every formula shows as its TeX source, and the other "
+    "M rules stay silent, since nothing can fail to render. Reported once per page, at its "
+    "first formula; not reported when `math.renderer` is set in the qalint configuration "
+    "(a theme that loads the script itself: set `math.renderer` to say which).",
+    bad="# mkdocs.yml: markdown_extensions: [pymdownx.arithmatex], no extra_javascript\n"
+    "The loss is $\\sum_i x_i$.",
+    good="# mkdocs.yml adds extra_javascript: [javascripts/mathjax.js, "
+    "https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js]\nThe loss is $\\sum_i x_i$.",
+    severity=Severity.INFO,
+    config_keys=("math.renderer",),
+)
+def math_no_renderer(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """One info per page with formulas when the site model says no renderer is loaded."""
+    doc = ctx.document
+    renderer, explicit = renderer_of(ctx, doc)
+    if renderer != "none" or explicit or not doc.math:
+        return
+    where = doc.site.config_path.name if doc.site.config_path else "the site configuration"
+    first = doc.math[0]
+    yield math_no_renderer(
+        ctx,
+        first.span,
+        f"{where} loads no math renderer (no MathJax or KaTeX in extra_javascript), so this "
+        f"page's {len(doc.math)} formula(s) show as raw TeX; add MathJax or KaTeX to "
+        "extra_javascript, or set math.renderer if the theme loads one",
+    )
 
 
 def math_spans(document: Document) -> list[MathSpan]:
