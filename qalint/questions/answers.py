@@ -11,6 +11,8 @@ letter.
 
 from __future__ import annotations
 
+import re
+
 from qalint.diagnostics import Span
 from qalint.document import Document, renders_nothing
 from qalint.markdown.blocks import Atom, Node
@@ -167,8 +169,16 @@ def _answer_key(doc: Document, body: list[Node]) -> tuple[str, Span] | None:
         if m is None:
             return None
         span = doc.line_span(line)
-        return m.group(1).upper(), span
+        group = 1 if m.group(1) else 2
+        letters = m.group(group).upper()
+        more = MORE_LETTERS_RE.match(line.text.strip()[m.end(group) :])
+        if more:
+            letters += "".join(re.findall(r"[A-Ha-h]", more.group(0))).upper()
+        return letters, span
     return None
+
+
+MORE_LETTERS_RE = re.compile(r"^(?:[*_)]*\s*(?:,|and|&|/)\s*[*_(]*[A-Ha-h]\b)+")
 
 
 def answer_type(node: Node) -> str:

@@ -80,8 +80,9 @@ HEADING_LABEL_RE = re.compile(
 OPTION_LINE_RE = re.compile(r"^\s*(?:[-*+]\s+)?\(?([A-Ha-h])[.)]\s+(\S.*)$")
 # The letter an answer names: "Answer: B", "**Correct answer:** (c)", "B.", "**B**".
 ANSWER_LETTER_RE = re.compile(
-    r"^\W*(?:(?:the\s+)?(?:correct\s+)?(?:answer|réponse|solution)\s*(?:is)?\s*[:：]?\s*)?"
-    r"[*_(\s]*([A-Ha-h])\b(?:[*_)\s.:]|$)",
+    r"^\W*(?:(?:the\s+)?(?:correct\s+)?(?:answer|réponse|solution)\s*(?:is)?\s*[:：]?\s*"
+    r"[*_(\s]*([A-Ha-h])\b(?:[*_)\s.:,]|$)"
+    r"|[*_(]*([A-Ha-h])(?:[*_).:,]|$))",
     re.I,
 )
 
