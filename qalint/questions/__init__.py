@@ -119,9 +119,10 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
             out.append(question)
     if HEADING in shapes:
         out.extend(headings.detect(doc, claimed))
-    if HTML_DETAILS in shapes:
+    text = doc.text  # the line scanners run only on pages that hold their tags at all
+    if HTML_DETAILS in shapes and ("<details" in text or "<DETAILS" in text):
         out.extend(html_details.detect(doc))
-    if QUIZ in shapes:
+    if QUIZ in shapes and ("<quiz>" in text or "<?quiz?>" in text):
         out.extend(quiz.detect(doc))
     out.sort(key=lambda q: (q.span.line, q.span.column))
     return out

@@ -181,9 +181,18 @@ def question_blocks(doc: Document, options: dict) -> Iterator[QuestionBlock]:
         yield block
 
 
+_SETTINGS: dict[int, tuple[dict, shape_settings.Settings]] = {}
+
+
 def settings_of(options: dict) -> shape_settings.Settings:
-    """The question-model settings of a ``structure`` section."""
-    return shape_settings.from_options(options)
+    """The question-model settings of a ``structure`` section (computed once per section:
+    the entry keeps the section alive, so its id is not reused for another)."""
+    entry = _SETTINGS.get(id(options))
+    if entry is None or entry[0] is not options:
+        if len(_SETTINGS) > 64:
+            _SETTINGS.clear()
+        entry = _SETTINGS[id(options)] = (options, shape_settings.from_options(options))
+    return entry[1]
 
 
 def blocks_of(ctx: RuleContext, doc: Document | None = None) -> list[QuestionBlock]:
