@@ -300,6 +300,9 @@ def test_facts_skip_wrong_options_and_read_sigma_locally() -> None:
     assert [c for c in codes(text) if c[1].startswith("F")] == []
     wrong = "The softmax outputs 0.5 and 0.9 for two classes.\n"
     assert any(c[1] == "F001" for c in codes(wrong))
+    matrix = "Given the matrix A = [[2, 3], [1, 4]], compute its determinant.\n"
+    assert [c for c in codes(matrix) if c[1].startswith("F")] == []
+    assert (1, "F003") in codes("The probability of rain is 3.\n")
 
 
 # --- qalint questions -----------------------------------------------------------------------
