@@ -319,3 +319,27 @@ def test_questions_command_text_and_json(tmp_path, capsys) -> None:
     records = json.loads(capsys.readouterr().out)
     assert [r["shape"] for r in records] == ["titled-collapsible", "quiz"]
     assert records[1]["options"][0] == {"text": "a", "line": 6, "correct": True, "label": ""}
+
+
+def test_blocks_details_of_type_question() -> None:
+    import markdown
+
+    text = (
+        "/// details | What is X?\n    type: question\n\nX is Y.\n///\n\n"
+        "/// details | Empty?\n    type: question\n///\n\n"
+        "/// details | A note\n    type: note\n\nNot a question.\n///\n"
+    )
+    html = markdown.markdown(text, extensions=["pymdownx.blocks.details"])
+    assert html.count('<details class="question"') == 2
+    site = SiteModel(flags=MarkdownFlags(blocks=frozenset({"details"})))
+    found = qs(text, site)
+    assert [(q.shape, q.text, q.span.line, q.answer_empty) for q in found] == [
+        ("blocks", "What is X?", 1, False),
+        ("blocks", "Empty?", 7, True),
+    ]
+    assert qs(text) == []  # the default site has no pymdownx.blocks
+
+
+def test_collapsibles_inside_a_tabs_question_belong_to_it() -> None:
+    text = question(answer='A technique.\n\n        ??? tip "Solution"\n            More.')
+    assert [q.shape for q in qs(text)] == ["tabs"]

@@ -79,17 +79,21 @@ def _marker_on(doc: Document, node: Node) -> bool:
 
 
 def _detect(doc: Document, settings: Settings) -> list[Question]:
-    from qalint.questions import answers, collapsible, headings, html_details, quiz, tabs
+    from qalint.questions import answers, blocks, collapsible, headings, html_details, quiz, tabs
 
     shapes = _shape_allowed(doc, settings)
     out: list[Question] = []
     boundaries: set[int] = set()  # nodes that are questions of their own
     claimed: set[int] = set()  # headings and sections already read as part of a question
+    inside: set[int] = set()  # containers inside a tabs question: its tabs hold its answer
     for node in doc.root.walk():
+        if id(node) in inside:
+            continue
         if node.kind in {"admonition", "details"} and _marker_on(doc, node):
             if tabs.is_tabs_question(node, settings):
                 boundaries.add(id(node))
                 claimed.add(id(node))
+                inside.update(id(n) for n in node.walk() if n.is_container and n is not node)
                 if TABS in shapes:
                     out.append(tabs.detect(doc, node, settings))
                 continue
@@ -124,5 +128,7 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
         out.extend(html_details.detect(doc))
     if QUIZ in shapes and ("<quiz>" in text or "<?quiz?>" in text):
         out.extend(quiz.detect(doc))
+    if BLOCKS in shapes and "///" in text and not any(q.shape == BLOCKS for q in out):
+        out.extend(blocks.detect(doc, settings))
     out.sort(key=lambda q: (q.span.line, q.span.column))
     return out
