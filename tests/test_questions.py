@@ -4,6 +4,8 @@ the site model, the S03x/S04x rules with the renderer as oracle, and ``qalint qu
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from conftest import question
@@ -343,3 +345,35 @@ def test_blocks_details_of_type_question() -> None:
 def test_collapsibles_inside_a_tabs_question_belong_to_it() -> None:
     text = question(answer='A technique.\n\n        ??? tip "Solution"\n            More.')
     assert [q.shape for q in qs(text)] == ["tabs"]
+
+
+# --- fixture files: one per rule, the expected findings written beside the lines ------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+EXPECT_RE = re.compile(r"<!-- expect: (?P<code>[A-Z]\d{3})(?: \+(?P<offset>\d+))? -->")
+
+
+def _expected(text: str) -> set[tuple[int, str]]:
+    """``<!-- expect: CODE -->`` names the next non-blank line; ``+N`` the line N below."""
+    lines = text.splitlines()
+    out = set()
+    for number, line in enumerate(lines, 1):
+        m = EXPECT_RE.search(line)
+        if m is None:
+            continue
+        if m.group("offset"):
+            out.add((number + int(m.group("offset")), m.group("code")))
+        else:
+            target = next(n for n in range(number + 1, len(lines) + 1) if lines[n - 1].strip())
+            out.add((target, m.group("code")))
+    return out
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("S*.md")), ids=lambda p: p.stem)
+def test_rule_fixture(fixture: Path) -> None:
+    text = fixture.read_text(encoding="utf-8")
+    code = fixture.stem
+    expected = _expected(text)
+    assert expected and {c for _, c in expected} == {code}
+    found = {(d.line, d.code) for d in qalint.lint_text(text, fixture.name) if d.code == code}
+    assert found == expected

@@ -52,8 +52,8 @@ def detect(doc: Document, container: Node, index: int, boundaries: set[int]) -> 
         if renders_nothing(sibling):
             continue
         asked.append(sibling)
-        if sibling.kind == "heading":
-            break
+        if sibling.kind == "heading" or _is_lead(sibling):
+            break  # a heading or an "**Exercise:**" lead opens the question
     asked.reverse()
     body = content(answer)
     answer_spans = (nodes_span(doc, body),) if body else ()
@@ -82,8 +82,8 @@ def detect(doc: Document, container: Node, index: int, boundaries: set[int]) -> 
             hidden=doc.in_comment,
         )
     options = _options(doc, asked[-1])
-    text, source = _question_text(asked, options)
-    span = node_span(doc, asked[0])
+    text, source, where = _question_text(asked, options)
+    span = node_span(doc, where if options else asked[0])
     if options:
         key = _answer_key(doc, body)
         letters = {k.upper() for k in key[0]} if key else set()
@@ -117,23 +117,35 @@ def detect(doc: Document, container: Node, index: int, boundaries: set[int]) -> 
     )
 
 
-def _question_text(asked: list[Node], options: tuple[Option, ...]) -> tuple[str, str]:
+def _question_text(asked: list[Node], options: tuple[Option, ...]) -> tuple[str, str, Node]:
     """The question's text: the heading's, else the first paragraph's (options left out)."""
     first = asked[0]
-    if first.kind == "heading":
+    if first.kind == "heading" and not (options and len(asked) > 1):
         text = leaf_text(first).lstrip("#").strip().rstrip("#").strip()
         if text:
-            return text, "heading"
+            return text, "heading", first
     for node in asked:
-        if node.is_container:
+        if node.is_container or node.kind == "heading":
             continue
         lines = [ln.text.strip() for ln in node.lines if not isinstance(ln, Atom)]
         if options and node is asked[-1]:
             lines = [ln for ln in lines if not vocab.OPTION_LINE_RE.match(ln)]
         text = " ".join(ln for ln in lines if ln)
         if text:
-            return text, "paragraph"
-    return "", "paragraph"
+            return text, "paragraph", node
+    if first.kind == "heading":
+        return leaf_text(first).lstrip("#").strip().rstrip("#").strip(), "heading", first
+    return "", "paragraph", first
+
+
+def _is_lead(node: Node) -> bool:
+    """A paragraph opening with a bold lead: ``**Exercise:**``, ``**Q**:``."""
+    return (
+        node.kind == "paragraph"
+        and bool(node.lines)
+        and not isinstance(node.lines[0], Atom)
+        and vocab.LEAD_RE.match(node.lines[0].text) is not None
+    )
 
 
 def _options(doc: Document, node: Node) -> tuple[Option, ...]:
