@@ -377,3 +377,13 @@ def test_rule_fixture(fixture: Path) -> None:
     assert expected and {c for _, c in expected} == {code}
     found = {(d.line, d.code) for d in qalint.lint_text(text, fixture.name) if d.code == code}
     assert found == expected
+
+
+def test_a_comment_line_ends_a_quizs_options_as_mkdocs_quiz_reads_it() -> None:
+    from mkdocs_quiz.plugin import MkDocsQuizPlugin
+
+    body = "Q?\n- [x] a\n<!-- note -->\n- [ ] b"
+    parsed = MkDocsQuizPlugin()._parse_quiz_question_and_answers(body.splitlines())
+    (q,) = qs(f"<quiz>\n{body}\n</quiz>\n")
+    assert [o.text for o in q.options] == parsed[1] == ["a"]
+    assert qs("<!--\n<quiz>\nHidden?\n- [x] a\n</quiz>\n-->\n") == []

@@ -13,6 +13,7 @@ import re
 
 from qalint.diagnostics import Span
 from qalint.document import Document
+from qalint.markdown.blocks import Atom
 from qalint.markdown.source import SrcLine
 from qalint.questions._tree import text_lines
 from qalint.questions.model import FILL_IN, MULTIPLE, QUIZ, SINGLE, Blank, Option, Question
@@ -25,17 +26,38 @@ LEGACY_FIELD_RE = re.compile(r"^(question|answer-correct|answer|content):\s?(.*)
 
 def detect(doc: Document) -> list[Question]:
     """Every quiz of the page, in order."""
-    lines = text_lines(doc.root)
+    lines = text_lines(doc.root) + _comment_lines(doc)
+    lines.sort(key=lambda line: (line.lineno, line.col))
+    comments = {id(line) for line in lines if isinstance(line, _CommentLine)}
     out: list[Question] = []
     i = 0
     while i < len(lines):
         stripped = lines[i].text.strip()
-        if stripped.startswith("<quiz>"):
+        if id(lines[i]) in comments:
+            i += 1
+        elif stripped.startswith("<quiz>"):
             i = _quiz(doc, lines, i, out)
         elif stripped.startswith("<?quiz?>"):
             i = _legacy(doc, lines, i, out)
         else:
             i += 1
+    return out
+
+
+class _CommentLine(SrcLine):
+    """A line of an HTML comment: mkdocs-quiz reads it as text (it ends a quiz's options),
+    though it never starts a quiz here (a quiz in a comment is not on the page)."""
+
+    __slots__ = ()
+
+
+def _comment_lines(doc: Document) -> list[SrcLine]:
+    """The lines of the comments that stand as blocks of their own (atoms of the tree)."""
+    out: list[SrcLine] = []
+    for node in doc.root.walk():
+        for line in node.lines if not node.is_container else ():
+            if isinstance(line, Atom) and line.kind == "comment":
+                out.extend(_CommentLine(m.lineno, m.col, m.text) for m in line.members)
     return out
 
 
