@@ -46,7 +46,9 @@ def detect(doc: Document, container: Node, index: int, boundaries: set[int]) -> 
     """
     answer = container.children[index]
     asked: list[Node] = []
-    for sibling in reversed(container.children[:index]):
+    children = container.children
+    for position in range(index - 1, -1, -1):  # no slice: a page of many answers stays linear
+        sibling = children[position]
         if id(sibling) in boundaries or is_answer_block(sibling):
             break
         if renders_nothing(sibling):

@@ -41,7 +41,9 @@ def detect(doc: Document) -> list[Question]:
                 break
         chunk = lines[start : (end if end is not None else len(lines) - 1) + 1]
         out.append(_question(doc, chunk, end is not None))
-        i = start + 1 if end is None else end + 1
+        if end is None:
+            break  # never closed: the rest of the page is inside it
+        i = end + 1
     return out
 
 

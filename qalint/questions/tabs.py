@@ -63,11 +63,11 @@ def _escaped_tabs(node: Node, settings: Settings) -> bool:
     if node.title == "":
         return True
     parent = node.parent
-    if parent is None:
+    if parent is None or not is_empty(node):  # the cheap test first: most blocks have a body
         return False
     index = parent.children.index(node)
     follower = parent.children[index + 1] if index + 1 < len(parent.children) else None
-    return follower is not None and follower.kind == "tabset" and is_empty(node)
+    return follower is not None and follower.kind == "tabset"
 
 
 def detect(doc: Document, node: Node, settings: Settings) -> Question:
