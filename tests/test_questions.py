@@ -387,3 +387,20 @@ def test_a_comment_line_ends_a_quizs_options_as_mkdocs_quiz_reads_it() -> None:
     (q,) = qs(f"<quiz>\n{body}\n</quiz>\n")
     assert [o.text for o in q.options] == parsed[1] == ["a"]
     assert qs("<!--\n<quiz>\nHidden?\n- [x] a\n</quiz>\n-->\n") == []
+
+
+def test_open_question_block_answered_by_the_collapsible_after_it() -> None:
+    text = (
+        '!!! question "Exercise 1"\n    Sort the list [3, 1, 2].\n\n'
+        '??? success "Answer"\n    [1, 2, 3].\n\n'
+        '!!! question "What is a stable sort?"\n    Think of equal keys.\n\n'
+        '??? success "Answer"\n    One that keeps equal keys in order.\n'
+    )
+    html = render_html(text)
+    assert html.count("<details") == 2 and html.count("admonition question") == 2
+    found = qs(text)
+    assert [(q.shape, q.text, q.span.line, q.answer_lines()) for q in found] == [
+        ("answer-collapsible", "Sort the list [3, 1, 2].", 2, (5, 5)),
+        ("answer-collapsible", "What is a stable sort?", 7, (11, 11)),
+    ]
+    assert [c for c in codes(text) if c[1] in {"S033", "S034"}] == []

@@ -86,6 +86,9 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
     boundaries: set[int] = set()  # nodes that are questions of their own
     claimed: set[int] = set()  # headings and sections already read as part of a question
     inside: set[int] = set()  # containers inside a tabs question: its tabs hold its answer
+    askers: set[int] = set()  # open question admonitions (!!!): a collapsible after may answer
+    answered: set[int] = set()  # ... and those that are answered so
+    containers: list[Node] = []  # containers that may hold answer collapsibles
     for node in doc.root.walk():
         if id(node) in inside:
             continue
@@ -103,19 +106,24 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
                 boundaries.add(id(node))
                 claimed.add(id(node))
                 shape = BLOCKS if node.marker_symbol.startswith("///") else TITLED_COLLAPSIBLE
+                if node.marker_symbol == "!!!":
+                    askers.add(id(node))
                 if shape in shapes:
                     out.append(collapsible.detect(doc, node))
                 continue
-        if not node.is_container or not node.children:
-            continue
-        if ANSWER_COLLAPSIBLE not in shapes and QUIZ not in shapes:
-            continue
+        if node.is_container and node.children:
+            containers.append(node)
+    if ANSWER_COLLAPSIBLE not in shapes and QUIZ not in shapes:
+        containers = []
+    for node in containers:  # once every question block is known: answers come after them
         for index, child in enumerate(node.children):
             if not answers.is_answer_block(child) or not _marker_on(doc, child):
                 continue
-            question = answers.detect(doc, node, index, boundaries)
+            question = answers.detect(doc, node, index, boundaries, askers)
             if question is None or question.shape not in shapes:
                 continue
+            if question.node is not None and id(question.node) in askers:
+                answered.add(id(question.node))  # its own entry gives way to this one
             boundaries.add(id(child))
             claimed.add(id(child))
             if question.node is not None:
@@ -130,5 +138,11 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
         out.extend(quiz.detect(doc))
     if BLOCKS in shapes and "///" in text and not any(q.shape == BLOCKS for q in out):
         out.extend(blocks.detect(doc, settings))
+    if answered:
+        out = [
+            q
+            for q in out
+            if q.shape == ANSWER_COLLAPSIBLE or q.node is None or id(q.node) not in answered
+        ]
     out.sort(key=lambda q: (q.span.line, q.span.column))
     return out

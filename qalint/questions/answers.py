@@ -19,6 +19,7 @@ from qalint.markdown.blocks import Atom, Node
 from qalint.questions import vocab
 from qalint.questions._tree import (
     block_type,
+    container_text,
     content,
     is_container,
     leaf_text,
@@ -38,18 +39,30 @@ def is_answer_block(node: Node) -> bool:
     return vocab.is_answer_title(node.type_name.replace("-", " ").strip())
 
 
-def detect(doc: Document, container: Node, index: int, boundaries: set[int]) -> Question | None:
+def detect(
+    doc: Document,
+    container: Node,
+    index: int,
+    boundaries: set[int],
+    askers: frozenset[int] | set[int] = frozenset(),
+) -> Question | None:
     """The question answered by ``container.children[index]`` (an answer block).
 
-    ``boundaries`` holds ids of nodes that end a question upward (other questions' blocks).
-    Returns a question with empty text when nothing asks it (an orphan answer).
+    ``boundaries`` holds ids of nodes that end a question upward (other questions' blocks);
+    ``askers`` those of open question admonitions (``!!! question "Exercise 1"``): right
+    before the answer, such a block is the question. Returns a question with empty text
+    when nothing asks it (an orphan answer).
     """
     answer = container.children[index]
+    body = content(answer)
+    answer_spans = (nodes_span(doc, body),) if body else ()
     asked: list[Node] = []
     children = container.children
     for position in range(index - 1, -1, -1):  # no slice: a page of many answers stays linear
         sibling = children[position]
         if id(sibling) in boundaries or is_answer_block(sibling):
+            if not asked and id(sibling) in askers:
+                return _asked_by_block(doc, sibling, answer, answer_spans, not body)
             break
         if renders_nothing(sibling):
             continue
@@ -57,8 +70,6 @@ def detect(doc: Document, container: Node, index: int, boundaries: set[int]) -> 
         if sibling.kind == "heading" or _is_lead(sibling):
             break  # a heading or an "**Exercise:**" lead opens the question
     asked.reverse()
-    body = content(answer)
-    answer_spans = (nodes_span(doc, body),) if body else ()
     if not asked:
         if container.kind != "root" and (container.title or "").strip():
             return Question(
@@ -138,6 +149,31 @@ def _question_text(asked: list[Node], options: tuple[Option, ...]) -> tuple[str,
     if first.kind == "heading":
         return leaf_text(first).lstrip("#").strip().rstrip("#").strip(), "heading", first
     return "", "paragraph", first
+
+
+def _asked_by_block(
+    doc: Document, block: Node, answer: Node, spans: tuple[Span, ...], empty: bool
+) -> Question:
+    """The question an open question admonition asks, answered by the collapsible after it."""
+    title = (block.title or "").strip()
+    if title and not vocab.GENERIC_TITLE_RE.match(title):
+        text, span, source = title, title_span(doc, block), "title"
+    else:
+        body = content(block)
+        text = container_text(block)
+        span = node_span(doc, body[0]) if body else title_span(doc, block)
+        source = "paragraph"
+    return Question(
+        ANSWER_COLLAPSIBLE,
+        text,
+        span,
+        source,
+        spans,
+        answer_empty=empty,
+        node=block,
+        answer_node=answer,
+        hidden=doc.in_comment,
+    )
 
 
 def _is_lead(node: Node) -> bool:
