@@ -220,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--output-format", choices=["text", "json", "markdown"], default="text")
     rule = sub.add_parser("rule", help="explain one rule, with a bad and a good example")
     rule.add_argument("code", metavar="CODE", help="rule code (S006) or name (question-heading)")
+    questions = sub.add_parser("questions", help="list the questions found, of every shape")
+    questions.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    questions.add_argument("--config", type=Path, metavar="FILE", help="config file")
+    questions.add_argument("--output-format", choices=["text", "json"], default="text")
     return parser
 
 
@@ -481,6 +485,18 @@ def cmd_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``qalint questions``: the inventory of questions (``qalint.questions.inventory``)."""
+    from qalint.questions import inventory
+
+    start = Path(args.paths[0]) if args.paths else Path.cwd()
+    config = load_config(args.config, start if start.exists() else Path.cwd())
+    records = inventory.collect(target_paths(args, config), config)
+    render = inventory.render_json if args.output_format == "json" else inventory.render_text
+    out.write(render(records))
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": cmd_check,
     "fix": cmd_fix,
@@ -488,6 +504,7 @@ COMMANDS = {
     "rules": cmd_rules,
     "rule": cmd_rule,
     "server": cmd_server,
+    "questions": cmd_questions,
 }
 
 

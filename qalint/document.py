@@ -179,6 +179,8 @@ class Document:
     in_comment: bool = False
     too_deep: Span | None = None  # the first line nested past blocks.MAX_DEPTH, if any
     site: SiteModel = DEFAULT_SITE  # the page's site model: how its mkdocs.yml renders it
+    # Values derived from the document alone, computed once (``qalint.questions``' model)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:

@@ -34,7 +34,10 @@ COUNT_NOUN_AFTER_RE = re.compile(
 )
 PROBABILITY_CONTEXT_RE = re.compile(
     r"\b(?:probability|chance|likelihood)\s+(?:of|that)\b[^.;:]{0,60}?\b(?:is|was|equals|becomes)"
-    r"\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|exactly\s+|only\s+)?$|=\s*$",
+    r"\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|exactly\s+|only\s+)?$"
+    # "=" ends a probability context only after a probability word: "A = [[2, 3]]" names a
+    # matrix (its brackets are blanked in the plain view, so the 2 is not right after "=").
+    r"|\b(?:probability|chance|likelihood)\b[^.;:=]{0,60}=\s*$",
     re.I,
 )
 CONFIDENT_RE = re.compile(r"^\s*(?:confident|sure|certain|likely|chance|probability)\b", re.I)

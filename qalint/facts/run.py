@@ -94,7 +94,25 @@ def run_checks(
     index = _SentenceIndex(sentences)
     findings.extend(_math_checks(document, index, setup.tolerance))
     findings.extend(_pack_checks(document, sentences, index, setup))
+    not_claims = _not_claims(document)
+    if not_claims:
+        findings = [f for f in findings if f.span.line not in not_claims]
     return findings
+
+
+def _not_claims(document: Document) -> set[int]:
+    """Lines that state no claim: a quiz's question and its options but the correct ones
+    (a distractor is wrong on purpose; the question asks, it does not state)."""
+    from qalint.questions import QUIZ, questions_of
+
+    lines: set[int] = set()
+    for question in questions_of(document):
+        if question.shape != QUIZ or (not question.options and not question.blanks):
+            continue
+        last = max([o.span.line for o in question.options] + [b.span.line for b in question.blanks])
+        lines.update(range(question.span.line, last + 1))
+        lines.difference_update(o.span.line for o in question.options if o.correct)
+    return lines
 
 
 class _SentenceIndex:

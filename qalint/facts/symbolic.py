@@ -94,6 +94,8 @@ def _identity_candidate(relation: Relation) -> bool:
     left, right = relation.left, relation.right
     if left[0] in {"sym", "ufunc"}:
         return False  # a definition: y = ..., f(x) = ...
+    if _local_definition(left, right):
+        return False
     if any(latex.has_opaque(s) or latex.has_decimal(s) for s in (left, right)):
         return False
     symbols, other = latex.free_symbols(left), latex.free_symbols(right)
@@ -106,6 +108,20 @@ def _identity_candidate(relation: Relation) -> bool:
         n[0] in {"call", "abs"} and (n[0] == "abs" or n[1] in PIECEWISE)
         for n in latex.walk(varying)
     )
+
+
+# Names that stand for a known function only by convention: ``\\sigma`` is the sigmoid in one
+# text and any activation in the next. ``\\sigma(x) = \\max(0, x)`` defines it locally.
+LOCALLY_DEFINED = {"sigmoid"}
+
+
+def _local_definition(left: Node, right: Node) -> bool:
+    """``name(x, y) = ...`` for a conventional name, with the name not used on the right."""
+    if left[0] != "call" or left[1] not in LOCALLY_DEFINED:
+        return False
+    if not all(arg[0] == "sym" for arg in left[2]):
+        return False
+    return not any(n[0] == "call" and n[1] == left[1] for n in latex.walk(right))
 
 
 def _constant_side(relation: Relation) -> str | None:

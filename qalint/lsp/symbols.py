@@ -18,25 +18,21 @@ class PageQuestion:
 
 
 def page_questions(doc: Document) -> list[PageQuestion]:
-    """Every question block of the page, in order.
+    """Every question of the page that a reader sees, of every shape, in order.
 
-    The single place the server asks for a page's questions, so it can switch to
-    ``qalint.questions.questions_of`` when that exists.
+    ``title`` is the question's text; ``span`` runs from the question to the end of its
+    answer; ``heading`` is where the question itself is written.
     """
-    headings = {id(h.node): h for h in doc.headings}
+    from qalint.questions import questions_of
+
     found: list[PageQuestion] = []
-    for block in doc.questions:
-        if block.in_comment:
+    for question in questions_of(doc):
+        if question.hidden:
             continue
-        heading = None
-        tabs = sorted(block.tabs, key=lambda t: t.title != "Question")
-        for tab in tabs:
-            heading = next((headings[id(c)] for c in tab.node.children if id(c) in headings), None)
-            if heading is not None:
-                break
-        if heading is not None and heading.text:
-            title = heading.text
-        else:
-            title = doc.lines[block.span.line - 1].strip() or "question"
-        found.append(PageQuestion(title, block.span, heading.span if heading else None))
+        last = max(
+            (question.span, *question.answer_spans), key=lambda s: (s.end_line, s.end_column)
+        )
+        whole = Span(question.span.line, question.span.column, last.end_line, last.end_column)
+        title = question.text or doc.lines[question.span.line - 1].strip() or "question"
+        found.append(PageQuestion(title, whole, question.span))
     return found

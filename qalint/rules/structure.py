@@ -17,6 +17,9 @@ from qalint.config import Option, register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from qalint.document import Document, Heading, QuestionBlock, Tab, renders_nothing
 from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, MAX_DEPTH, Atom, Escape, Node
+from qalint.questions import TABS, questions_of
+from qalint.questions import settings as shape_settings
+from qalint.questions import tabs as tab_shape
 from qalint.rules._memo import nodes, once, section
 from qalint.rules.registry import RuleContext, rule
 
@@ -44,6 +47,14 @@ def _distinct_titles(titles: list[str], required: bool) -> str | None:
 register_section(
     "structure",
     {
+        "shapes": Option(
+            "list[str]",
+            ["auto"],
+            "Shapes of question detected: auto (all), or a list of tabs, titled-collapsible, "
+            "answer-collapsible, heading, html-details, quiz, blocks; auto with -NAME turns one "
+            "off. A page narrows it with <!-- qalint: shapes=... -->.",
+            validate=shape_settings.shape_problem,
+        ),
         "admonition-types": Option(
             "list[str]",
             ["question"],
@@ -147,11 +158,41 @@ def admonition_type(node: Node) -> str:
 
 
 def question_blocks(doc: Document, options: dict) -> Iterator[QuestionBlock]:
-    """Admonitions of an accepted type, and any admonition that holds content tabs."""
-    types = {t.lower() for t in options["admonition-types"]}
+    """Question blocks of the tabs shape that the configured tab rules (S001-S007) check.
+
+    An admonition holding tabs is one when it is of a question type or uses a configured tab
+    title; a ``!!! Question ""`` whose tabs fell out of it is one too. A bank with translated
+    titles (``Énoncé`` / ``Correction``) in another admonition is a tabs question of the model
+    but not one of these: the shape rules (S030...) check it. Other shapes (``??? question
+    "What?"`` whose body is the answer) are never tabs blocks.
+    """
+    settings = settings_of(options)
+    if TABS not in settings.shapes:
+        return
+    configured = set(settings.tabs) | set(settings.optional_tabs)
     for block in doc.questions:
-        if block.tabs or admonition_type(block.node).lower() in types:
-            yield block
+        node = block.node
+        if not tab_shape.is_tabs_question(node, settings):
+            continue
+        if block.tabs and not any(t.title in configured for t in block.tabs):
+            question, answers = tab_shape.roles([t.node for t in block.tabs], settings)
+            if question is not None or answers:
+                continue
+        yield block
+
+
+_SETTINGS: dict[int, tuple[dict, shape_settings.Settings]] = {}
+
+
+def settings_of(options: dict) -> shape_settings.Settings:
+    """The question-model settings of a ``structure`` section (computed once per section:
+    the entry keeps the section alive, so its id is not reused for another)."""
+    entry = _SETTINGS.get(id(options))
+    if entry is None or entry[0] is not options:
+        if len(_SETTINGS) > 64:
+            _SETTINGS.clear()
+        entry = _SETTINGS[id(options)] = (options, shape_settings.from_options(options))
+    return entry[1]
 
 
 def blocks_of(ctx: RuleContext, doc: Document | None = None) -> list[QuestionBlock]:
@@ -690,7 +731,21 @@ def _question_summary(ctx: RuleContext) -> list[list]:
             out.append(
                 [key, heading.text, [span.line, span.column, span.end_line, span.end_column]]
             )
+    settings = settings_of(_options(ctx))
+    for question in questions_of(ctx.document, settings):
+        if question.shape == TABS or question.question_from not in QUESTION_SOURCES:
+            continue
+        key = normalise_question(question.text)
+        if len(key.split()) >= 3:  # a bare label ("Exercise 2") is not a question to compare
+            span = question.span
+            out.append(
+                [key, question.text, [span.line, span.column, span.end_line, span.end_column]]
+            )
+    out.sort(key=lambda entry: entry[2])
     return out
+
+
+QUESTION_SOURCES = frozenset({"title", "heading", "paragraph", "summary", "quiz"})
 
 
 @rule(
@@ -698,7 +753,9 @@ def _question_summary(ctx: RuleContext) -> list[list]:
     "duplicate-question",
     summary="The same question appears twice, in one file or across the files checked.",
     explanation="""
-Questions are compared after folding case, accents, punctuation and inline markup. A
+Questions are compared after folding case, accents, punctuation and inline markup, across
+every shape (a tab's heading, a collapsible's title, a quiz's question...) and every file
+checked; questions of fewer than three words (a bare "Exercise 2" label) are not compared. A
 duplicate usually means two answers drift apart over time; keep one.
 """,
     bad="#### What is dropout?\n...\n#### What is Dropout ?\n",
@@ -746,8 +803,12 @@ def commented_out_question(ctx: RuleContext) -> Iterator[Diagnostic]:
         if inner is None:
             continue
         if not blocks_of(ctx, inner):
-            continue
-        headings = [h.text for _b, h in _question_headings(ctx, inner)]
+            hidden = [q for q in questions_of(inner, settings_of(_options(ctx))) if q.text]
+            if not hidden:
+                continue
+            headings = [hidden[0].text]
+        else:
+            headings = [h.text for _b, h in _question_headings(ctx, inner)]
         what = f' "{headings[0]}"' if headings else ""
         yield commented_out_question(
             ctx,
