@@ -37,6 +37,7 @@ from qalint.document import Document
 from qalint.engine import RunOptions, lint_documents
 from qalint.markdown.parse import parse
 from qalint.markdown.source import Source
+from qalint.site.model import DEFAULT_SITE, SiteModel
 
 MAX_ROUNDS = 10
 BOM = "\ufeff"
@@ -123,8 +124,8 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text.casefold())
 
 
-def _document(text: str, had_bom: bool, path: str) -> Document:
-    return parse(Source(text, had_bom=had_bom), path)
+def _document(text: str, had_bom: bool, path: str, site: SiteModel = DEFAULT_SITE) -> Document:
+    return parse(Source(text, had_bom=had_bom), path, site)
 
 
 def fix_source(
@@ -134,13 +135,17 @@ def fix_source(
     options: RunOptions | None = None,
     unsafe: bool = False,
     had_bom: bool = False,
+    site: SiteModel = DEFAULT_SITE,
 ) -> FixResult:
-    """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why."""
+    """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why.
+
+    ``site`` is the page's site model: every round parses the text as that site renders it.
+    """
     options = options or RunOptions()
     result = FixResult(path, text, text, had_bom)
     current = text
     for _round in range(MAX_ROUNDS):
-        diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+        diagnostics = lint_documents([_document(current, had_bom, path, site)], config, options)
         chosen = select_fixes(diagnostics, unsafe, len(current))
         if not chosen:
             result.fixed = current
@@ -160,7 +165,7 @@ def fix_source(
             return result
         result.applied.update(d.code for d in chosen)
         current = updated
-    diagnostics = lint_documents([_document(current, had_bom, path)], config, options)
+    diagnostics = lint_documents([_document(current, had_bom, path, site)], config, options)
     if select_fixes(diagnostics, unsafe, len(current)):
         result.problem = (
             f"fixes did not settle after {MAX_ROUNDS} rounds; the file was left "

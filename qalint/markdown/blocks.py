@@ -500,10 +500,12 @@ class BlockParser:
         self.ol_re = re.compile(rf"^[ ]{{0,{step - 1}}}\d+\.[ ]+")
         self.ul_re = re.compile(rf"^[ ]{{0,{step - 1}}}[*+-][ ]+")
         self.blocks = flags.blocks
+        self.hungry: list[tuple[Node, int]] = []  # unclosed ``///`` blocks and their lengths
         self.md_in_html = flags.md_in_html
         self.footnotes = flags.footnotes
         self.def_list = flags.def_list
         self.root: Node | None = None
+        self.footnote_nodes: dict[str, Node] = {}
 
     def parse(self, lines: list[SrcLine]) -> Node:
         """Parse whole-document lines into a tree rooted at a ``root`` node."""
@@ -533,6 +535,8 @@ class BlockParser:
             if self._container_start(parent, block, blocks):
                 continue
             if self._container_continue(parent, block, blocks):
+                continue
+            if self.hungry and self._blocks_hungry(parent, block, blocks):
                 continue
             if self.blocks and self._blocks_start(parent, block, blocks):
                 continue
@@ -681,8 +685,6 @@ class BlockParser:
             if block[2:]:
                 blocks.insert(0, block[2:])
             return
-        if self.footnotes and first.text.lstrip(" ")[:2] == "[^" and self._footnote(block, blocks):
-            return
         if self.item_re.match(first.text) and (
             not self.sane or self.ol_re.match(first.text) or self.ul_re.match(first.text)
         ):
@@ -693,8 +695,23 @@ class BlockParser:
             and (previous is not None or not DEF_LIST_RE.match(first.text))
             and any(DEF_LIST_RE.match(line.text) for line in block if not isinstance(line, Atom))
         ):
-            parent.add(Node("list", lines=list(block), marker_symbol=":"))
+            lines = list(block)
+            if self.footnotes:
+                for index, line in enumerate(lines[1:], 1):
+                    if "[^" in line.text and not isinstance(line, Atom):
+                        if FOOTNOTE_DEF_RE.match(line.text):
+                            blocks.insert(0, lines[index:])
+                            lines = lines[:index]
+                            break
+            parent.add(Node("list", lines=lines, marker_symbol=":"))
             return
+        if self.footnotes:
+            for index, line in enumerate(block):
+                if "[^" in line.text and not isinstance(line, Atom):
+                    if FOOTNOTE_DEF_RE.match(line.text) and self._footnote(block[index:], blocks):
+                        if index:
+                            blocks.insert(0, block[:index])
+                        return
         self._paragraph(parent, block)
 
     def _paragraph(self, parent: Node, block: list[SrcLine]) -> None:
@@ -717,6 +734,7 @@ class BlockParser:
         if self.sane:
             item_re = self.ol_re if self.ol_re.match(block[0].text) else self.ul_re
         nested: list[SrcLine] = []
+        footnote: list[SrcLine] = []  # a footnote definition in an item's text, and what follows
         item: SrcLine | None = None
         for line in block:
             text = line.text
@@ -724,17 +742,26 @@ class BlockParser:
                 if nested:
                     self._nest(node, nested)
                     nested = []
+                if footnote:
+                    self._footnote(footnote, [])
+                    footnote = []
                 node.lines.append(line)
                 node.item_line = line.lineno
                 item = line
             elif nested or self.nested_re.match(text):
                 nested.append(line)
+            elif footnote or (
+                self.footnotes and "[^" in text and FOOTNOTE_DEF_RE.match(text) and item
+            ):
+                footnote.append(line)
             else:
                 node.lines.append(line)
                 if not isinstance(line, Atom) and LIST_MARKER_TEXT_RE.match(text):
                     self.literal_items.append(LiteralItem(line, item))
         if nested:
             self._nest(node, nested)
+        if footnote:
+            self._footnote(footnote, [])
 
     def _nest(self, node: Node, lines: list[SrcLine]) -> None:
         """Parse lines indented under a list item inside it (``ListIndentProcessor``)."""
@@ -766,7 +793,12 @@ class BlockParser:
         m = FOOTNOTE_DEF_RE.match(block[0].text)
         if m is None or self.root is None:
             return False
+        label = m.group(1)
+        earlier = self.footnote_nodes.get(label)
+        if earlier is not None and earlier in self.root.children:
+            self.root.children.remove(earlier)  # a later definition replaces the earlier one
         node = self.root.add(Node("footnote", marker=block[0], body_col=block[0].col + TAB_LENGTH))
+        self.footnote_nodes[label] = node
         rest: list[SrcLine] = []
         body = [block[0].dedent(m.start(2))]
         for index, line in enumerate(block[1:], 1):
@@ -799,25 +831,64 @@ class BlockParser:
             m = BLOCKS_START_RE.match(line.text)
             if m is None or m.group(2).lower() not in self.blocks:
                 continue
-            if index:
-                self.parse_blocks(parent, [block[:index]])
             rest = block[index + 1 :]
-            options: dict[str, str] = {}
+            options: dict[str, str] | None = {}
             taken = 0
             for option in rest:
-                if isinstance(option, Atom) or not BLOCKS_OPTION_RE.match(option.text):
+                if not BLOCKS_OPTION_RE.match(option.text):
                     break
-                key, _, value = option.text.strip().partition(":")
+                key, colon, value = option.text.strip().partition(":")
+                if (
+                    isinstance(option, Atom)
+                    or not colon
+                    or not key.strip()
+                    or value[:1] not in "\t "
+                ):
+                    options = None  # not a YAML mapping: no block starts here
+                    break
                 options[key.strip()] = value.strip().strip("\"'")
                 taken += 1
-            node = self._block_node(parent, line, m.group(2).lower(), m.group(3), options)
-            content, after = _until_blocks_end(
-                [rest[taken:], *blocks], len(m.group(1)), self.blocks
-            )
+            name = m.group(2).lower()
+            if options is None or not _block_valid(name, m.group(3), options):
+                continue
+            if index:
+                self.parse_blocks(parent, [block[:index]])
+            node = self._block_node(parent, line, name, m.group(3), options)
+            length = len(m.group(1))
+            content, after, closed = _until_blocks_end([rest[taken:], *blocks], length, self.blocks)
             blocks[:] = after
             self.parse_blocks(node, content)
+            if not closed:
+                self.hungry.append((node, length))
             return True
         return False
+
+    def _blocks_hungry(self, parent: Node, block: list[SrcLine], blocks: list) -> bool:
+        """Blocks after an unclosed ``///`` block go into it (pymdownx.blocks' "hungry" stack).
+
+        The open block is found from ``parent`` down the chain of last children, as
+        ``BlocksProcessor.get_parent`` finds it; the last child that leaked out of it (an old
+        style admonition or tab that took part of its text) is moved back in first.
+        """
+        node, length = self.hungry[-1]
+        own = node.parent if node.kind == "tab" else node
+        holder = own.parent if own is not None else None
+        temp: Node | None = parent
+        while temp is not None and temp is not holder:
+            temp = temp.last
+        if temp is None or holder is None:
+            return False
+        self.hungry.pop()
+        last = holder.last
+        if last is not None and last is not own:
+            holder.children.pop()
+            node.add(last)
+        content, after, closed = _until_blocks_end([block, *blocks], length, self.blocks)
+        blocks[:] = after
+        self.parse_blocks(node, content)
+        if not closed:
+            self.hungry.append((node, length))
+        return True
 
     def _block_node(
         self, parent: Node, line: SrcLine, name: str, title: str | None, options: dict[str, str]
@@ -899,13 +970,40 @@ class BlockParser:
             self.escapes.append(Escape(first, target, target.body_col, "block"))
 
 
+# pymdownx.blocks' validation: options each block accepts, and whether its argument (the
+# text after ``|``) is required (True), optional (None) or refused (False).
+_BLOCK_SPECS: dict[str, tuple[frozenset[str], bool | None]] = {
+    "admonition": (frozenset({"type", "attrs"}), None),
+    "details": (frozenset({"type", "open", "attrs"}), None),
+    "tab": (frozenset({"new", "select", "attrs"}), True),
+    "html": (frozenset({"markdown", "attrs"}), True),
+}
+
+
+def _block_valid(name: str, argument: str | None, options: dict[str, str]) -> bool:
+    """Whether pymdownx.blocks accepts the block's argument and options (else no block)."""
+    kind = block_kind(name)
+    if name in _BLOCK_SPECS:
+        allowed, needs = _BLOCK_SPECS[name]
+    elif kind == "details":
+        allowed, needs = frozenset({"open", "attrs"}), None
+    else:
+        allowed, needs = frozenset({"attrs"}), None
+    if needs is True and not argument:
+        return False
+    if needs is False and argument:
+        return False
+    return all(key in allowed for key in options)
+
+
 def _until_blocks_end(
     blocks: list[list[SrcLine]], length: int, names: frozenset[str]
-) -> tuple[list[list[SrcLine]], list[list[SrcLine]]]:
+) -> tuple[list[list[SrcLine]], list[list[SrcLine]], bool]:
     """Split ``blocks`` at the line closing a ``///`` block of ``length`` slashes.
 
-    Returns the content blocks and the blocks after the closing line. Blocks of the same
-    length opened inside are counted, so their closing lines do not end this one.
+    Returns the content blocks, the blocks after the closing line and whether one was found.
+    Blocks of the same length opened inside are counted, so their closing lines do not end
+    this one.
     """
     depth = 0
     for b_index, block in enumerate(blocks):
@@ -919,11 +1017,11 @@ def _until_blocks_end(
                     continue
                 content = [*blocks[:b_index], block[:index]]
                 after = [block[index + 1 :], *blocks[b_index + 1 :]]
-                return [b for b in content if b], [b for b in after if b]
+                return [b for b in content if b], [b for b in after if b], True
             start = BLOCKS_START_RE.match(line.text)
             if start is not None and len(start.group(1)) == length and start.group(2) in names:
                 depth += 1
-    return [b for b in blocks if b], []
+    return [b for b in blocks if b], [], False
 
 
 def _last_item_ends_in_list(node: Node) -> bool:

@@ -461,7 +461,7 @@ class _Excerpt:
         end = _line_start(doc, self.last + 1) if self.last < len(doc.lines) else len(doc.text)
         moved = tuple(Edit(e.start - base, e.end - base, e.replacement) for e in edits)
         text = _apply(doc.text[base:end], moved)
-        return text, parse(Source(text, had_bom=doc.source.had_bom), doc.path)
+        return text, parse(Source(text, had_bom=doc.source.had_bom), doc.path, doc.site)
 
     def local(self, lineno: int) -> int:
         """A page line number as a line number of the excerpt (0, the page, stays 0)."""

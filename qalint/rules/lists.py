@@ -98,8 +98,8 @@ the paragraph or closing fence above it without a blank line, continues the text
 page shows a literal "- ..." line. When the line was meant as a nested item, the fix
 re-indents it (and the items below it) to the site's own nesting step.
 """,
-    bad="- Ways to regularize:\n\n        - dropout\n",
-    good="- Ways to regularize:\n    - dropout\n",
+    bad="Ways to regularize:\n- dropout\n- weight decay\n",
+    good="Ways to regularize:\n\n- dropout\n- weight decay\n",
     fixable=True,
 )
 def list_item_shown_as_text(ctx: RuleContext) -> Iterator[Diagnostic]:
