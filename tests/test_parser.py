@@ -268,6 +268,8 @@ LINE_SHAPES = [
 @example(["  ```", "text", "```", "```"])  # a dedent abandons the fence; that line is not an opener
 def test_fences_are_found_as_superfences_finds_them(texts: list[str]) -> None:
     atoms = stash_superfences([SrcLine(i + 1, 0, t) for i, t in enumerate(texts)])
+    kept = [m.lineno for a in atoms for m in (a.members if isinstance(a, Atom) else (a,))]
+    assert kept == list(range(1, len(texts) + 1))  # every line kept, once, in order
     fences = [
         (a.members[0].lineno, a.members[-1].lineno)
         for a in atoms

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qalint.markdown import arithmatex
 from qalint.markdown.source import TAB_LENGTH, SrcLine
@@ -60,6 +61,8 @@ COMMENT_OPEN_RE = re.compile(r"^ {0,3}<!--")
 SETEXT_UNDERLINE_RE = re.compile(r"^(?:=+|-+)[ ]*$")
 # A line that would be a list item if it stood where a list can start: as text, readers see it.
 LIST_MARKER_TEXT_RE = re.compile(r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S")
+LIST_MARKER_LINE_RE = re.compile(r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S", re.M)
+DEF_LIST_LINE_RE = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.M)
 # pymdownx.blocks: ``/// name | argument`` opens, a line of as many slashes closes.
 BLOCKS_START_RE = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
 BLOCKS_END_RE = re.compile(r"^[ ]{0,3}(/{3,})[ ]*$")
@@ -221,38 +224,44 @@ def stash_superfences(lines: list[SrcLine]) -> list[SrcLine]:
     exactly as the opener and made of the *same* fence (same character, same length) and
     spaces closes it; anything else is code. An abandoned or unclosed fence stays as text.
     """
+    candidates = [i for i, line in enumerate(lines) if "```" in line.text or "~~~" in line.text]
+    if not candidates:
+        return lines
     out: list[SrcLine] = []
-    start = -1  # index of the open fence's first line, or -1
-    ws = 0
-    fence = ""
-    for i, line in enumerate(lines):
-        text = line.text
-        if start < 0:
-            out.append(line)
-            if "```" not in text and "~~~" not in text:
+    emitted = 0  # lines before this index are in ``out`` (as themselves or in an atom)
+    resume = 0  # candidates before this index were taken or passed over by a fence
+    for i in candidates:
+        if i < resume:
+            continue
+        text = lines[i].text
+        stripped = text.lstrip(" ")
+        if stripped[:1] == ">":
+            continue  # fences in block quotes are not modelled: left as text
+        m = opens_superfence(stripped)
+        if m is None:
+            continue
+        ws, fence = len(text) - len(stripped), m.group("fence")
+        prefix = " " * ws
+        for j in range(i + 1, len(lines)):
+            other = lines[j].text
+            if not other.strip():
                 continue
-            stripped = text.lstrip(" ")
-            if stripped[:1] == ">":
-                continue  # fences in block quotes are not modelled: left as text
-            m = opens_superfence(stripped)
-            if m is None:
-                continue
-            start, ws, fence = i, len(text) - len(stripped), m.group("fence")
-            continue
-        if not text.strip():
-            continue
-        if not text.startswith(" " * ws) or text[:ws].count(">"):
-            out.extend(lines[start + 1 : i + 1])
-            start = -1
-            continue
-        content = text[ws:]
-        if content.startswith(fence) and not content[len(fence) :].strip(" \t"):
-            members = tuple(lines[start : i + 1])
-            first = lines[start]
-            out[-1] = Atom(first.lineno, first.col, first.text, "fence", members)
-            start = -1
-    if start >= 0:
-        out.extend(lines[start + 1 :])
+            if not other.startswith(prefix):
+                resume = j + 1  # abandoned: this line is not looked at again
+                break
+            content = other[ws:]
+            if content.startswith(fence) and not content[len(fence) :].strip(" \t"):
+                out.extend(lines[emitted:i])
+                first = lines[i]
+                members = tuple(lines[i : j + 1])
+                out.append(Atom(first.lineno, first.col, first.text, "fence", members))
+                emitted = resume = j + 1
+                break
+        else:
+            break  # never closed: everything after the opener stays text
+    if not emitted:
+        return lines
+    out.extend(lines[emitted:])
     return out
 
 
@@ -335,6 +344,8 @@ def stash_fenced_code(lines: list[SrcLine]) -> list[SrcLine]:
 
 def _stash_comments(lines: list[SrcLine]) -> list[SrcLine]:
     """Replace each top-level HTML comment (``<!--`` up to three spaces in) by an atom."""
+    if not any("<!--" in line.text for line in lines):
+        return lines
     ends: list[int] | None = None
     out: list[SrcLine] = []
     i = 0
@@ -451,6 +462,27 @@ class LiteralItem:
 _BLOCK_KINDS = {"details": "details", "tab": "tab", "html": "html", "definition": "html"}
 
 
+@lru_cache(maxsize=8)
+def _markers(admonition: bool, details: bool, tabbed: bool) -> frozenset[str]:
+    """The container markers that exist with these extensions on."""
+    pairs = (("!!!", admonition), ("???", details), ("===", tabbed))
+    return frozenset(marker for marker, on in pairs if on)
+
+
+@lru_cache(maxsize=16)
+def _list_patterns(step: int) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """The list processors' patterns for a list step: item (either type), nested item,
+    ordered item, unordered item (``OListProcessor`` with ``tab_length = step``)."""
+    if step == TAB_LENGTH:
+        item, nested = LIST_ITEM_RE, NESTED_ITEM_RE
+    else:
+        item = re.compile(rf"^[ ]{{0,{step - 1}}}(?:\d+\.|[*+-])[ ]+")
+        nested = re.compile(rf"^[ ]{{{step},{2 * step - 1}}}(?:\d+\.|[*+-])[ ]+")
+    ordered = re.compile(rf"^[ ]{{0,{step - 1}}}\d+\.[ ]+")
+    unordered = re.compile(rf"^[ ]{{0,{step - 1}}}[*+-][ ]+")
+    return item, nested, ordered, unordered
+
+
 def block_kind(name: str) -> str:
     """The node kind a ``/// name`` block makes: admonition, details, tab or html."""
     if name in _BLOCK_KINDS:
@@ -478,27 +510,13 @@ class BlockParser:
         self.literal_items: list[LiteralItem] = []
         self.detabbed = False
         self.too_deep: SrcLine | None = None
-        self.markers = frozenset(
-            marker
-            for marker, on in (
-                ("!!!", flags.admonition),
-                ("???", flags.details),
-                ("===", flags.tabbed),
-            )
-            if on
-        )
+        self.markers = _markers(flags.admonition, flags.details, flags.tabbed)
         step = max(1, flags.nested_indent) if flags.truly_sane_lists else TAB_LENGTH
         self.list_tab = step
         self.list_indent = " " * step
         self.sane = flags.sane_lists or flags.truly_sane_lists
         self.truly_sane = flags.truly_sane_lists and flags.truly_sane
-        if step == TAB_LENGTH:
-            self.item_re, self.nested_re = LIST_ITEM_RE, NESTED_ITEM_RE
-        else:
-            self.item_re = re.compile(rf"^[ ]{{0,{step - 1}}}(?:\d+\.|[*+-])[ ]+")
-            self.nested_re = re.compile(rf"^[ ]{{{step},{2 * step - 1}}}(?:\d+\.|[*+-])[ ]+")
-        self.ol_re = re.compile(rf"^[ ]{{0,{step - 1}}}\d+\.[ ]+")
-        self.ul_re = re.compile(rf"^[ ]{{0,{step - 1}}}[*+-][ ]+")
+        self.item_re, self.nested_re, self.ol_re, self.ul_re = _list_patterns(step)
         self.blocks = flags.blocks
         self.hungry: list[tuple[Node, int]] = []  # unclosed ``///`` blocks and their lengths
         self.md_in_html = flags.md_in_html
@@ -506,6 +524,8 @@ class BlockParser:
         self.def_list = flags.def_list
         self.root: Node | None = None
         self.footnote_nodes: dict[str, Node] = {}
+        self.footnote_bodies: list[tuple[Node, list[list[SrcLine]]]] = []
+        self.in_footnote = False
 
     def parse(self, lines: list[SrcLine]) -> Node:
         """Parse whole-document lines into a tree rooted at a ``root`` node."""
@@ -517,6 +537,8 @@ class BlockParser:
             first = lines[0]
             lines[0] = Atom(first.lineno, first.col, first.text, "leading-space", (first,))
         self.parse_chunk(root, lines)
+        if self.footnote_bodies:
+            self._parse_footnotes()
         return root
 
     def parse_chunk(self, parent: Node, lines: list[SrcLine]) -> None:
@@ -620,8 +642,8 @@ class BlockParser:
         if isinstance(line, Atom):
             return line.kind == "fence"
         text = line.text
-        if text[:3] in self.markers or text[:1] == "#" or text[:3] == "///":
-            return True
+        if text[:3] in self.markers or text[:1] == "#" or text[:3] == "///" or text[:2] == "</":
+            return True  # (a closing tag ends an HTML or plugin element the container sat in)
         return bool(self.item_re.match(text))
 
     def _leaf(self, parent: Node, block: list[SrcLine], blocks: list) -> None:
@@ -690,36 +712,52 @@ class BlockParser:
         ):
             self._list(parent, block)
             return
+        joined = "\n".join([line.text for line in block]) if len(block) > 1 else first.text
         if (
             self.def_list
+            and ":" in joined
             and (previous is not None or not DEF_LIST_RE.match(first.text))
-            and any(DEF_LIST_RE.match(line.text) for line in block if not isinstance(line, Atom))
+            and DEF_LIST_LINE_RE.search(joined)
         ):
             lines = list(block)
-            if self.footnotes:
+            if self.footnotes and "[^" in joined:
                 for index, line in enumerate(lines[1:], 1):
-                    if "[^" in line.text and not isinstance(line, Atom):
-                        if FOOTNOTE_DEF_RE.match(line.text):
-                            blocks.insert(0, lines[index:])
-                            lines = lines[:index]
-                            break
+                    if (
+                        "[^" in line.text
+                        and not isinstance(line, Atom)
+                        and FOOTNOTE_DEF_RE.match(line.text)
+                    ):
+                        blocks.insert(0, lines[index:])
+                        lines = lines[:index]
+                        break
             parent.add(Node("list", lines=lines, marker_symbol=":"))
             return
-        if self.footnotes:
+        if self.footnotes and "[^" in joined:
             for index, line in enumerate(block):
-                if "[^" in line.text and not isinstance(line, Atom):
-                    if FOOTNOTE_DEF_RE.match(line.text) and self._footnote(block[index:], blocks):
-                        if index:
-                            blocks.insert(0, block[:index])
-                        return
-        self._paragraph(parent, block)
+                if (
+                    "[^" in line.text
+                    and not isinstance(line, Atom)
+                    and FOOTNOTE_DEF_RE.match(line.text)
+                    and self._footnote(block[index:], blocks)
+                ):
+                    if index:
+                        blocks.insert(0, block[:index])
+                    return
+        self._paragraph(parent, block, joined)
 
-    def _paragraph(self, parent: Node, block: list[SrcLine]) -> None:
+    def _paragraph(self, parent: Node, block: list[SrcLine], text: str | None = None) -> None:
         """A paragraph; a line in it written as a list item shows its marker as text."""
         parent.add(Node("paragraph", lines=list(block)))
-        for line in block:
-            if not isinstance(line, Atom) and LIST_MARKER_TEXT_RE.match(line.text):
-                self.literal_items.append(LiteralItem(line, None))
+        if block[0].text.lstrip(" ")[:1] == "<":
+            return  # raw HTML, or a plugin's tag (mkdocs-quiz's <quiz>): not Markdown text
+        joined = text if text is not None else "\n".join([line.text for line in block])
+        if LIST_MARKER_LINE_RE.search(joined) is None or "{{" in joined or "{%" in joined:
+            return  # (a paragraph with template markup is a mkdocs-macros call: it decides)
+        self.literal_items.extend(
+            LiteralItem(line, None)
+            for line in block
+            if not isinstance(line, Atom) and LIST_MARKER_TEXT_RE.match(line.text)
+        )
 
     def _list(self, parent: Node, block: list[SrcLine]) -> None:
         """A list block: item lines stay on the list; indented lines nest inside the last item.
@@ -735,6 +773,7 @@ class BlockParser:
             item_re = self.ol_re if self.ol_re.match(block[0].text) else self.ul_re
         nested: list[SrcLine] = []
         footnote: list[SrcLine] = []  # a footnote definition in an item's text, and what follows
+        literal: list[LiteralItem] = []
         item: SrcLine | None = None
         for line in block:
             text = line.text
@@ -757,7 +796,9 @@ class BlockParser:
             else:
                 node.lines.append(line)
                 if not isinstance(line, Atom) and LIST_MARKER_TEXT_RE.match(text):
-                    self.literal_items.append(LiteralItem(line, item))
+                    literal.append(LiteralItem(line, item))
+        if literal and not any("{{" in ln.text or "{%" in ln.text for ln in block):
+            self.literal_items.extend(literal)  # (template markup: a mkdocs-macros call decides)
         if nested:
             self._nest(node, nested)
         if footnote:
@@ -787,12 +828,27 @@ class BlockParser:
         self.parse_chunk(node, loose_detab(block, level * self.list_tab))
         self.detabbed = saved
 
+    def _parse_footnotes(self) -> None:
+        """Parse footnote bodies after the page, as Python-Markdown does when it renders them.
+
+        By then pymdownx.blocks no longer opens ``///`` blocks, and a footnote defined inside
+        a footnote is dropped.
+        """
+        bodies, self.footnote_bodies = self.footnote_bodies, []
+        saved_blocks, saved_hungry = self.blocks, self.hungry
+        self.blocks, self.hungry, self.in_footnote = frozenset(), [], True
+        for node, content in bodies:
+            self.parse_blocks(node, content)
+        self.blocks, self.hungry, self.in_footnote = saved_blocks, saved_hungry, False
+
     def _footnote(self, block: list[SrcLine], blocks: list) -> bool:
         """A footnote definition (``[^1]: text``, then blocks indented 4): parsed into a
         ``footnote`` node at the end of the page, where Python-Markdown renders it."""
         m = FOOTNOTE_DEF_RE.match(block[0].text)
         if m is None or self.root is None:
             return False
+        if self.in_footnote:
+            return True  # defined while footnotes render: too late, it never shows
         label = m.group(1)
         earlier = self.footnote_nodes.get(label)
         if earlier is not None and earlier in self.root.children:
@@ -813,7 +869,7 @@ class BlockParser:
             if after:
                 blocks.insert(0, after)
                 break
-        self.parse_blocks(node, content)
+        self.footnote_bodies.append((node, content))
         if rest:
             blocks.insert(0, rest)
         return True

@@ -108,7 +108,7 @@ def list_item_shown_as_text(ctx: RuleContext) -> Iterator[Diagnostic]:
     if not doc.literal_items:
         return
     who, step = list_rule(doc.site)
-    covered = _inline_covered_lines(doc)
+    covered = _inline_covered_lines(doc) | _quiz_lines(doc)
     items = [item for item in doc.literal_items if item.line.lineno not in covered]
     fixes = _nest_fixes(doc, items, step)
     for item in items:
@@ -162,6 +162,23 @@ def _inline_covered_lines(doc: Document) -> set[int]:
         if math.span.end_line > math.span.line:
             covered.update(range(math.span.line + 1, math.span.end_line + 1))
     return covered
+
+
+def _quiz_lines(doc: Document) -> set[int]:
+    """Lines inside mkdocs-quiz ``<quiz>`` blocks: the plugin turns their ``- [x]`` lines
+    into answers before Markdown sees them."""
+    if "<quiz" not in doc.text:
+        return set()
+    inside: set[int] = set()
+    start = 0
+    for number, text in enumerate(doc.lines, 1):
+        if "<quiz" in text:
+            start = number
+        if start:
+            inside.add(number)
+        if "</quiz>" in text:
+            start = 0
+    return inside
 
 
 def _nest_fixes(doc: Document, items: list[LiteralItem], step: int) -> dict[int, Fix]:
