@@ -250,10 +250,10 @@ def test_blocks_containers_are_parsed_only_when_on() -> None:
 def test_the_fixer_repairs_a_truly_sane_page_and_the_default_page_differently() -> None:
     from qalint.fix import fix_source
 
-    page = "# Notes\n\n" + FOUR + "\nText.\n\n" + TWO
+    page = "# Notes\n\n" + FOUR + "\nText.\n\n" + TWO + "\nMore.\n\n" + TAB
     sane = fix_source(page, "page.md", Config(), site=TRULY_SANE_SITE)
     assert sane.problem is None
-    assert sane.fixed == "# Notes\n\n" + TWO + "\nText.\n\n" + TWO
+    assert sane.fixed == "# Notes\n\n" + TWO + "\nText.\n\n" + TWO + "\nMore.\n\n" + TWO
     default = fix_source(page, "page.md", Config(), unsafe=True)
     assert default.problem is None
-    assert default.fixed == "# Notes\n\n" + FOUR + "\nText.\n\n" + FOUR
+    assert default.fixed == "# Notes\n\n" + FOUR + "\nText.\n\n" + FOUR + "\nMore.\n\n" + FOUR
