@@ -50,9 +50,9 @@ def _has_code_block(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> bool:
 CLOSED_FENCES = {
     "right after a paragraph line": "Some text\n```python\nx = 1\n```\n",
     "followed directly by text": "```python\nx = 1\n```\nMore text.\n",
-    "inside a list item, closed at its indentation": "- item\n\n    ```python\n    x = 1\n    ```\n",
+    "in a list item, closed at its indentation": "- item\n\n    ```python\n    x = 1\n    ```\n",
     "in a truly sane list item": "- item\n  ```python\n  x = 1\n  ```\n",
-    "inside an admonition, closed at its indentation": "!!! note\n    ```python\n    x = 1\n    ```\n",
+    "in an admonition, closed at its indent": "!!! note\n    ```python\n    x = 1\n    ```\n",
     "longer fence inside a shorter block": "```\n``````\ninner\n``````\n```\n",
 }
 
