@@ -17,6 +17,7 @@ Every divergence from the real renderer found so far is pinned by ``tests/test_d
 from __future__ import annotations
 
 import re
+import textwrap
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -888,22 +889,12 @@ class BlockParser:
             if m is None or m.group(2).lower() not in self.blocks:
                 continue
             rest = block[index + 1 :]
-            options: dict[str, str] | None = {}
             taken = 0
             for option in rest:
                 if not BLOCKS_OPTION_RE.match(option.text):
                     break
-                key, colon, value = option.text.strip().partition(":")
-                if (
-                    isinstance(option, Atom)
-                    or not colon
-                    or not key.strip()
-                    or value[:1] not in "\t "
-                ):
-                    options = None  # not a YAML mapping: no block starts here
-                    break
-                options[key.strip()] = value.strip().strip("\"'")
                 taken += 1
+            options = _block_options(rest[:taken])
             name = m.group(2).lower()
             if options is None or not _block_valid(name, m.group(3), options):
                 continue
@@ -1024,6 +1015,39 @@ class BlockParser:
         indented = first.text.startswith(" ")
         if indented or (previous.kind == "tabset" and not target.children):
             self.escapes.append(Escape(first, target, target.body_col, "block"))
+
+
+def _block_options(lines: list[SrcLine]) -> dict[str, str] | None:
+    """The YAML options of a ``///`` block (its indented lines right after the opener).
+
+    As ``get_frontmatter``: YAML that is empty or a mapping gives options; anything else
+    (a list, a scalar, a stashed fence) means no block starts here. PyYAML decides when it is
+    installed; otherwise ``key: value`` lines are read by hand.
+    """
+    if not lines:
+        return {}
+    if any(isinstance(line, Atom) for line in lines):
+        return None
+    text = textwrap.dedent("\n".join(line.text for line in lines))
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - PyYAML is installed with qalint's site model
+        options: dict[str, str] = {}
+        for line in text.split("\n"):
+            key, colon, value = line.partition(":")
+            if not colon or not key.strip() or value[:1] not in "\t ":
+                return None
+            options[key.strip()] = value.strip().strip("\"'")
+        return options
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        return None
+    return {str(key): "" if value is None else str(value) for key, value in loaded.items()}
 
 
 # pymdownx.blocks' validation: options each block accepts, and whether its argument (the
