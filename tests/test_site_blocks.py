@@ -257,3 +257,33 @@ def test_the_fixer_repairs_a_truly_sane_page_and_the_default_page_differently() 
     default = fix_source(page, "page.md", Config(), unsafe=True)
     assert default.problem is None
     assert default.fixed == "# Notes\n\n" + FOUR + "\nText.\n\n" + FOUR + "\nMore.\n\n" + FOUR
+
+
+# --- md_in_html --------------------------------------------------------------------------------
+
+MD_IN_HTML_PAGES = [
+    "<details markdown>\n<summary>What is dropout?</summary>\n\nA regularization t1.\n\n"
+    "- with a list t2\n\n</details>\n\nAfter t3.\n",
+    'Intro t1.\n<div markdown="1">\n#### Inside t2\n\nText t3.\n</div>\nAfter t4.\n',
+    "<details markdown>\n<summary>Q</summary>\nText t1.\n</details>\n\n    More t2.\n",
+]
+
+
+@pytest.mark.parametrize("text", MD_IN_HTML_PAGES)
+def test_md_in_html_content_lands_where_the_renderer_puts_it(text: str) -> None:
+    from rendered import token_homes
+    from test_differential import _qalint_homes
+
+    assert _qalint_homes(text) == token_homes(text)
+
+
+def test_blocks_admonition_and_details_are_continued_by_indented_blocks() -> None:
+    from rendered import token_homes
+    from test_differential import _qalint_homes
+
+    for text in (
+        "/// admonition | T\ntext t1\n///\n\n    text t2\n",
+        "/// details | T\ntext t1\n///\n\n    text t2\n",
+        "/// tab | T\ntext t1\n///\n\n    text t2\n",
+    ):
+        assert _qalint_homes(text, BLOCKS) == token_homes(text, BLOCKS), text

@@ -612,17 +612,21 @@ class BlockParser:
         sibling = parent.last
         if sibling is None or not block[0].text.startswith(INDENT):
             return False
-        if sibling.kind == "tabset" and sibling.marker_symbol != "///":
+        # Each processor continues the element it makes, however it was written: the
+        # admonition processor any admonition <div> (a ``/// admonition`` too), the details
+        # processor any <details> (``/// details`` and md_in_html's too).
+        kind = sibling.kind
+        if kind == "tabset" and sibling.marker_symbol != "///":
             target = sibling.last
-        elif (
-            sibling.kind in {"admonition", "details"} and sibling.marker_symbol[:3] in self.markers
+        elif (kind == "admonition" and self.flags.admonition) or (
+            kind == "details" and self.flags.details
         ):
             target = sibling
         else:
             return False
         assert target is not None
         body, rest = _detab_blocks(block)
-        if rest:
+        if rest and target.marker_symbol[:1] in ("!", "?", "="):
             self._note_detab_escape(target, rest[0])
         self.parse_blocks(target, body)
         if rest:
@@ -965,15 +969,18 @@ class BlockParser:
         Python-Markdown's HTML preprocessor finds it in the raw text (blank lines inside do
         not end it) and parses its content as Markdown inside the element.
         """
-        first = block[0]
-        if (
-            parent.kind != "root"
-            or first.text[:1] != "<"
-            or isinstance(first, Atom)
-            or "markdown" not in first.text
-        ):
-            return False
-        m = MD_IN_HTML_OPEN_RE.match(first.text)
+        if parent.kind != "root" and parent.marker_symbol[:1] != "<":
+            return False  # (inside an md_in_html element, its content is raw text too)
+        m = None
+        index = 0
+        for first in block:
+            # The HTML preprocessor reads the raw text: an opening tag at the start of any
+            # line ends the paragraph or list above it.
+            if first.text[:1] == "<" and "markdown" in first.text and not isinstance(first, Atom):
+                m = MD_IN_HTML_OPEN_RE.match(first.text)
+                if m is not None:
+                    break
+            index += 1
         if m is None:
             return False
         tag = m.group("tag").lower()
@@ -981,6 +988,9 @@ class BlockParser:
         depth = 1 + m.group("rest").lower().count(opener) - m.group("rest").lower().count(closer)
         if depth <= 0:
             return False
+        if index:
+            self.parse_blocks(parent, [block[:index]])
+            block = block[index:]
         kind = "details" if tag == "details" else "html"
         node = parent.add(Node(kind, marker=first, marker_symbol="<" + tag, body_col=first.col))
         lines: list[SrcLine] = []
