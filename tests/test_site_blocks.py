@@ -287,3 +287,16 @@ def test_blocks_admonition_and_details_are_continued_by_indented_blocks() -> Non
         "/// tab | T\ntext t1\n///\n\n    text t2\n",
     ):
         assert _qalint_homes(text, BLOCKS) == token_homes(text, BLOCKS), text
+
+
+def test_truly_sane_four_space_sub_item_after_a_blank_line_is_text_and_fixed() -> None:
+    text = "- Ways to regularize:\n\n    - dropout\n"
+    html = render_html(text, TRULY_SANE)
+    assert html.count("<ul>") == 1 and "- dropout" in html
+    found = [d for d in _findings(text, TRULY_SANE) if d.code == "S020"]
+    assert [d.line for d in found] == [3] and "needs 2 spaces" in found[0].message
+    fixed = apply_edits(text, found[0].fix.edits)
+    assert fixed == "- Ways to regularize:\n\n  - dropout\n"
+    assert render_html(fixed, TRULY_SANE).count("<ul>") == 2
+    assert "S020" not in _codes(fixed, TRULY_SANE)
+    assert "S020" not in _codes(text)  # 4 spaces nest with Python-Markdown's own lists

@@ -7,11 +7,17 @@ while it is indented by ``tab_length`` (4) spaces and hand the rest of the block
 parent (``BlockProcessor.detab``). A tab body indented by 6 instead of 8 spaces is inside the
 tab for markdown-it and outside it on the site. So this module replays Python-Markdown's
 block loop for the constructs that decide *where* content lands: blank-line separated blocks,
-``!!!`` admonitions, ``???`` details, ``===`` content tabs (alternate style), fenced code
-(pymdownx.superfences stashes fences before block parsing), raw HTML comments, indented code,
-headings and lists. Leaf content is left as lines for the inline scanner.
+``!!!`` admonitions, ``???`` details, ``===`` content tabs, ``///`` pymdownx.blocks, fenced
+code (stashed before block parsing, as the fence preprocessor does), raw HTML comments,
+md_in_html elements, indented code, ATX and setext headings, lists, definition lists and
+footnotes. Leaf content is left as lines for the inline scanner.
 
-Every divergence from the real renderer found so far is pinned by ``tests/test_differential.py``.
+The replay is a function of the page's ``MarkdownFlags`` (``BlockParser(flags)``): which of
+those extensions are on, superfences or plain fenced_code, and how lists nest
+(Python-Markdown's lists, sane_lists, mdx_truly_sane_lists with its ``nested_indent``).
+
+Every divergence from the real renderer found so far is pinned by ``tests/test_differential.py``
+(run under a matrix of configurations) and ``tests/test_site_blocks.py``.
 """
 
 from __future__ import annotations
@@ -758,8 +764,12 @@ class BlockParser:
         joined = text if text is not None else "\n".join([line.text for line in block])
         if LIST_MARKER_LINE_RE.search(joined) is None or "{{" in joined or "{%" in joined:
             return  # (a paragraph with template markup is a mkdocs-macros call: it decides)
+        item = None
+        if parent.kind == "list" and parent.marker_symbol != ":":
+            # inside a list item: the item it was meant to nest under is that item
+            item = next((ln for ln in parent.lines if ln.lineno == parent.item_line), None)
         self.literal_items.extend(
-            LiteralItem(line, None)
+            LiteralItem(line, item)
             for line in block
             if not isinstance(line, Atom) and LIST_MARKER_TEXT_RE.match(line.text)
         )
