@@ -118,8 +118,10 @@ def list_item_shown_as_text(ctx: RuleContext) -> Iterator[Diagnostic]:
         shown = marker.group(0) if marker else "-"
         indent = line.col + line.indent
         fix = fixes.get(line.lineno)
-        if item.item is not None:
-            parent = item.item.col + item.item.indent
+        parent = item.item.col + item.item.indent if item.item is not None else 0
+        if item.item is not None and indent == parent + step:
+            message = _paragraph_message(doc, line, shown)  # placed right, glued to text above
+        elif item.item is not None:
             if indent > parent:
                 message = (
                     f"line {line.lineno} is indented {indent - parent} spaces past the list item "
@@ -194,7 +196,8 @@ def _nest_fixes(doc: Document, items: list[LiteralItem], step: int) -> dict[int,
         if item.item is None:
             continue
         parent = item.item.col + item.item.indent
-        if item.line.col + item.line.indent > parent:
+        indent = item.line.col + item.line.indent
+        if indent > parent and indent != parent + step:
             groups.setdefault(item.item.lineno, []).append(item)
     fixes: dict[int, Fix] = {}
     for group in groups.values():
