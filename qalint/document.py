@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qalint._fastinit import fast_frozen_init
 from qalint.diagnostics import Span
-from qalint.markdown.blocks import Escape, Node
+from qalint.markdown.blocks import Escape, LiteralItem, Node
 from qalint.markdown.inline import RawLink, find_comments
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
@@ -29,6 +29,7 @@ class Heading:
     span: Span
     node: Node
     space_after_hashes: bool
+    setext: bool = False  # underlined with === or --- instead of written with #
 
 
 @fast_frozen_init
@@ -181,6 +182,8 @@ class Document:
     site: SiteModel = DEFAULT_SITE  # the page's site model: how its mkdocs.yml renders it
     # Values derived from the document alone, computed once (``qalint.questions``' model)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # lines written as list items that render as plain text (blocks.LiteralItem)
+    literal_items: list[LiteralItem] = field(default_factory=list)
 
     @property
     def text(self) -> str:

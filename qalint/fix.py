@@ -140,7 +140,7 @@ def fix_source(
 ) -> FixResult:
     """Fix one decoded text (no BOM) to a fixed point; on trouble, ``problem`` says why.
 
-    Every round parses the text as ``site`` (the page's site) renders it.
+    ``site`` is the page's site model: every round parses the text as that site renders it.
     """
     options = options or RunOptions()
     result = FixResult(path, text, text, had_bom)

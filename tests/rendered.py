@@ -3,6 +3,10 @@
 Test extra only. ``render_tree`` parses the rendered HTML into an ElementTree; ``page_problems``
 says why a page is not a clean question bank page; ``token_homes`` maps marker tokens (``t12``)
 to the container each one lands in, to compare with qalint's own block tree.
+
+Every function takes the ``MarkdownFlags`` the page is parsed with (default: Material's set);
+``renderer_config`` turns them into the extension list and options the renderer is built
+with, so qalint and the oracle always describe the same configuration.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import markdown
+
+from qalint.site.model import DEFAULT_FLAGS, MarkdownFlags
 
 MATERIAL_EXTENSIONS = [
     "admonition",
@@ -30,9 +36,64 @@ MATERIAL_CONFIG = {
 TOKEN_RE = re.compile(r"\bt\d+\b")
 
 
-def render_html(text: str) -> str:
-    """HTML exactly as an MkDocs + Material site renders the Markdown body."""
-    md = markdown.Markdown(extensions=MATERIAL_EXTENSIONS, extension_configs=MATERIAL_CONFIG)
+_BLOCK_EXTENSIONS = {
+    "admonition": "pymdownx.blocks.admonition",
+    "details": "pymdownx.blocks.details",
+    "tab": "pymdownx.blocks.tab",
+    "html": "pymdownx.blocks.html",
+}
+
+
+def renderer_config(flags: MarkdownFlags = DEFAULT_FLAGS) -> tuple[list[str], dict[str, dict]]:
+    """The extensions (and their options) that ``flags`` describe, for ``markdown.Markdown``.
+
+    The default flags give ``MATERIAL_EXTENSIONS`` plus def_list, footnotes and abbr (the rest
+    of Material's documented set, which the default flags model).
+    """
+    if flags == DEFAULT_FLAGS:
+        extensions = [*MATERIAL_EXTENSIONS, "def_list", "footnotes", "abbr"]
+        return extensions, dict(MATERIAL_CONFIG)
+    extensions = ["toc"]
+    config: dict[str, dict] = {}
+    for name, on in (
+        ("tables", flags.tables),
+        ("admonition", flags.admonition),
+        ("pymdownx.details", flags.details),
+        ("attr_list", flags.attr_list),
+        ("md_in_html", flags.md_in_html),
+        ("def_list", flags.def_list),
+        ("footnotes", flags.footnotes),
+        ("abbr", flags.abbr),
+        ("sane_lists", flags.sane_lists),
+    ):
+        if on:
+            extensions.append(name)
+    if flags.superfences:
+        extensions.append("pymdownx.superfences")
+    elif flags.fenced_code:
+        extensions.append("fenced_code")
+    if flags.tabbed:
+        extensions.append("pymdownx.tabbed")
+        config["pymdownx.tabbed"] = {"alternate_style": flags.tabbed_alternate}
+    if flags.arithmatex:
+        extensions.append("pymdownx.arithmatex")
+        config["pymdownx.arithmatex"] = {"generic": flags.arithmatex_generic}
+    if flags.truly_sane_lists:
+        extensions.append("mdx_truly_sane_lists")
+        config["mdx_truly_sane_lists"] = {
+            "nested_indent": flags.nested_indent,
+            "truly_sane": flags.truly_sane,
+        }
+    for block, extension in _BLOCK_EXTENSIONS.items():
+        if block in flags.blocks:
+            extensions.append(extension)
+    return extensions, config
+
+
+def render_html(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> str:
+    """HTML exactly as an MkDocs + Material site configured as ``flags`` renders the body."""
+    extensions, config = renderer_config(flags)
+    md = markdown.Markdown(extensions=extensions, extension_configs=config)
     return md.convert(text)
 
 
@@ -55,9 +116,10 @@ def render_site_html(text: str, extensions: list | tuple, configs: dict | None =
     return markdown.Markdown(extensions=names, extension_configs=options).convert(text)
 
 
-def render_tree(text: str) -> ET.Element:
+def render_tree(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> ET.Element:
     """The rendered page as an element tree under a synthetic <root>."""
-    return ET.fromstring("<root>" + render_html(text) + "</root>")
+    html = render_html(text, flags).replace("&nbsp;", "&#160;")
+    return ET.fromstring("<root>" + html + "</root>")
 
 
 def _classes(el: ET.Element) -> list[str]:
@@ -65,9 +127,14 @@ def _classes(el: ET.Element) -> list[str]:
 
 
 def _tabs(tabset: ET.Element) -> list[tuple[str, ET.Element]]:
-    labels = [lab.text or "" for lab in tabset.iter("label")]
-    content = next(d for d in tabset if "tabbed-content" in _classes(d))
-    blocks = [d for d in content if "tabbed-block" in _classes(d)]
+    """(title, body) of each tab, for the alternate style and the legacy one."""
+    if "tabbed-alternate" in _classes(tabset):
+        labels = [lab.text or "" for lab in tabset.iter("label")]
+        content = next(d for d in tabset if "tabbed-content" in _classes(d))
+        blocks = [d for d in content if "tabbed-block" in _classes(d)]
+    else:  # legacy: input, label, tabbed-content for each tab, as direct children
+        labels = ["".join(lab.itertext()) for lab in tabset if lab.tag == "label"]
+        blocks = [d for d in tabset if "tabbed-content" in _classes(d)]
     return list(zip(labels, blocks, strict=False))
 
 
@@ -88,7 +155,9 @@ def _is_question_block(el: ET.Element) -> bool:
     )
 
 
-def page_problems(text: str, heading_tag: str = "h4") -> list[str]:
+def page_problems(
+    text: str, heading_tag: str = "h4", flags: MarkdownFlags = DEFAULT_FLAGS
+) -> list[str]:
     """Why the rendered page is not made only of proper question blocks (empty when it is).
 
     A proper block is an admonition or details block of class ``question`` holding exactly one
@@ -100,7 +169,7 @@ def page_problems(text: str, heading_tag: str = "h4") -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
     after_question = False
-    for el in render_tree(text):
+    for el in render_tree(text, flags):
         if el.tag in {"h1", "h2", "h3"}:
             after_question = False
             continue
@@ -149,7 +218,7 @@ def _block_problems(el: ET.Element, heading_tag: str, seen: set[str]) -> list[st
     return problems
 
 
-def token_homes(text: str) -> dict[str, str]:
+def token_homes(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> dict[str, str]:
     """For each marker token in the page, a path naming the container it lands in."""
     homes: dict[str, str] = {}
 
@@ -170,5 +239,5 @@ def token_homes(text: str) -> dict[str, str]:
             for token in TOKEN_RE.findall(child.tail or ""):
                 homes[token] = path
 
-    visit(render_tree(text), "")
+    visit(render_tree(text, flags), "")
     return homes

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import question
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import qalint
 from qalint.diagnostics import Span
 from qalint.markdown import inline
-from qalint.markdown.blocks import MAX_DEPTH, Atom, stash_atoms
+from qalint.markdown.blocks import MAX_DEPTH, Atom, stash_atoms, stash_superfences
 from qalint.markdown.source import Source, SrcLine
 
 
@@ -200,19 +200,22 @@ def test_unclosed_brackets_and_comments_do_not_hide_what_follows() -> None:
     assert [link.target for link in inline.find_links(many)] == ["https://y.org"]
 
 
-def _scan_fence(texts: list[str], i: int) -> int | None:
-    """The line closing a fence opened on line ``i``, scanning ahead (the reference)."""
-    fence = re.match(r"^([ ]*)(~{3,}|`{3,})[^`\n]*$", texts[i])
-    if not fence:
-        return None
-    ws, mark = fence.group(1), fence.group(2)
-    closing = re.compile(f"^{ws}{re.escape(mark[0])}{{{len(mark)},}}[ ]*$")
-    for j in range(i + 1, len(texts)):
-        if closing.match(texts[j]):
-            return j
-        if texts[j].strip() and not texts[j].startswith(ws):
-            return None
-    return None
+def _superfences_ranges(texts: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line numbers of the fences the real pymdownx.superfences stashes."""
+    import markdown
+
+    md = markdown.Markdown(extensions=["pymdownx.superfences"])
+    pre = md.preprocessors["fenced_code_block"]
+    ranges: list[tuple[int, int]] = []
+    reassemble = pre.reassemble
+
+    def record(lines: list[str]) -> list[str]:
+        ranges.extend((start + 1, end) for _fenced, start, end in pre.stack)
+        return reassemble(lines)
+
+    pre.reassemble = record
+    pre.run(list(texts))
+    return ranges
 
 
 def _scan_comment(texts: list[str], i: int) -> int | None:
@@ -224,16 +227,14 @@ def _scan_comment(texts: list[str], i: int) -> int | None:
     return next((j for j in range(i + 1, len(texts)) if "-->" in texts[j]), None)
 
 
-def _scanned_atoms(texts: list[str]) -> list[tuple[str, int, int]]:
-    """Fences and comments found by scanning ahead from every opener: (kind, first, last)."""
+def _scanned_comments(texts: list[str]) -> list[tuple[int, int]]:
+    """Comments found by scanning ahead from every opener: (first, last)."""
     out, i = [], 0
     while i < len(texts):
-        for kind, scan in (("fence", _scan_fence), ("comment", _scan_comment)):
-            end = scan(texts, i)
-            if end is not None:
-                out.append((kind, i + 1, end + 1))
-                i = end
-                break
+        end = _scan_comment(texts, i)
+        if end is not None:
+            out.append((i + 1, end + 1))
+            i = end
         i += 1
     return out
 
@@ -255,16 +256,37 @@ LINE_SHAPES = [
     "<!-- c -->",
     "        ```",
     "``` ",
+    "``````",
+    '```python title="x.py"',
+    "```foo bar",
+    "~~~~",
 ]
 
 
 @given(st.lists(st.sampled_from(LINE_SHAPES), max_size=14))
-def test_fences_and_comments_are_found_as_a_scan_ahead_finds_them(texts: list[str]) -> None:
-    atoms = stash_atoms([SrcLine(i + 1, 0, t) for i, t in enumerate(texts)])
-    found = [
-        (a.kind, a.members[0].lineno, a.members[-1].lineno) for a in atoms if isinstance(a, Atom)
+@example(["```", "``````", "inner", "``````", "```"])  # only the same fence closes
+@example(["  ```", "text", "```", "```"])  # a dedent abandons the fence; that line is not an opener
+def test_fences_are_found_as_superfences_finds_them(texts: list[str]) -> None:
+    atoms = stash_superfences([SrcLine(i + 1, 0, t) for i, t in enumerate(texts)])
+    kept = [m.lineno for a in atoms for m in (a.members if isinstance(a, Atom) else (a,))]
+    assert kept == list(range(1, len(texts) + 1))  # every line kept, once, in order
+    fences = [
+        (a.members[0].lineno, a.members[-1].lineno)
+        for a in atoms
+        if isinstance(a, Atom) and a.kind == "fence"
     ]
-    assert found == _scanned_atoms(texts)
+    assert fences == _superfences_ranges(texts)
+
+
+@given(st.lists(st.sampled_from([s for s in LINE_SHAPES if not set(s) & set("`~")]), max_size=14))
+def test_comments_are_found_as_a_scan_ahead_finds_them(texts: list[str]) -> None:
+    atoms = stash_atoms([SrcLine(i + 1, 0, t) for i, t in enumerate(texts)])
+    comments = [
+        (a.members[0].lineno, a.members[-1].lineno)
+        for a in atoms
+        if isinstance(a, Atom) and a.kind == "comment"
+    ]
+    assert comments == _scanned_comments(texts)
 
 
 @pytest.mark.parametrize(

@@ -484,7 +484,11 @@ def test_qalint_config_says_when_there_is_no_mkdocs_yml(project: Path) -> None:
 
 
 def test_unmodelled_extension_is_named_once_per_run(project: Path) -> None:
-    write(project / "mkdocs.yml", "markdown_extensions: [pymdownx.critic, admonition]\n")
+    write(
+        project / "mkdocs.yml",
+        "markdown_extensions: [pymdownx.critic, admonition, pymdownx.superfences,"
+        " {pymdownx.tabbed: {alternate_style: true}}]\n",
+    )
     for n in range(3):
         write(project / "docs" / f"p{n}.md", QUESTION)
     code, _, err = cli("check", "--no-cache", "docs", cwd=project)

@@ -37,7 +37,7 @@ def parse(source: Source, path: str = "<text>", site: SiteModel = DEFAULT_SITE) 
     if front_matter:
         end = front_matter
         lines = [SrcLine(ln.lineno, ln.col, "") if ln.lineno <= end else ln for ln in lines]
-    parser = BlockParser()
+    parser = BlockParser(site.flags)
     root = parser.parse(lines)
     doc = Document(path=path, source=source, root=root, site=site)
     if front_matter:
@@ -59,7 +59,7 @@ def _front_matter(lines: list[SrcLine]) -> int:
 def _parse_hidden(
     source: Source, path: str, lines: list[SrcLine], site: SiteModel = DEFAULT_SITE
 ) -> Document:
-    parser = BlockParser()
+    parser = BlockParser(site.flags)
     root = parser.parse(lines)
     doc = Document(path=path, source=source, root=root, in_comment=True, site=site)
     _collect(doc, parser)
@@ -74,6 +74,7 @@ def _collect(doc: Document, parser: BlockParser) -> None:
         if escape.line.lineno not in seen:
             seen.add(escape.line.lineno)
             doc.escapes.append(escape)
+    doc.literal_items = parser.literal_items
     definitions: dict[str, Link] = {}
     pending: list[tuple[TextRun, list[inline.RawLink], Node]] = []
     for node in doc.root.walk():
@@ -201,6 +202,14 @@ def _link(run: TextRun, raw: inline.RawLink, kind: str, node: Node, hidden: bool
 
 def _heading(doc: Document, node: Node, run: TextRun) -> None:
     line = node.lines[0]
+    if node.marker_symbol == "setext":
+        text = line.text.strip()
+        level = 1 if node.lines[1].text.startswith("=") else 2
+        start = len(line.text) - len(line.text.lstrip())
+        doc.headings.append(
+            Heading(level, text, run.span(start, len(line.text.rstrip())), node, True, True)
+        )
+        return
     parts = heading_parts(line.text)
     if parts is None:
         return

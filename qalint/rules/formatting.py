@@ -857,8 +857,8 @@ def admonition_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
     configured = _configured_marker(ctx)
     for block in _visible_questions(ctx):
         node = block.node
-        if node.marker is None:
-            continue
+        if node.marker is None or node.marker_symbol[:1] not in ("!", "?"):
+            continue  # a pymdownx.blocks (///) or md_in_html block is spelled another way
         start, written = _marker_text(doc, node.marker)
         title = node.title
         applicability = Applicability.SAFE
@@ -939,7 +939,7 @@ def tab_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
     for block in _visible_questions(ctx):
         for tab in block.tabs:
             marker = tab.node.marker
-            if marker is None:
+            if marker is None or tab.node.marker_symbol == "///":
                 continue
             start, written = _marker_text(doc, marker)
             want = f'{tab.node.marker_symbol} "{tab.title}"'

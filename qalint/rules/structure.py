@@ -16,12 +16,20 @@ from collections.abc import Iterator
 from qalint.config import Option, register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from qalint.document import Document, Heading, QuestionBlock, Tab, renders_nothing
-from qalint.markdown.blocks import FENCE_OPEN_RE, LIST_RE, MAX_DEPTH, Atom, Escape, Node
+from qalint.markdown.blocks import (
+    FENCE_OPEN_RE,
+    MAX_DEPTH,
+    Atom,
+    Escape,
+    Node,
+    opens_superfence,
+)
 from qalint.questions import TABS, questions_of
 from qalint.questions import settings as shape_settings
 from qalint.questions import tabs as tab_shape
-from qalint.rules._memo import nodes, once, section
+from qalint.rules._memo import once, section
 from qalint.rules.registry import RuleContext, rule
+from qalint.site.wording import config_name
 
 MARKERS = ("!!!", "???", "???+")
 
@@ -513,7 +521,7 @@ def question_heading(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield question_heading(ctx, heading.span, "the question heading is empty")
         elif heading.level != level:
             fix = None
-            if len(headings) == 1:
+            if len(headings) == 1 and not heading.setext:
                 start = doc.source.offset(heading.span.line, heading.span.column)
                 fix = Fix(
                     (Edit(start, start + heading.level, hashes),),
@@ -891,82 +899,50 @@ def unclosed_comment(ctx: RuleContext) -> Iterator[Diagnostic]:
     "unclosed-fence",
     summary="A code fence is opened and never closed, so it renders as text.",
     explanation="""
-pymdownx.superfences only makes a code block of a fence that is closed by a matching fence
-at the same indentation; otherwise the backticks and the code render as a paragraph.
+pymdownx.superfences makes a code block of a fence only when a line of the *same* fence (same
+character, same length) closes it at the opening line's indentation before any line indented
+less; otherwise the backticks and the code render as a paragraph. Without superfences (plain
+fenced_code), only fences at column 0 are code blocks: a fence inside a list or admonition
+renders as text. A fence that the site's renderer closes is never reported.
 """,
     bad="```python\nx = 1\n",
     good="```python\nx = 1\n```\n",
 )
 def unclosed_fence(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Flag fence openers left in prose (a closed fence becomes a code block)."""
-    for prose in ctx.document.prose:
+    """Flag fence openers left as text (a closed fence is a stashed atom, never text)."""
+    doc = ctx.document
+    flags = doc.site.flags
+    for prose in doc.prose:
         if prose.node.kind not in {"paragraph", "list"}:
             continue
         for line in prose.node.lines:
+            if isinstance(line, Atom):
+                continue  # a fence the renderer closed, inside the paragraph's text
             m = FENCE_OPEN_RE.match(line.text)
             if m and line.text.strip().startswith(("```", "~~~")):
                 fence = m.group("fence")
+                if flags.superfences and opens_superfence(line.text.strip()) is None:
+                    why = (
+                        f"has a header ({m.group('info').strip()}) that pymdownx.superfences does "
+                        "not accept (a language, {attributes}, or title/hl_lines/linenums options)"
+                    )
+                elif flags.superfences:
+                    why = (
+                        f"is never closed by a {fence} line at its indentation "
+                        f"({line.col + line.indent} spaces); add one"
+                    )
+                else:
+                    why = (
+                        "is not a code block: without pymdownx.superfences "
+                        f"({config_name(doc.site)}) only fences at column 0 that a same-length "
+                        f"{fence} line closes are code"
+                    )
                 yield unclosed_fence(
                     ctx,
-                    ctx.document.line_span(line),
-                    f"code fence {fence} opened on line {line.lineno} is never "
-                    f"closed at the same indentation; add a closing {fence}",
+                    doc.line_span(line),
+                    f"code fence {fence} opened on line {line.lineno} {why}, so it renders as text",
                 )
                 break
-
-
-@rule(
-    "S015",
-    "flat-nested-list",
-    summary="A nested list item is indented less than 4 spaces, so the site renders it flat.",
-    explanation="""
-Python-Markdown needs 4 spaces of indentation for a nested list; an item indented by 2 spaces
-(enough for CommonMark) renders as a sibling of its parent, losing the nesting.
-""",
-    bad="- Ways to regularize:\n  - dropout\n  - weight decay\n",
-    good="- Ways to regularize:\n    - dropout\n    - weight decay\n",
-    severity=Severity.WARNING,
-    fixable=True,
-)
-def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Flag each run of list items indented 1-3 spaces past the list's own items, once."""
-    doc = ctx.document
-    for node in nodes(ctx):
-        if node.kind != "list" or not node.lines:
-            continue
-        base = node.lines[0].indent
-        shallow = [
-            line
-            for line in node.lines[1:]
-            if base < line.indent < base + 4 and LIST_RE.match(line.text[line.indent :])
-        ]
-        if not shallow:
-            continue
-        first = shallow[0]
-        depth = first.indent - base
-        edits = []
-        for line in shallow:
-            if "\t" in doc.lines[line.lineno - 1]:
-                edits = []
-                break
-            start = doc.source.offset(line.lineno, line.col + base + 1)
-            edits.append(Edit(start, start + line.indent - base, " " * 4))
-        fix = (
-            Fix(tuple(edits), Applicability.UNSAFE, "indent the nested items by 4 spaces")
-            if edits
-            else None
-        )
-        lines = ", ".join(str(line.lineno) for line in shallow)
-        column = doc.source.column(first.lineno, first.col + first.indent)
-        span = Span(first.lineno, column, first.lineno, column + 1)
-        plural = "s" if len(shallow) > 1 else ""
-        yield flat_nested_list(
-            ctx,
-            span,
-            f"nested list item{plural} (line{plural} {lines}) indented {depth} spaces render "
-            "flat on the site; indent them 4 spaces past their parent item",
-            fix,
-        )
 
 
 @rule(
