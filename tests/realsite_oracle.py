@@ -371,6 +371,7 @@ class TextRun:
     code: bool
     math: bool
     start: int = 0  # offset in the page's skeleton
+    index: int = 0  # position in the page's list of runs
 
 
 def text_runs(root: Node) -> list[TextRun]:
@@ -434,6 +435,8 @@ class RenderedPage:
     _starts: list[int] = field(default_factory=list)
     source_skeleton: str = ""
     _source_index: list[int] = field(default_factory=list)  # skeleton offset -> line number
+    _line_starts: dict[int, int] = field(default_factory=dict)  # line -> skeleton offset
+    _offsets: dict[tuple[bool, str], list[int]] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[str]:
@@ -445,7 +448,8 @@ class RenderedPage:
         self.runs = text_runs(self.root)
         parts: list[str] = []
         pos = 0
-        for run in self.runs:
+        for i, run in enumerate(self.runs):
+            run.index = i
             run.start = pos
             self._starts.append(pos)
             sk = skeleton(run.text)
@@ -457,6 +461,8 @@ class RenderedPage:
         for number, line in enumerate(self.lines, start=1):
             sk = skeleton(line_body(line))
             sparts.append(sk)
+            if sk:
+                self._line_starts[number] = len(index)
             index.extend([number] * len(sk))
         self.source_skeleton = "".join(sparts)
         self._source_index = index
@@ -486,13 +492,16 @@ class RenderedPage:
         if len(sk) < 4:
             return None
         key = sk[:size]
-        start = self._source_index.index(lineno) if lineno in self._source_index else -1
-        if start < 0:
-            return None
-        occurrence = self.source_skeleton.count(key, 0, start + len(key) - 1)
-        # count() counts non-overlapping matches before this line's own start.
-        occurrence = _count_before(self.source_skeleton, key, start)
-        return key, occurrence
+        start = self._line_starts[lineno]
+        return key, sum(1 for o in self.offsets(key, rendered=False) if o < start)
+
+    def offsets(self, key: str, rendered: bool) -> list[int]:
+        """Every offset of ``key`` in the rendered (or the source) skeleton, cached."""
+        found = self._offsets.get((rendered, key))
+        if found is None:
+            found = _all_offsets(self.rendered_skeleton if rendered else self.source_skeleton, key)
+            self._offsets[(rendered, key)] = found
+        return found
 
     def line_runs(self, lineno: int) -> list[TextRun]:
         """The rendered text runs showing source line ``lineno`` (empty when not found).
@@ -504,14 +513,14 @@ class RenderedPage:
         if found is None:
             return []
         key, occurrence = found
-        offsets = _all_offsets(self.rendered_skeleton, key)
+        offsets = self.offsets(key, rendered=True)
         if not offsets:
             return []
         offset = offsets[min(occurrence, len(offsets) - 1)]
         first = self.run_at(offset)
         end = offset + len(key) - 1
         out = [first]
-        i = self.runs.index(first) + 1
+        i = first.index + 1
         while i < len(self.runs) and self.runs[i].start <= end:
             out.append(self.runs[i])
             i += 1
@@ -522,7 +531,7 @@ class RenderedPage:
         sk = skeleton(text)[:24]
         if len(sk) < 4:
             return None
-        offsets = _all_offsets(self.source_skeleton, sk)
+        offsets = self.offsets(sk, rendered=False)
         lines = [ln for ln in (self.line_of_offset(o) for o in offsets) if ln is not None]
         if not lines:
             return None
@@ -535,8 +544,8 @@ class RenderedPage:
         sk = skeleton(run.text)[:24]
         if len(sk) < 4:
             return None
-        before = _count_before(self.rendered_skeleton, sk, run.start)
-        offsets = _all_offsets(self.source_skeleton, sk)
+        before = sum(1 for o in self.offsets(sk, rendered=True) if o < run.start)
+        offsets = self.offsets(sk, rendered=False)
         if not offsets:
             return None
         return self.line_of_offset(offsets[min(before, len(offsets) - 1)])
@@ -549,10 +558,6 @@ def _all_offsets(haystack: str, needle: str) -> list[int]:
         out.append(i)
         i = haystack.find(needle, i + 1)
     return out
-
-
-def _count_before(haystack: str, needle: str, end: int) -> int:
-    return sum(1 for o in _all_offsets(haystack, needle) if o < end)
 
 
 # --------------------------------------------------------------------------- quiz plugin
@@ -791,7 +796,7 @@ def page_formulas(page: RenderedPage, site: SiteConfig) -> tuple[list[Formula], 
                 if kind == "math":
                     formulas.append(Formula(value[0], value[1], i))
                 else:
-                    prose.append(TextRun(value, run.node, False, False, run.start))
+                    prose.append(TextRun(value, run.node, False, False, run.start, run.index))
         return formulas, prose
     for i, run in enumerate(page.runs):
         if run.code:

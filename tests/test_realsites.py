@@ -80,21 +80,25 @@ KNOWN: dict[tuple[str, str], str] = {
 # --------------------------------------------------------------------------- running qalint
 
 
-def run_qalint(docs_dir: Path, cwd: Path) -> list[dict[str, Any]]:
-    """qalint's JSON findings for ``docs_dir``, run as a user runs it."""
+def start_qalint(docs_dir: Path, cwd: Path) -> subprocess.Popen[str]:
+    """Start qalint on ``docs_dir`` as a user runs it (JSON out, no cache)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    result = subprocess.run(
+    return subprocess.Popen(
         [sys.executable, "-m", "qalint", "check", "--output-format", "json", "--no-cache",
          str(docs_dir)],
         cwd=cwd,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=300,
-        check=False,
     )  # fmt: skip
-    assert result.returncode in (0, 1), result.stderr[-2000:]
-    return json.loads(result.stdout)
+
+
+def qalint_findings(process: subprocess.Popen[str]) -> list[dict[str, Any]]:
+    """The JSON findings of a started qalint run (it must exit 0 or 1)."""
+    out, err = process.communicate(timeout=300)
+    assert process.returncode in (0, 1), err[-2000:]
+    return json.loads(out)
 
 
 # --------------------------------------------------------------------------- math oracle
@@ -190,28 +194,37 @@ def _formula_lines(page: ro.RenderedPage, formula: ro.Formula) -> tuple[int, int
     return (start, start + formula.tex.strip().count("\n"))
 
 
-def build_site(name: str, copy_root: Path, renderers: Path | None) -> Site:
-    """Copy the site, run qalint on the copy, render the original pages, judge its math."""
-    source = ro.REALSITES / name
+def copy_and_start(name: str, copy_root: Path) -> subprocess.Popen[str]:
+    """Copy the site (the result cache writes) and start qalint on the copy's docs_dir."""
     target = copy_root / name
-    shutil.copytree(source, target)
+    shutil.copytree(ro.REALSITES / name, target)
+    return start_qalint(ro.site_config(name, target).docs_dir, copy_root)
+
+
+def render(name: str) -> Site:
+    """The site's pages rendered from the original folder, with their formulas (not judged)."""
     config = ro.site_config(name)
-    copied = ro.site_config(name, target)
-    findings = run_qalint(copied.docs_dir, copy_root)
     pages = ro.render_site(config)
     math: dict[str, PageMath] = {}
-    batch: list[tuple[str, bool]] = []
     for rel, page in pages.items():
         formulas, prose = ro.page_formulas(page, config)
-        pm = PageMath(formulas, [_formula_lines(page, f) for f in formulas], prose=prose)
-        math[rel] = pm
-        batch.extend((f.tex, f.display) for f in formulas)
-    available = renderers is not None or config.renderer == "none" or not batch
-    if renderers is not None and config.renderer != "none":
-        verdicts = iter(math_verdicts(batch, renderers))
-        for pm in math.values():
-            pm.errors = [next(verdicts)[config.renderer] for _ in pm.formulas]
-    return Site(config, pages, findings, math, available)
+        math[rel] = PageMath(formulas, [_formula_lines(page, f) for f in formulas], prose=prose)
+    return Site(config, pages, [], math, config.renderer == "none")
+
+
+def judge_math(sites: list[Site], renderers: Path | None) -> None:
+    """Every formula of every site through the real renderers, in one node process."""
+    todo = [s for s in sites if s.config.renderer != "none"]
+    batch = [(f.tex, f.display) for s in todo for pm in s.math.values() for f in pm.formulas]
+    if renderers is None:
+        for s in todo:
+            s.math_available = not any(pm.formulas for pm in s.math.values())
+        return
+    verdicts = iter(math_verdicts(batch, renderers))
+    for s in todo:
+        for pm in s.math.values():
+            pm.errors = [next(verdicts)[s.config.renderer] for _ in pm.formulas]
+        s.math_available = True
 
 
 # --------------------------------------------------------------------------- HTML helpers
@@ -900,9 +913,8 @@ class SiteResult:
         return "\n".join(out)
 
 
-def evaluate(name: str, copy_root: Path, renderers: Path | None) -> SiteResult:
-    """Run qalint on one site and judge its findings and the page's visible defects."""
-    site = build_site(name, copy_root, renderers)
+def judge(name: str, site: Site) -> SiteResult:
+    """Judge one site's error findings and its page's visible defects."""
     errors = [(f, confirm(site, f)) for f in site.findings if f["severity"] == "error"]
     defects = []
     for page in site.pages.values():
@@ -919,6 +931,18 @@ def evaluate(name: str, copy_root: Path, renderers: Path | None) -> SiteResult:
     return SiteResult(name, len(site.pages), errors, defects, notes)
 
 
+def evaluate_all(
+    names: list[str], copy_root: Path, renderers: Path | None
+) -> dict[str, SiteResult]:
+    """Run qalint on every site (in parallel with the rendering) and judge each."""
+    processes = {name: copy_and_start(name, copy_root) for name in names}
+    sites = {name: render(name) for name in names}
+    judge_math(list(sites.values()), renderers)
+    for name, process in processes.items():
+        sites[name].findings = qalint_findings(process)
+    return {name: judge(name, site) for name, site in sites.items()}
+
+
 # --------------------------------------------------------------------------- the tests
 
 
@@ -929,7 +953,7 @@ def site_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SiteResu
         pytest.skip(f"{ro.REALSITES} is missing")
     copy_root = tmp_path_factory.mktemp("realsites")
     renderers = renderers_dir()
-    return {name: evaluate(name, copy_root, renderers) for name in SITES}
+    return evaluate_all(SITES, copy_root, renderers)
 
 
 def _known(site: str, key: str) -> bool:
