@@ -49,18 +49,15 @@ KNOWN: dict[tuple[str, str], str] = {
     "auto-render; qalint assumes arithmatex",
     ("walkccc__CLRS", "M001"): "inline: Markdown turns \\* into * before KaTeX sees it",
     ("walkccc__CLRS", "M005"): "inline: & in aligned inside a > blockquote renders under KaTeX",
-    ("walkccc__CLRS", "L013"): "realsites: URL-relative link ../../../Chap03/Problems/3-5",
     # UPPMAX: ??? question collapsibles, no math renderer.
     ("UPPMAX__UPPMAX-documentation", "S002"): "shapes: ??? question whose body is the answer",
     ("UPPMAX__UPPMAX-documentation", "M008"): "inline/sitemodel: the site loads no math "
     "renderer, a $ is a dollar sign",
-    ("UPPMAX__UPPMAX-documentation", "F003"): "realsites: '3' in a code span read as a probability",
     ("UPPMAX__UPPMAX-documentation", "literal-fence"): "parser: fence glued to text/in a list "
     "renders as literal backticks; no S014",
     # mkdocs-quiz: fences inside tabs and quiz blocks.
     ("ewels__mkdocs-quiz", "S014"): "parser: closed fences inside tabs/lists reported unclosed",
     ("ewels__mkdocs-quiz", "S008"): "parser: heading/next item after a block is meant outside",
-    ("ewels__mkdocs-quiz", "F003"): "realsites: a fill-in-the-blank quiz read as a claim",
     ("ewels__mkdocs-quiz", "empty-container"): "parser: container emptied by its indented "
     "text, no finding",
     ("ewels__mkdocs-quiz", "literal-fence"): "parser: fence shown literally, no S014",
@@ -72,7 +69,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("glassus__terminale_nsi", "S014"): "parser/macros: closed fences reported unclosed",
     ("glassus__terminale_nsi", "S017"): "shapes/macros: content around tab sets",
     ("glassus__terminale_nsi", "M005"): "macros: \\\\ in a Jinja string is \\ on the page",
-    ("glassus__terminale_nsi", "L013"): "realsites: URL-relative link ../../../T6_6_.../BNS_2024/",
     ("glassus__terminale_nsi", "literal-fence"): "parser: fence shown literally, no S014",
 }
 
