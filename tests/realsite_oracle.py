@@ -550,6 +550,33 @@ class RenderedPage:
             return None
         return self.line_of_offset(offsets[min(before, len(offsets) - 1)])
 
+    def anchor_line(self, run: TextRun) -> int | None:
+        """The source line of ``run``, or of the nearest text before it that can be placed."""
+        for i in range(run.index, -1, -1):
+            candidate = self.runs[i]
+            if len(skeleton(candidate.text)) >= 8 and not candidate.code:
+                line = self.locate_run(candidate)
+                if line is not None:
+                    return line
+        return None
+
+    def place(self, token: str, after: str, anchor: int | None) -> int | None:
+        """The first source line at or after ``anchor`` holding ``token`` then text ``after``.
+
+        For literal syntax on the page (a fence, a marker, a list dash): the token itself has
+        no letters to look up, so the line is found from the text before it (``anchor``).
+        """
+        key = skeleton(after)[:16]
+        found = [
+            n
+            for n, line in enumerate(self.lines, start=1)
+            if token in line and (not key or key in skeleton(line[line.find(token) :]))
+        ]
+        later = [n for n in found if anchor is None or n >= anchor]
+        if later:
+            return later[0]
+        return found[-1] if found else anchor
+
 
 def _all_offsets(haystack: str, needle: str) -> list[int]:
     out = []
@@ -613,6 +640,17 @@ def _quiz_html(content: str, md: markdown.Markdown) -> str:
         f'<div class="quiz"><div class="quiz-question">{frag(question)}</div>'
         f'<fieldset>{options}</fieldset><section class="content">{rest}</section></div>'
     )
+
+
+def _quiz_page_parts(html: str) -> str:
+    """mkdocs-quiz's on_page_content for the intro and results comments (English texts)."""
+    from mkdocs_quiz.plugin import MkDocsQuizPlugin
+    from mkdocs_quiz.translations import TranslationManager
+
+    plugin = MkDocsQuizPlugin()
+    t = TranslationManager()
+    html = html.replace("<!-- mkdocs-quiz intro -->", plugin._generate_intro_html(t))
+    return html.replace("<!-- mkdocs-quiz results -->", plugin._generate_results_html(t))
 
 
 # --------------------------------------------------------------------------- macros plugin
@@ -694,6 +732,8 @@ class SiteRenderer:
         html = self.md.convert(body)
         for placeholder, content in quizzes.items():
             html = html.replace(placeholder, _quiz_html(content, self.md))
+        if self.quiz:
+            html = _quiz_page_parts(html)
         return html
 
     def render(self, path: Path) -> RenderedPage:

@@ -53,14 +53,11 @@ KNOWN: dict[tuple[str, str], str] = {
     ("UPPMAX__UPPMAX-documentation", "S002"): "shapes: ??? question whose body is the answer",
     ("UPPMAX__UPPMAX-documentation", "M008"): "inline/sitemodel: the site loads no math "
     "renderer, a $ is a dollar sign",
-    ("UPPMAX__UPPMAX-documentation", "literal-fence"): "parser: fence glued to text/in a list "
-    "renders as literal backticks; no S014",
+    ("UPPMAX__UPPMAX-documentation", "literal-fence"): "parser: software/ipython.md:70, a "
+    "```python fence closed by ```` does not close under superfences; no S014",
     # mkdocs-quiz: fences inside tabs and quiz blocks.
     ("ewels__mkdocs-quiz", "S014"): "parser: closed fences inside tabs/lists reported unclosed",
     ("ewels__mkdocs-quiz", "S008"): "parser: heading/next item after a block is meant outside",
-    ("ewels__mkdocs-quiz", "empty-container"): "parser: container emptied by its indented "
-    "text, no finding",
-    ("ewels__mkdocs-quiz", "literal-fence"): "parser: fence shown literally, no S014",
     # glassus: Énoncé/Correction tabs with snippets, macros (correction(True, """...""")).
     ("glassus__terminale_nsi", "S001"): "shapes: !!! example holding Énoncé/Correction tabs",
     ("glassus__terminale_nsi", "S002"): "shapes: translated tabs Énoncé/Correction",
@@ -69,7 +66,9 @@ KNOWN: dict[tuple[str, str], str] = {
     ("glassus__terminale_nsi", "S014"): "parser/macros: closed fences reported unclosed",
     ("glassus__terminale_nsi", "S017"): "shapes/macros: content around tab sets",
     ("glassus__terminale_nsi", "M005"): "macros: \\\\ in a Jinja string is \\ on the page",
-    ("glassus__terminale_nsi", "literal-fence"): "parser: fence shown literally, no S014",
+    ("glassus__terminale_nsi", "literal-fence"): "inline (snippets): BNS_2025.md wraps a "
+    "--8<-- snippet in a ```md fence; the included ```python fences close it, the rest shows "
+    "literal fences; qalint does not read the included text",
 }
 
 
@@ -815,23 +814,23 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
     for run in prose:
         if in_code(run.node) or run.math:
             continue
-        near = page.locate_run(run)
+        anchor = page.anchor_line(run)
         for m in MARKER_TEXT.finditer(run.text):
-            yield _defect(page, run, m.start(), near, "literal-marker", f"literal {m.group(1)!r}")
+            yield _defect(page, run, m.start(1), m.group(1), anchor, "literal-marker")
         if site.config.renderer != "none" and "$$" in run.text:
-            yield _defect(page, run, run.text.index("$$"), near, "literal-$$", "literal '$$'")
+            yield _defect(page, run, run.text.index("$$"), "$$", anchor, "literal-$$")
         for m in FENCE_TEXT.finditer(run.text):
-            yield _defect(page, run, m.start(), near, "literal-fence", f"literal {m.group(0)!r}")
+            yield _defect(page, run, m.start(), m.group(0), anchor, "literal-fence")
         if run.node.tag == "p":
             for m in LIST_TEXT.finditer(run.text):
-                yield _defect(page, run, m.start() + 1, near, "literal-list-item",
-                              f"literal list item {m.group(0).strip()!r}")  # fmt: skip
+                dash = m.group(0).strip()[0] + " "
+                yield _defect(page, run, m.end() - 1, dash, anchor, "literal-list-item")
     for node in page.root.iter():
         if node.tag == "a" and "href" in node.attrs and not in_code(node):
             problem = href_problem(node.attrs["href"])
             if problem:
-                text = node.text() or node.attrs["href"]
-                line = page.locate(text) or page.locate(node.attrs["href"]) or 0
+                href = node.attrs["href"]
+                line = page.place(href.split()[0], node.text(), None) or 0
                 yield Defect("bad-href", page.rel, line, line, problem)
 
 
@@ -860,11 +859,13 @@ def _title_run(page: ro.RenderedPage, container: ro.Node) -> ro.TextRun | None:
 
 
 def _defect(
-    page: ro.RenderedPage, run: ro.TextRun, pos: int, near: int | None, kind: str, what: str
+    page: ro.RenderedPage, run: ro.TextRun, pos: int, token: str, anchor: int | None, kind: str
 ) -> Defect:
-    line = page.locate(run.text[pos:], near=near) or near or 0
+    """A literal ``token`` at ``run.text[pos]``, placed on its source line."""
+    rest = run.text[pos + len(token) :].split("\n", 1)[0]
+    line = page.place(token, rest, anchor) or 0
     snippet = run.text[pos : pos + 50].strip()
-    return Defect(kind, page.rel, line, line, f"{what} in {snippet!r}")
+    return Defect(kind, page.rel, line, line, f"literal {token.strip()!r} in {snippet!r}")
 
 
 def reported(findings: list[dict[str, Any]], rel: str, defect: Defect) -> bool:
