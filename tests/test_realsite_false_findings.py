@@ -138,3 +138,35 @@ def test_links_written_for_the_page_url_resolve(tmp_path: Path) -> None:
     )
     lines = [ln for ln in result.stdout.splitlines() if "L013" in ln]
     assert len(lines) == 1 and "nothing" in lines[0], result.stdout
+
+
+PLAIN_TEX_COLUMNS = [
+    ("\\pmatrix{0 & 1 & 1 \\\\ 1 & 0 & 1 \\\\}", True),  # terminale_nsi's adjacency matrices
+    ("M_1 =\\pmatrix{\n0&1\\\\\n1&0\\\\\n}", False),
+    ("\\matrix{a & b \\cr c & d}", False),
+    ("\\cases{1 & x > 0 \\cr 0 & x \\le 0}", True),
+    ("\\eqalign{a &= b \\cr c &= d}", True),
+    ("\\pmatrix{a} & b", False),  # & outside the argument is still misplaced
+    ("\\frac{a & b}{c}", False),
+]
+
+
+def test_plain_tex_column_macros_agree_with_mathjax() -> None:
+    """terminale_nsi: $\\pmatrix{0&1\\\\1&0}$ renders in MathJax (& inside it is no M005).
+
+    Judged by the real MathJax (and KaTeX, which defines none of these macros) through
+    tests/oracles/render.js.
+    """
+    import pytest
+    from test_realsites import math_verdicts, renderers_dir
+
+    from qalint.latex import validate
+
+    folder = renderers_dir()
+    if folder is None:
+        pytest.skip("node with katex and mathjax-full is not available")
+    verdicts = math_verdicts(PLAIN_TEX_COLUMNS, folder)
+    for (tex, display), verdict in zip(PLAIN_TEX_COLUMNS, verdicts, strict=True):
+        for renderer in ("mathjax", "katex"):
+            ours = [f for f in validate(tex, renderer, display) if f.kind.is_error]
+            assert bool(ours) == (verdict[renderer] is not None), (tex, renderer, verdict, ours)
