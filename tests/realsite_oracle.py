@@ -489,10 +489,13 @@ class RenderedPage:
         if not 1 <= lineno <= len(lines):
             return None
         sk = skeleton(line_body(lines[lineno - 1]))
-        if len(sk) < 4:
+        if not sk:
             return None
-        key = sk[:size]
         start = self._line_starts[lineno]
+        # A short line ("x = 1") is looked up with the text of the lines after it.
+        key = sk[:size] if len(sk) >= 4 else self.source_skeleton[start : start + 8]
+        if len(key) < 4:
+            return None
         return key, sum(1 for o in self.offsets(key, rendered=False) if o < start)
 
     def offsets(self, key: str, rendered: bool) -> list[int]:

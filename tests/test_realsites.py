@@ -179,14 +179,39 @@ class Site:
         return None
 
 
-def _formula_lines(page: ro.RenderedPage, formula: ro.Formula) -> tuple[int, int]:
-    """The source lines a formula spans (located by its text)."""
-    run = page.runs[formula.run_index]
-    near = page.locate_run(run)
-    start = page.locate(formula.tex, near=near) or near
-    if start is None:
+def _formula_lines(
+    page: ro.RenderedPage, formula: ro.Formula, seen: dict[str, int]
+) -> tuple[int, int]:
+    """The source lines a formula spans.
+
+    arithmatex keeps the TeX verbatim, so the n-th formula with this text is the n-th place
+    the text occurs in the source; otherwise (KaTeX auto-render reads text that Markdown has
+    processed) it is located by its letters and digits.
+    """
+    tex = formula.tex.strip()
+    nth = seen.get(tex, 0)
+    seen[tex] = nth + 1
+    pos = -1
+    for _ in range(nth + 1):
+        pos = page.source.find(tex, pos + 1)
+        if pos < 0:
+            break
+    if pos >= 0:
+        start = page.source.count("\n", 0, pos) + 1
+    else:
+        run = page.runs[formula.run_index]
+        near = page.locate_run(run)
+        start = page.locate(tex, near=near) or near or 0
+    if not start:
         return (0, 0)
-    return (start, start + formula.tex.strip().count("\n"))
+    return (start, start + tex.count("\n"))
+
+
+def page_math(page: ro.RenderedPage, config: ro.SiteConfig) -> PageMath:
+    """The formulas of one page, placed on their source lines (not judged yet)."""
+    formulas, prose = ro.page_formulas(page, config)
+    seen: dict[str, int] = {}
+    return PageMath(formulas, [_formula_lines(page, f, seen) for f in formulas], prose=prose)
 
 
 def copy_and_start(name: str, copy_root: Path) -> subprocess.Popen[str]:
@@ -202,8 +227,7 @@ def render(name: str) -> Site:
     pages = ro.render_site(config)
     math: dict[str, PageMath] = {}
     for rel, page in pages.items():
-        formulas, prose = ro.page_formulas(page, config)
-        math[rel] = PageMath(formulas, [_formula_lines(page, f) for f in formulas], prose=prose)
+        math[rel] = page_math(page, config)
     return Site(config, pages, [], math, config.renderer == "none")
 
 
@@ -563,6 +587,10 @@ def _claim_in_prose(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Ver
     runs = [r for r in page.line_runs(f["line"]) if r.text.strip()]
     if not runs:
         return Verdict(None, f"text of line {f['line']} not found on the page")
+    key = ro.skeleton(claim)[:16]
+    offsets = page.offsets(key, rendered=True) if len(key) >= 3 else []
+    if offsets:  # the run the claim itself renders in, nearest to its line
+        runs = [page.run_at(min(offsets, key=lambda o: abs(o - runs[0].start)))]
     if all(in_code(r.node) for r in runs):
         return Verdict(False, f"the claim {claim.strip()[:50]!r} renders as code")
     for r in runs:
@@ -823,8 +851,9 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
             yield _defect(page, run, m.start(), m.group(0), anchor, "literal-fence")
         if run.node.tag == "p":
             for m in LIST_TEXT.finditer(run.text):
-                dash = m.group(0).strip()[0] + " "
-                yield _defect(page, run, m.end() - 1, dash, anchor, "literal-list-item")
+                dash = m.group(0).strip()[0]
+                at = m.start() + m.group(0).index(dash)
+                yield _defect(page, run, at, dash + " ", anchor, "literal-list-item")
     for node in page.root.iter():
         if node.tag == "a" and "href" in node.attrs and not in_code(node):
             problem = href_problem(node.attrs["href"])
