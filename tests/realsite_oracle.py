@@ -83,8 +83,8 @@ class RelativeTag:
     value: Any
 
 
-class _PermissiveLoader(yaml.SafeLoader):
-    """SafeLoader that also accepts MkDocs' tags, turning them into inert values."""
+class _PermissiveLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader (libyaml's when built) that also accepts MkDocs' tags as inert values."""
 
 
 def _python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> PyName:
@@ -240,26 +240,36 @@ def site_config(name: str, folder: Path | None = None) -> SiteConfig:
     return site
 
 
+def _options(site: SiteConfig, name: str) -> dict[str, Any]:
+    """An extension's options with names resolved and snippets run from the config folder."""
+    cfg = _resolve(site.configs.get(name, {}))
+    if name == "pymdownx.snippets":
+        cfg = dict(cfg)
+        base = cfg.get("base_path", ["."])
+        base = [base] if isinstance(base, str) else list(base)
+        cfg["base_path"] = [str(site.config_dir / b) for b in base]
+    return cfg
+
+
 def build_markdown(site: SiteConfig) -> markdown.Markdown:
     """A Markdown instance configured exactly as the site's mkdocs.yml (minus skipped ones)."""
-    extensions: list[str] = []
-    configs: dict[str, dict[str, Any]] = {}
     site.skipped.clear()
+    try:
+        configs = {name: _options(site, name) for name in site.extensions}
+        return markdown.Markdown(extensions=site.extensions, extension_configs=configs)
+    except Exception:  # find which extensions cannot load, one by one below
+        pass
+    extensions: list[str] = []
+    configs = {}
     for name in site.extensions:
         try:
-            cfg = _resolve(site.configs.get(name, {}))
-            if name == "pymdownx.snippets":
-                cfg = dict(cfg)
-                base = cfg.get("base_path", ["."])
-                base = [base] if isinstance(base, str) else list(base)
-                cfg["base_path"] = [str(site.config_dir / b) for b in base]
+            cfg = _options(site, name)
             markdown.Markdown(extensions=[name], extension_configs={name: cfg})
         except Exception as exc:  # any load failure means "cannot model it"
             site.skipped.append((name, f"{type(exc).__name__}: {exc}"))
             continue
         extensions.append(name)
-        if cfg:
-            configs[name] = cfg
+        configs[name] = cfg
     return markdown.Markdown(extensions=extensions, extension_configs=configs)
 
 
@@ -372,6 +382,7 @@ class TextRun:
     math: bool
     start: int = 0  # offset in the page's skeleton
     index: int = 0  # position in the page's list of runs
+    sk: str = ""  # skeleton(text), computed once
 
 
 def text_runs(root: Node) -> list[TextRun]:
@@ -452,7 +463,7 @@ class RenderedPage:
             run.index = i
             run.start = pos
             self._starts.append(pos)
-            sk = skeleton(run.text)
+            sk = run.sk = skeleton(run.text)
             parts.append(sk)
             pos += len(sk)
         self.rendered_skeleton = "".join(parts)
@@ -544,7 +555,7 @@ class RenderedPage:
 
     def locate_run(self, run: TextRun) -> int | None:
         """The source line of a rendered text run, aligned by occurrence number."""
-        sk = skeleton(run.text)[:24]
+        sk = (run.sk or skeleton(run.text))[:24]
         if len(sk) < 4:
             return None
         before = sum(1 for o in self.offsets(sk, rendered=True) if o < run.start)
@@ -557,7 +568,7 @@ class RenderedPage:
         """The source line of ``run``, or of the nearest text before it that can be placed."""
         for i in range(run.index, -1, -1):
             candidate = self.runs[i]
-            if len(skeleton(candidate.text)) >= 8 and not candidate.code:
+            if len(candidate.sk) >= 8 and not candidate.code:
                 line = self.locate_run(candidate)
                 if line is not None:
                     return line

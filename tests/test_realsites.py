@@ -214,10 +214,18 @@ def page_math(page: ro.RenderedPage, config: ro.SiteConfig) -> PageMath:
     return PageMath(formulas, [_formula_lines(page, f, seen) for f in formulas], prose=prose)
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows it (the pages are only read), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def copy_and_start(name: str, copy_root: Path) -> subprocess.Popen[str]:
     """Copy the site (the result cache writes) and start qalint on the copy's docs_dir."""
     target = copy_root / name
-    shutil.copytree(ro.REALSITES / name, target)
+    shutil.copytree(ro.REALSITES / name, target, copy_function=_link_or_copy)
     return start_qalint(ro.site_config(name, target).docs_dir, copy_root)
 
 
@@ -816,6 +824,7 @@ class Defect:
 MARKER_TEXT = re.compile(r"(?m)^[ \t]*(!!!|\?\?\?|===)(?=[\s+\-!\"'\w]|$)")
 LIST_TEXT = re.compile(r"\n[ \t]*[-*+] +\S")
 FENCE_TEXT = re.compile(r"```|~~~")
+LITERAL_ANY = re.compile(r"!!!|\?\?\?|===|\$\$|```|~~~|\n[ \t]*[-*+] ")
 
 
 def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
@@ -841,6 +850,8 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
     prose = site.math[page.rel].prose
     for run in prose:
         if in_code(run.node) or run.math:
+            continue
+        if not LITERAL_ANY.search(run.text):
             continue
         anchor = page.anchor_line(run)
         for m in MARKER_TEXT.finditer(run.text):
