@@ -423,9 +423,25 @@ _MARKER = re.compile(
 )
 
 
+_OPENER = re.compile(
+    r"""^\s*(?:>\s*)*(?:!!!|\?\?\?\+?|===!?)-?\s*(?P<type>[\w-]+)?(?:\s+[\w-]+)*\s*
+        (?:"(?P<title>[^"]*)"?)?\s*$""",
+    re.VERBOSE,
+)
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # raw HTML tags show no text of their own
+
+
 def line_body(line: str) -> str:
-    """A source line without its block marker (``!!! note``, ``- ``, ``## ``, ``> ``)."""
-    return _MARKER.sub("", line, count=1)
+    """A source line as the page shows its text: without its block marker (``- ``, ``## ``,
+    ``> ``); an admonition or tab opener as its title (``!!! warning`` shows "Warning")."""
+    opener = _OPENER.match(line)
+    if opener is not None:
+        if opener.group("title") is not None:
+            return opener.group("title")
+        return opener.group("type") or ""
+    return _TAG.sub("", _MARKER.sub("", line, count=1))
 
 
 # --------------------------------------------------------------------------- pages
