@@ -105,10 +105,15 @@ def verdict(site: rs.Site, f: dict[str, Any]) -> bool | None:
 
 def test_unclosed_fence_confirmed_closed_fence_contradicted(tmp_path: Path) -> None:
     """S014: a fence never closed shows as text; one closed after a paragraph line is code."""
-    page = "Intro:\n```python\nx = 1\n```\n\nText.\n\n```\ny = 2\n\nThe end of the page.\n"
+    page = (
+        "Intro:\n```python\nx = 1\n```\n\nText.\n\n"
+        "````\n```\nshown = 1\n```\n````\n\n"
+        "```\ny = 2\n\nThe end of the page.\n"
+    )
     site = make_site(tmp_path, page, MATERIAL)
     assert verdict(site, finding("S014", 2)) is False
-    assert verdict(site, finding("S014", 8)) is True
+    assert verdict(site, finding("S014", 8)) is False  # ``` shown inside a ```` block
+    assert verdict(site, finding("S014", 14)) is True
 
 
 def test_escaped_line_confirmed_line_meant_outside_contradicted(tmp_path: Path) -> None:

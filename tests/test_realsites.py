@@ -429,7 +429,8 @@ FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
 
 @confirms("S014")
 def _unclosed_fence(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Verdict:
-    """A literal fence shows on the page, or the fence swallows the rest of the page."""
+    """A literal fence shows on the page, the text after it is not code, or the code block
+    swallows a closing fence as text (it runs on past where the author closed it)."""
     line = f["line"]
     lines = page.lines
     m = FENCE.match(lines[line - 1])
@@ -447,11 +448,10 @@ def _unclosed_fence(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Ver
     if not any(r.code for r in runs):
         return Verdict(True, f"line {content} after the fence renders as prose, not code")
     pre = next((n for n in [runs[0].node, *runs[0].node.ancestors()] if n.tag == "pre"), None)
-    last = max(n for n in range(1, len(lines) + 1) if ro.skeleton(lines[n - 1]))
-    last_runs = page.line_runs(last)
-    if pre is not None and last > content and any(inside(r.node, pre) for r in last_runs):
-        return Verdict(True, f"the code block of line {line} runs to the page's last line {last}")
-    return Verdict(False, f"the fence on line {line} renders as a closed code block")
+    fence = m.group(1)
+    if pre is not None and any(ln.strip() == fence for ln in pre.text().splitlines()):
+        return Verdict(True, f"the code block of line {line} swallows a later {fence!r} as text")
+    return Verdict(False, f"the fence on line {line} renders as a code block")
 
 
 def _line_blocks(page: ro.RenderedPage, first: int, last: int) -> list[ro.Node]:
