@@ -120,13 +120,17 @@ def test_escaped_line_confirmed_line_meant_outside_contradicted(tmp_path: Path) 
     """S008: an under-indented body line renders outside; a heading after the block is meant so."""
     page = (
         '!!! note "Title"\n\n   Under-indented body text.\n\n'
-        '!!! tip "Other"\n    Body of the tip.\n## A heading right after\n'
+        '!!! tip "Other"\n    Body of the tip.\n## A heading right after\n\n'
+        '!!! info "Privacy"\nQuiz data stays in the browser.\n\n'
+        '!!! info "Title only"\n\nA paragraph of its own.\n'
     )
     site = make_site(tmp_path, page, MATERIAL)
     assert verdict(site, finding("S008", 3, "falls out of the note (line 1)")) is True
     assert verdict(site, finding("S008", 7, "falls out of the tip (line 5)")) is False
+    assert verdict(site, finding("S008", 10, "falls out of the info (line 9)")) is True
+    assert verdict(site, finding("S008", 14, "falls out of the info (line 12)")) is False
     defects = list(rs.visible_defects(site, site.pages["q.md"]))
-    assert [(d.kind, d.line) for d in defects] == [("empty-container", 3)]
+    assert [(d.kind, d.line) for d in defects] == [("empty-container", 3), ("empty-container", 10)]
 
 
 def test_claims_in_code_and_quiz_distractors_are_not_claims(tmp_path: Path) -> None:

@@ -56,8 +56,10 @@ KNOWN: dict[tuple[str, str], str] = {
     ("UPPMAX__UPPMAX-documentation", "literal-fence"): "parser: software/ipython.md:70, a "
     "```python fence closed by ```` does not close under superfences; no S014",
     # mkdocs-quiz: fences inside tabs and quiz blocks.
-    ("ewels__mkdocs-quiz", "S014"): "parser: closed fences inside tabs/lists reported unclosed",
-    ("ewels__mkdocs-quiz", "S008"): "parser: heading/next item after a block is meant outside",
+    ("ewels__mkdocs-quiz", "S014"): "parser: closed fences inside tabs and quiz bodies "
+    "(advanced-formatting.md:114) reported unclosed",
+    ("ewels__mkdocs-quiz", "S008"): "shapes (quiz): advanced-formatting.md:201, the </quiz> "
+    "line (consumed by the plugin) read as text falling out of the !!! warning above it",
     # glassus: Énoncé/Correction tabs with snippets, macros (correction(True, """...""")).
     ("glassus__terminale_nsi", "S001"): "shapes: !!! example holding Énoncé/Correction tabs",
     ("glassus__terminale_nsi", "S002"): "shapes: translated tabs Énoncé/Correction",
@@ -415,13 +417,32 @@ def _escapes(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Verdict:
     lines = page.lines
     if any(inside(r.node, container) for r in runs):
         return Verdict(False, f"line {line} renders inside the container of line {opener}")
-    if indent(lines[line - 1]) <= indent(lines[opener - 1]):
-        return Verdict(
-            False,
-            f"line {line} renders outside, but is not indented past the opener on line "
-            f"{opener}: it is meant to be outside",
-        )
-    return Verdict(True, f"line {line} is indented for line {opener}'s container, renders outside")
+    if meant_for(lines, opener, line, container):
+        return Verdict(True, f"line {line} is meant for line {opener}'s block, renders outside")
+    return Verdict(
+        False,
+        f"line {line} renders outside, but is neither indented past the opener on line "
+        f"{opener} nor the text of an empty block: it is meant to be outside",
+    )
+
+
+BLOCK_START = re.compile(r"^\s*(?:#|!!!|\?\?\?|===|[-*+]\s|\d+[.)]\s|```|~~~|<|\||>)")
+
+
+def meant_for(lines: list[str], opener: int, line: int, container: ro.Node) -> bool:
+    """Whether source ``line`` was written as the body of the block opened on ``opener``.
+
+    It is when it is indented past the opener, or when the block renders empty and the line
+    is the paragraph text right under the opener, with no blank line (``!!! tip "Title"`` then
+    an unindented sentence: the site shows an empty box and the sentence below it).
+    """
+    if indent(lines[line - 1]) > indent(lines[opener - 1]):
+        return True
+    return (
+        line == opener + 1
+        and renders_empty(container)
+        and BLOCK_START.match(lines[line - 1]) is None
+    )
 
 
 FENCE = re.compile(r"^\s*(?:>\s*)*(`{3,}|~{3,})")
@@ -841,7 +862,7 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
         if opener is None:
             continue
         nxt = next((n for n in range(opener + 1, len(lines) + 1) if lines[n - 1].strip()), None)
-        if nxt is None or indent(lines[nxt - 1]) <= indent(lines[opener - 1]):
+        if nxt is None or not meant_for(lines, opener, nxt, node):
             continue
         runs = [r for r in page.line_runs(nxt) if r.text.strip()]
         if runs and not any(inside(r.node, node) for r in runs):
