@@ -32,6 +32,7 @@ COUNT_NOUN_AFTER_RE = re.compile(
     r"under|over|the|a|an|this|it|given)\b)[a-z]",
     re.I,
 )
+# "the probability of X is 1.2" / "... = 1.2"; a bare "= 4" is no probability ("2 + 2 = 4").
 PROBABILITY_CONTEXT_RE = re.compile(
     r"\b(?:probability|chance|likelihood)\s+(?:of|that)\b[^.;:]{0,60}?\b(?:is|was|equals|becomes)"
     r"\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|exactly\s+|only\s+)?$"

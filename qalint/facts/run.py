@@ -19,12 +19,13 @@ NEGATED_PACK_RE = re.compile(
     re.I,
 )
 # Words that make an identity conditional or approximate: "for small x, tanh(x) = x",
-# "for x < 0, max(x, 2x) = x". Identities are sampled at positive points, so these are skipped.
+# "for x < 0, max(x, 2x) = x"; or make it an equation to solve: "both satisfy $x^2 = x + 1$".
+# Identities are sampled at positive points, so these are skipped.
 CONDITIONAL_RE = re.compile(
     r"\b(?:small|large|big|tiny|near|close\s+to|around|approximat\w*|roughly|asymptotic\w*|"
     r"taylor|expansion|first[- ]order|second[- ]order|linear(?:ly|i[sz]\w*)|limits?|tends?|"
     r"goes|negative|non-?positive|even|odd|integers?|whole\s+numbers?|piecewise|otherwise|"
-    r"except|case|cases)\b|\\to\b|\\rightarrow|\\approx|\\sim\b|→|≈|<\s*0|\\le(?:q|qslant)?\s*0\b",
+    r"except|case|cases|equations?|solv\w*|solutions?|roots?|satisf\w*)\b|\\to\b|\\rightarrow|\\approx|\\sim\b|→|≈|<\s*0|\\le(?:q|qslant)?\s*0\b",
     re.I,
 )
 TEX_WRAPPER_RE = re.compile(r"\\(?:text|mathrm|operatorname|textrm|mathit|textit)\{([^{}]*)\}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import time
 import zlib
 from dataclasses import dataclass
@@ -36,8 +37,26 @@ class Verdict:
     end: int
 
 
+# Notation under which "=" is not the equality of two decimal numbers, so a formula using it
+# states nothing these checks can evaluate:
+# - asymptotic notation: $\Theta(n) + \Theta(n) = \Theta(n)$ relates sets of functions;
+# - a numeral with a leading zero is written in another base: $0010 + 1110 = 10000$ (binary);
+# - a decimal comma: $1 \times 3,50 = 3,5$ (French) is not the tuple (3, 50).
+OTHER_NOTATION_RE = re.compile(
+    r"\\(?:Theta|Omega|omega)(?![A-Za-z])|\\mathcal\s*\{?\s*O\b|(?<![A-Za-z\\])[Oo]\s*\("
+    r"|(?<![\d.])0\d|\d\s*(?:\{,\}|,(?=\d))"
+)
+
+
+def other_notation(tex: str) -> bool:
+    """Whether the formula uses notation under which its relations are not numeric."""
+    return OTHER_NOTATION_RE.search(tex) is not None
+
+
 def needs_evaluation(tex: str) -> bool:
     """Cheap pre-check (no sympy): does the formula state a relation worth evaluating?"""
+    if other_notation(tex):
+        return False
     return any(
         _closed(r) or _identity_candidate(r)
         for segment in latex.parse_formula(tex)
@@ -49,6 +68,8 @@ def needs_evaluation(tex: str) -> bool:
 def check_formula(tex: str, tolerance: float = 0.0) -> tuple[Verdict, ...]:
     """Verdicts for every false relation of a formula (cached per formula)."""
     verdicts: list[Verdict] = []
+    if other_notation(tex):
+        return ()
     for segment in latex.parse_formula(tex):
         for relation in segment.relations():
             if relation.op == "def":

@@ -24,6 +24,8 @@ ESCAPE_RE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!$%])")
 EMPHASIS_OR_ESCAPE_RE = re.compile(r"\*|" + ESCAPE_RE.pattern)
 # Math spans that only hold numbers (``$0.7$``, ``$[0.7, 0.2, 0.1]$``) read as prose numbers.
 NUMERIC_MATH_RE = re.compile(r"^[\s\d.,\[\]()%\\-]*$")
+# Inline code holding only numbers is values cited in prose: `0.99`, `[0.9, 0.7]`, `95%`.
+CODE_NUMBER_RE = re.compile(r"[\s.,\[\]()%\-\u2212]*\d[\s\d.,\[\]()%\-\u2212]*$")
 SENTENCE_END_RE = re.compile(r"[.!?](?=[\s)\]*_\"']*(?:\s|$))")
 ABBREVIATIONS = (
     "e.g",
@@ -110,15 +112,19 @@ def plain_view(prose: Prose) -> str:
         else:
             _blank(chars, start, end)
     for start, end in code:
-        # Keep the content of inline code, drop the backticks around it.
+        # Numbers in inline code are values cited in prose ("`0.99` for cat"): keep them, drop
+        # the backticks. Other inline code is code, not a claim (``0-00:10:00 = 10``).
         i = start
         while i < end and text[i] == "`":
-            chars[i] = " "
             i += 1
-        j = end - 1
-        while j > i and text[j] == "`":
-            chars[j] = " "
+        j = end
+        while j > i and text[j - 1] == "`":
             j -= 1
+        if CODE_NUMBER_RE.match(text, i, j):
+            _blank(chars, start, i)
+            _blank(chars, j, end)
+        else:
+            _blank(chars, start, end)
     for link in prose.links:
         if link.kind in {"autolink", "bare"}:
             _blank(chars, link.start, link.end)

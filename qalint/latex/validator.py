@@ -113,6 +113,11 @@ _DEF_RE = re.compile(
 )
 
 
+# Plain-TeX macros whose one argument is laid out in columns (& and \cr or \\), as MathJax
+# defines them: $\pmatrix{0 & 1 \\ 1 & 0}$. KaTeX defines none of them (M001 there).
+COLUMN_MACROS = frozenset({"matrix", "pmatrix", "cases", "eqalign", "eqalignno", "leqalignno"})
+
+
 def collect_definitions(texts: Iterable[str]) -> dict[str, int]:
     """Macros defined by ``\\newcommand``/``\\def``/``\\DeclareMathOperator`` in ``texts``.
 
@@ -718,7 +723,7 @@ class _Parser:
                 if not self.katex:
                     self.split_argument_comment(k)
                 if part == "m":
-                    j = self.group(k, upright=arg_upright)
+                    j = self.group(k, upright=arg_upright, amp=name in COLUMN_MACROS)
                 else:
                     j = self.raw_group(k, text_mode=part == "t")
             elif kind == CHAR and text in "^_":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +64,28 @@ def resolve_target(document: Document, path: str) -> Path | None:
     if folder is None or not path:
         return None
     return (folder / path).resolve()
+
+
+INDEX_PAGES = {"index.md", "readme.md"}
+PAGE_SUFFIXES = (".md", ".markdown")
+
+
+def url_base_path(document: Document, path: str) -> str | None:
+    """``path`` as a browser resolves it on the built page, relative to the page's folder.
+
+    MkDocs rewrites a relative link that names a Markdown file (``x.md``); any other relative
+    link is left as written, and the browser resolves it from the page's URL. With
+    ``use_directory_urls`` (MkDocs' default) the page ``a/b.md`` is served at ``a/b/``, one
+    folder deeper than its file: ``../c/`` written there means the page ``a/c.md``. Returns
+    that reading (``b/../c/``), or None when it is the file reading (an index page, a
+    Markdown target).
+    """
+    name = os.path.basename(document.path)
+    target = path.split("#", 1)[0].split("?", 1)[0]
+    if name.lower() in INDEX_PAGES or target.lower().endswith(PAGE_SUFFIXES):
+        return None
+    stem = os.path.splitext(name)[0]
+    return f"{stem}/{path}"
 
 
 def target_exists(path: Path) -> bool:

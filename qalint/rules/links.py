@@ -701,13 +701,29 @@ def _target_exists(ctx: RuleContext, resolved: Path) -> bool:
     return per_run(ctx, "links.exists", resolved, partial(target_exists, resolved))
 
 
+def _exists_from_page_url(ctx: RuleContext, path: str) -> bool:
+    """Whether ``path``, read from the page's URL as a browser reads it, names a site file
+    (``../../c/`` on ``a/b.md``, served at ``a/b/``: see ``site.url_base_path``)."""
+    from qalint.links.site import url_base_path
+
+    url_path = url_base_path(ctx.document, path)
+    resolved = _resolve(ctx, url_path) if url_path else None
+    if resolved is None:
+        return False
+    ctx.depends_on(resolved)
+    ctx.depends_on(resolved.with_name(resolved.name + ".md"))
+    return _target_exists(ctx, resolved)
+
+
 @rule(
     "L013",
     "link-missing-file",
     summary="A relative link points to a file that does not exist.",
     explanation="Relative targets are resolved from the folder of the page, as MkDocs does. "
     "A target that exists neither as a file, a folder, nor with `.md` added is a broken link "
-    "on the site. Site-absolute targets (`/x`) are not checked.",
+    "on the site. A target that does not name a Markdown file is also read from the page's "
+    "URL, as the browser reads it (MkDocs serves `a/b.md` at `a/b/`, so `../c/` there is the "
+    "page `a/c.md`). Site-absolute targets (`/x`) are not checked.",
     bad="See [the softmax question](softmx.md).",
     good="See [the softmax question](softmax.md).",
     severity=Severity.ERROR,
@@ -727,7 +743,7 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
             ctx.depends_on(resolved)
             ctx.depends_on(resolved.with_name(resolved.name + ".md"))
             found = exists[resolved] = _target_exists(ctx, resolved)
-        if found:
+        if found or _exists_from_page_url(ctx, path):
             continue
         shown = Path(os.path.normpath(folder / path)).as_posix()
         written = _target(link)[0].strip()
