@@ -130,7 +130,7 @@ def _cue_before_by_search(text: str, start: int, pos: int) -> tuple[str, int] | 
     window = text[start:pos]
     for role, pattern in claims.ROLE_RES.items():
         for m in pattern.finditer(window):
-            if claims.FILLER_RE.match(window[m.end() :]) and (best is None or m.end() > best[1]):
+            if claims.FILLER_RE.fullmatch(window, m.end()) and (best is None or m.end() > best[1]):
                 best = (role, m.end())
     return best
 

@@ -60,17 +60,55 @@ def find_block_math(text: str) -> RawMath | None:
 
 # ``INLINE_RE`` with each "no backslash before" test moved after the first character, so that
 # every branch starts with a literal and the regex engine skips ahead to a ``$`` or ``\``.
-# Group 1 is the TeX of a ``$`` formula, group 2 that of a ``\(`` formula; the backslash runs
-# the renderer consumes as text capture nothing. Right after a stashed match the renderer sees
-# a placeholder, never a backslash: ``_FAST_AFTER_STASH_RE`` drops those lookbehinds.
+# Group 1 is the TeX of a ``$`` formula; group 2 marks a ``\(`` opener, whose formula
+# ``_Brackets`` finds (see there); the backslash runs the renderer consumes as text capture
+# nothing. Right after a stashed match the renderer sees a placeholder, never a backslash:
+# ``_FAST_AFTER_STASH_RE`` drops those lookbehinds.
 _FAST_INLINE = (
     r"\\{nb}\\(?:\\{{2}})*(?=\$)"
     r"|\${nd}(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)\$"
     r"|\\{nb}\\(?:\\{{2}})*?(?=\\\()"
-    r"|\\{nb}\(((?:\\[^)]|[^\\\x02\x03])+?)\\\)"
+    r"|\\{nb}(\()"
 )
 _FAST_INLINE_RE = re.compile(_FAST_INLINE.format(nb=r"(?<!\\\\)", nd=r"(?<!\\\$)"), re.S)
 _FAST_AFTER_STASH_RE = re.compile(_FAST_INLINE.format(nb="", nd=""), re.S)
+# The body of a ``\(`` formula, token by token: a backslash pair other than ``\)``, or any
+# character but a backslash or a placeholder edge. It cannot run past a ``\)``, so matching
+# it greedily ends where the renderer's lazy match ends.
+_BRACKET_BODY_RE = re.compile(r"(?:\\[^)]|[^\\\x02\x03])+", re.S)
+
+
+class _Brackets:
+    r"""Where the ``\(`` formula opened at an offset ends, each stretch of text read once.
+
+    The renderer's pattern reads from every ``\(`` to its ``\)``, or to the end of the
+    text when there is none, so a line of unclosed ``\(`` cost time quadratic in its length.
+    Inside the body of one ``\(`` the tokens of every later ``\(`` line up with its own, so
+    all of them end where it ends: one read answers for all the openers in it.
+    """
+
+    __slots__ = ("_known", "_work")
+
+    def __init__(self, work: str) -> None:
+        self._work = work
+        self._known: list[tuple[int, int, int]] = []  # (body start, body end, closer or -1)
+
+    def end(self, opener: int) -> int:
+        r"""Offset after the ``\)`` that closes the ``\(`` at ``opener``; -1 when none does."""
+        start = opener + 2
+        if self._known:
+            body_start, body_end, closer = self._known[-1]
+            if body_start <= start <= body_end:
+                return closer if closer < 0 or start < body_end else self._read(start)
+        return self._read(start)
+
+    def _read(self, start: int) -> int:
+        work = self._work
+        m = _BRACKET_BODY_RE.match(work, start)
+        body_end = m.end() if m else start
+        closer = body_end + 2 if body_end > start and work.startswith("\\)", body_end) else -1
+        self._known.append((start, body_end, closer))
+        return closer
 
 
 def _stash(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -93,6 +131,7 @@ def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawM
     if "$" not in text and "\\(" not in text:
         return []
     work = _stash(text, skip_ranges)
+    brackets = _Brackets(work)
     found: list[RawMath] = []
     pos, after_backslash = 0, False
     while True:
@@ -101,11 +140,17 @@ def find_inline_math(text: str, skip_ranges: list[tuple[int, int]]) -> list[RawM
             m = _FAST_INLINE_RE.search(work, pos + 1 if after_backslash else pos)
         if m is None:
             break
+        end = m.end()
         if m.group(1) is not None:
-            found.append(RawMath(m.group(1), "$", False, m.start(), m.end(), m.start(1)))
+            found.append(RawMath(m.group(1), "$", False, m.start(), end, m.start(1)))
         elif m.group(2) is not None:
-            found.append(RawMath(m.group(2), "\\(", False, m.start(), m.end(), m.start(2)))
-        pos = m.end()
+            end = brackets.end(m.start())
+            if end < 0:  # no formula opens here: the renderer reads on from the next character
+                pos, after_backslash = m.start() + 1, False
+                continue
+            tex = work[m.start() + 2 : end - 2]
+            found.append(RawMath(tex, "\\(", False, m.start(), end, m.start() + 2))
+        pos = end
         after_backslash = work[pos - 1] == "\\"
     return found
 

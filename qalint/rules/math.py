@@ -10,6 +10,7 @@ exact inside multi-line blocks and indented tab bodies too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import pairwise
@@ -338,11 +339,15 @@ _FIRST_WORD_RE = re.compile(r"\S*")
 COMMAND_RE = re.compile(r"\\[a-zA-Z]+")
 
 
-def _looks_like_tex(segment: str) -> bool:
-    """True when text right after an opener is TeX: its first word has a command, ^, _ or {,
-    or a command follows later (so "$5, see file_name" is a price, not a formula)."""
-    first = _FIRST_WORD_RE.match(segment)
-    return bool((first and TEX_MARKER_RE.search(first.group())) or COMMAND_RE.search(segment[:120]))
+def _looks_like_tex(text: str, start: int, end: int = -1) -> bool:
+    """True when ``text[start:end]`` (right after an opener) is TeX: its first word has a
+    command, ^, _ or {, or a command follows later (so "$5, see file_name" is a price, not a
+    formula). Only the first word and 120 characters are read (no slice of the rest)."""
+    end = len(text) if end < 0 else end
+    first = _FIRST_WORD_RE.match(text, start, end)
+    if first and TEX_MARKER_RE.search(text, start, first.end()):
+        return True
+    return COMMAND_RE.search(text, start, min(end, start + 120)) is not None
 
 
 def _all_covered(text: str, ranges: list[tuple[int, int]]) -> bool:
@@ -364,7 +369,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
     The prose already holds the inline math arithmatex finds once code spans and comments
     are stashed; with those three masked, every ``$`` or ``\\(`` left unescaped is an opener.
     """
-    maths = prose.math_spans
+    maths = sorted(prose.math_spans)
     display = "\\[" in text or "\\begin{" in text
     if not display and _all_covered(text, [*prose.code_spans, *prose.comment_spans, *maths]):
         return  # every $ and \( is inside math, code or a comment: nothing is left as text
@@ -379,7 +384,16 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
         return
     dollars = [o for o, kind in openers if kind == "$"]
     used: set[int] = set()
+    next_dollar = 0  # index into dollars of the first one after the current opener
+
+    def later_dollars() -> Iterator[int]:
+        """The unused dollars after the current opener, in order (read lazily)."""
+        start = next_dollar
+        return (dollars[i] for i in range(start, len(dollars)) if dollars[i] not in used)
+
     for offset, opener in openers:
+        if opener == "$":
+            next_dollar = bisect_right(dollars, offset, next_dollar)
         if offset in used:
             continue
         if opener == "$" and offset in dollar_edges:
@@ -393,7 +407,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
             )
             continue
         if opener == "\\(":
-            if _looks_like_tex(masked[offset + 2 :]):
+            if _looks_like_tex(masked, offset + 2):
                 used.add(offset)
                 yield (
                     offset,
@@ -402,19 +416,19 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
                     "formula is shown as text: add \\)",
                 )
             continue
-        later = [o for o in dollars if o > offset and o not in used]
-        if later and later[0] == offset + 1:
+        later = later_dollars()
+        partner = next(later, None)
+        if partner is not None and partner == offset + 1:
             used.add(offset + 1)
-            found = _double_dollar(text, masked, offset, later[1:])
+            found = _double_dollar(text, masked, offset, later)
             if found:
                 used.update(found[0])
                 yield found[1]
             continue
-        if later:
-            partner = later[0]
-            inner = text[offset + 1 : partner]
-            if not TEX_MARKER_RE.search(inner):
+        if partner is not None:
+            if not TEX_MARKER_RE.search(text, offset + 1, partner):
                 continue
+            inner = text[offset + 1 : partner]
             if inner[:1].isspace() or inner[-1:].isspace():
                 used.update({offset, partner})
                 yield (
@@ -424,7 +438,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
                     "right after the opening $ and right before the closing $; write "
                     f"${inner.strip()}$",
                 )
-            elif any(offset < start and end <= partner for start, end in maths):
+            elif _holds_math(maths, offset, partner):
                 used.update({offset, partner})
                 yield (
                     offset,
@@ -435,7 +449,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
                 )
             continue
         end = text.find("$", offset + 1)
-        if _looks_like_tex(masked[offset + 1 : end if end >= 0 else len(text)]):
+        if _looks_like_tex(masked, offset + 1, end):
             used.add(offset)
             yield (
                 offset,
@@ -446,15 +460,22 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
             )
 
 
+def _holds_math(maths: list[tuple[int, int]], offset: int, partner: int) -> bool:
+    """True when a formula lies wholly between the ``$`` at ``offset`` and its ``partner``
+    (``maths`` sorted, not overlapping: only the first one after ``offset`` can)."""
+    index = bisect_right(maths, offset, key=lambda span: span[0])
+    return index < len(maths) and maths[index][1] <= partner
+
+
 def _double_dollar(
-    text: str, masked: str, offset: int, later: list[int]
+    text: str, masked: str, offset: int, later: Iterator[int]
 ) -> tuple[set[int], tuple[int, int, str]] | None:
     """A ``$$`` at ``offset`` that arithmatex leaves as text; ``later``: the next lone ``$``s."""
     for first, second in pairwise(later):
         if second == first + 1:
-            inner = text[offset + 2 : first]
-            if not TEX_MARKER_RE.search(inner):
+            if not TEX_MARKER_RE.search(text, offset + 2, first):
                 return None
+            inner = text[offset + 2 : first]
             return {offset, offset + 1, first, second}, (
                 offset,
                 second + 1,
@@ -462,7 +483,7 @@ def _double_dollar(
                 "(blank lines around it, no extra indentation); or write "
                 f"${inner.strip()}$ inline",
             )
-    if not _looks_like_tex(masked[offset + 2 :]):
+    if not _looks_like_tex(masked, offset + 2):
         return None
     return {offset, offset + 1}, (
         offset,
@@ -476,11 +497,13 @@ def _display_openers(masked: str) -> Iterator[tuple[int, int, str]]:
     """``\\[`` and ``\\begin{env}`` inside a paragraph that is not a display block."""
     if "\\[" not in masked and "\\begin{" not in masked:
         return
+    close = -2  # the first "\\]" at or after the current opener's end (-1: none is left)
     for offset, opener in arithmatex.display_openers(masked):
         if opener == "\\[":
-            close = masked.find("\\]", offset + 2)
-            inner = masked[offset + 2 : close if close >= 0 else len(masked)]
-            if not TEX_MARKER_RE.search(inner[:120]):
+            if -1 < close < offset + 2 or close == -2:
+                close = masked.find("\\]", offset + 2)  # each "\\]" is found once
+            inner_end = close if close >= 0 else len(masked)
+            if not TEX_MARKER_RE.search(masked, offset + 2, min(inner_end, offset + 122)):
                 continue
             if close < 0:
                 yield (
