@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +121,7 @@ def main() -> None:
             continue
         counts = [construct.full // 8 * k for k in (1, 2, 4, 8)]
         times = [min(_run(construct, c) for _ in range(args.repeat)) for c in counts]
-        ratios = " ".join(f"{b / max(a, 1e-4):4.1f}" for a, b in zip(times, times[1:]))
+        ratios = " ".join(f"{b / max(a, 1e-4):4.1f}" for a, b in pairwise(times))
         size = len(construct.build(construct.full).encode())
         line = (
             f"{construct.name:36} {size / 1000:7.0f}KB "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import pairwise
 
 from qalint.config import Config
 from qalint.document import Document, MathSpan
@@ -142,9 +143,7 @@ class _SentenceIndex:
             sentences = self.by_run.get(key, [])
             starts = [s.start for s in sentences]
             ends = [s.end for s in sentences]
-            ordered = all(
-                a.start <= a.end <= b.start for a, b in zip(sentences, sentences[1:], strict=False)
-            )
+            ordered = all(a.start <= a.end <= b.start for a, b in pairwise(sentences))
             self._runs[key] = (sentences, starts, ends) if ordered else None
         return self._runs[key]
 
