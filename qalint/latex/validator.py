@@ -846,9 +846,8 @@ class _Parser:
         kind, text, s, e = toks[k]
         if kind == CHAR and text == "{":
             j = self.group(k, upright=upright)
-            if j == k + 2 or (
-                j > k + 1 and all(t[0] in (SPACE, COMMENT) for t in toks[k + 1 : j - 1])
-            ):
+            closed = j > k + 1 and toks[j - 1][0] == CHAR and toks[j - 1][1] == "}"
+            if closed and all(t[0] in (SPACE, COMMENT) for t in toks[k + 1 : j - 1]):
                 self.error(
                     Kind.EMPTY_SCRIPT,
                     f"empty {what} {char}{{}}: remove it",

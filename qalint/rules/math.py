@@ -286,7 +286,10 @@ STAR = _kind_rule(
     "empty-script",
     summary="An empty superscript or subscript (^{} or _{}).",
     explanation="`x^{}` renders nothing but is usually a leftover (the seed writes "
-    "`\\sum_{i}^{}`); remove it. The fix deletes it.",
+    "`\\sum_{i}^{}`); remove it. The fix deletes it, and leaves a space where a letter "
+    "or digit stands on both sides (`\\alpha^{}b` becomes `\\alpha b`, not `\\alphab`). "
+    "A group that is not closed (`R^{D`) is not empty: M002 reports it; in a formula whose "
+    "braces do not balance the fix is not offered.",
     bad="$-\\sum_{i}^{} p_i \\log p_i$",
     good="$-\\sum_{i} p_i \\log p_i$",
     severity=Severity.INFO,
@@ -296,13 +299,21 @@ STAR = _kind_rule(
 def empty_script(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Report ``^{}``/``_{}`` with a safe fix that removes them."""
     source = ctx.document.source
+    # In a formula whose braces do not balance, which } closes which { is a guess: a "{}"
+    # there may be the end of a longer group ($a^{b_{}$), so it is reported but not removed.
+    unbalanced = {id(ms) for ms, _ in _findings(ctx, Kind.BRACES)}
     for ms, finding in _findings(ctx, Kind.EMPTY_SCRIPT):
         span = _span(ms, finding.start, finding.end)
         fix = None
-        if not ms.in_comment and span.line == span.end_line:
+        if not ms.in_comment and span.line == span.end_line and id(ms) not in unbalanced:
             start = source.offset(span.line, span.column)
             end = source.offset(span.end_line, span.end_column)
-            fix = Fix((Edit(start, end, ""),), description="remove the empty script")
+            # \alpha^{}b: a letter or digit on both sides keeps a space, or the two would
+            # run together (\alphab, an undefined command)
+            text = ctx.document.text
+            glue = start > 0 and end < len(text) and text[start - 1].isalnum()
+            keep = " " if glue and text[end].isalnum() else ""
+            fix = Fix((Edit(start, end, keep),), description="remove the empty script")
         yield empty_script(ctx, span, _message(ms, finding), fix)
 
 
