@@ -280,6 +280,19 @@ STAR = _kind_rule(
     severity=Severity.INFO,
 )
 
+TOO_DEEP = _kind_rule(
+    "M030",
+    "formula-too-deep",
+    Kind.TOO_DEEP,
+    summary="A formula is nested deeper than qalint follows (a note, not an error).",
+    explanation="The formula checker follows groups, fractions and scripts 200 levels deep; "
+    "past that it stops checking the formula (a valid formula is not an error for it). "
+    "Such nesting is almost always generated; flatten it or check it on the site.",
+    bad="${{{{ ... x ... }}}}$  (201 levels of braces)",
+    good="$x$",
+    severity=Severity.INFO,
+)
+
 
 @rule(
     "M101",
