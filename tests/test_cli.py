@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED, question
 
 BROKEN = question(answer="First line.\n      Second line escapes.")
