@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -146,3 +147,25 @@ def test_cues_found_once_per_sentence_match_a_search_per_number() -> None:
                 assert cues.before(number.start) == expected, sentence.text
                 checked += 1
     assert checked > 500
+
+
+def test_derivative_identities_are_confirmed_without_sympy() -> None:
+    """``\\frac{d}{dx}`` is differentiated in floats (the chain rule, node by node): true
+    identities skip sympy's import; a false one still goes to sympy and is reported."""
+    script = (
+        "import sys, qalint\n"
+        "found = qalint.lint_text('$\\\\frac{d}{dx} \\\\tanh(x) = 1 - \\\\tanh^2(x)$ and "
+        "$\\\\frac{d}{dx} x^3 = 3x^2$.\\n')\n"
+        "assert [d.code for d in found if d.code.startswith('F')] == [], found\n"
+        "print('sympy' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert run.stdout.strip() == "False"
+    wrong = qalint.lint_text("$\\frac{d}{dx} \\tanh(x) = 1 + \\tanh^2(x)$.\n")
+    assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]
