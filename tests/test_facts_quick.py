@@ -169,3 +169,32 @@ def test_derivative_identities_are_confirmed_without_sympy() -> None:
     assert run.stdout.strip() == "False"
     wrong = qalint.lint_text("$\\frac{d}{dx} \\tanh(x) = 1 + \\tanh^2(x)$.\n")
     assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]
+
+
+def test_sympy_functions_match_the_converter() -> None:
+    """The names the no-import pre-check lets through are exactly those sympy is given."""
+    import sympy
+
+    x = sympy.Symbol("x", positive=True)
+    for name in symbolic.SYMPY_FUNCTIONS:
+        symbolic._function(name, [x, x], None, "e")
+    with pytest.raises(ValueError, match="unknown function"):
+        symbolic._function("Theta", [x], None, "e")
+
+
+def test_identities_of_integer_names_are_confirmed_without_sympy() -> None:
+    script = (
+        "import sys, qalint\n"
+        "qalint.lint_text('$2^{2n} = 2^n \\\\times 2^n = 4^n$.\\n')\n"
+        "print('sympy' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert run.stdout.strip() == "False"
+    wrong = qalint.lint_text("$2^{2n} = 2^n + 2^n$ for every $n$.\n")
+    assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]

@@ -206,12 +206,12 @@ def identity_plainly_holds(
     points of (0.3, 2.9), in some log base, so that sampling it exactly could not find it
     false (the exact check reports an identity only when every sample disagrees).
 
-    Only smooth formulas of real variables qualify: integer-valued names (sampled as
-    integers by the exact check) and functions that can agree on part of the range only
-    (``max``, ``relu``, ``|x|``) are left to sympy.
+    Only smooth formulas qualify: functions that can agree on part of the range only
+    (``max``, ``relu``, ``|x|``) are left to sympy. Integer-valued names (``n``, ``k``) take
+    integers from 2 to 9, as in the exact check.
     """
     names = sorted(free_symbols(relation.left) | free_symbols(relation.right))
-    if not names or INTEGER_NAMES.intersection(names):
+    if not names:
         return False
     for side in (relation.left, relation.right):
         for node in walk(side):
@@ -220,7 +220,12 @@ def identity_plainly_holds(
     for base in log_bases:
         rng = random.Random(seed)
         for _ in range(IDENTITY_POINTS):
-            point = {name: rng.randint(300, 2900) / 1000 for name in names}
+            point = {  # integer names (n, k) take integers, as in the exact check
+                name: float(rng.randint(2, 9))
+                if name in INTEGER_NAMES
+                else rng.randint(300, 2900) / 1000
+                for name in names
+            }
             left = value(relation.left, base, point)
             right = value(relation.right, base, point)
             if left is None or right is None:
