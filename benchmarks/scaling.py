@@ -53,6 +53,11 @@ def _table(count: int) -> str:
     return "| name | link |\n|---|---|\n" + rows
 
 
+_QUESTION = (
+    '!!! Question ""\n    === "Question"\n        #### What is $x^2$?\n\n'
+    '    === "Answer"\n\n        It is 0.5 and 0.5 [ref](https://e.org).\n\n'
+)
+
 CONSTRUCTS = [
     Construct("\\( repeated on one line", lambda n: "\\( " * n + "\n", 8_000),
     Construct("$$ repeated on one line", lambda n: "$$ " * n + "\n", 12_000),
@@ -72,6 +77,13 @@ CONSTRUCTS = [
     Construct("numbers in a sentence", lambda n: "about 3% of 12 and 0.5 " * n + ".\n", 4_000),
     Construct("inline code spans", lambda n: "`a` " * n + "\n", 40_000),
     Construct("formulas with ^{}", lambda n: "$a^{}b$ " * n + "\n", 6_000, fix=True),
+    Construct("bare URLs on one line", lambda n: "see https://e.org/x " * n + "\n", 6_000),
+    Construct("reference links", lambda n: "[a][r] " * n + "\n\n[r]: https://e.org\n", 20_000),
+    Construct("emphasis and HTML tags", lambda n: "*a* <b>c</b> " * n + "\n", 10_000),
+    Construct("HTML comments", lambda n: "<!-- c --> x " * n + "\n", 10_000),
+    Construct("question blocks", lambda n: _QUESTION * n, 2_000),
+    Construct("nested list items", lambda n: "- a\n    - b\n" * n, 10_000),
+    Construct("fix: trailing spaces on many lines", lambda n: "a  \n" * n, 20_000, fix=True),
 ]
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from qalint.config import Option, register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
@@ -650,13 +651,17 @@ def blank_line_before_question(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag a question marker whose previous line is the previous question's content."""
     doc = ctx.document
     questions = {id(b.node) for b in _visible_questions(ctx)}
+    previous_sibling: dict[int, int] = {}  # node id -> id of the sibling before it (one pass)
     for block in _visible_questions(ctx):
         node = block.node
         parent = node.parent
         if parent is None or node.marker is None:
             continue
-        index = parent.children.index(node)
-        if index == 0 or id(parent.children[index - 1]) not in questions:
+        if id(node) not in previous_sibling:
+            children = parent.children
+            previous_sibling.update((id(child), id(before)) for before, child in pairwise(children))
+            previous_sibling.setdefault(id(children[0]), 0)
+        if previous_sibling.get(id(node), 0) not in questions:
             continue
         lineno = node.marker.lineno
         previous = doc.lines[lineno - 2] if lineno > 1 else ""
