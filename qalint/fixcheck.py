@@ -7,14 +7,16 @@ naming the fixes that fail, so that the fixer withholds those and applies the ot
   of words (letters and digits) and symbols (every other visible character). Around each
   edit, widened to whole words on both sides, the sequence after the edit must be the
   sequence before it with only the changes its rule may make (``ALLOWANCES``): white space
-  only, a few symbols (link parentheses, quotes of a marker, an empty ``^{}``), or, for the
-  rules that rewrite an address or a tab title (and say so), other words. Edits whose
+  only (in a link, ``%20`` counts as a space), a few symbols (link parentheses, quotes of a
+  marker, an empty ``^{}``), or, for the rules that rewrite an address or a tab title, other
+  words. A fixable rule not listed may change white space only: add new ones there. Edits whose
   widened regions touch are checked together, so two edits cannot glue a word between them.
 - **The questions** (``check_questions``, on the re-parsed text): no question block is lost,
   and none that had every required tab loses one.
-- **No new error where it edits** (``check_new_errors``, on the re-linted text): on the lines
-  an edit touched, no error-severity finding appears of a code that the file now has more
-  of (an error that only moved, as the fix of one problem reveals the next, is not new).
+- **No new error where it edits** (``check_new_errors``, on the re-linted text; the fixer
+  runs it when the fixed file ends with more errors of a code than the original): on the
+  lines an edit touched, no error-severity finding appears of a code that the file now has
+  more of (an error that only moved, as one fix reveals the next problem, is not new).
 
 Each check reads each edit's neighbourhood once, so the net costs linear time like the fixer.
 """
@@ -32,6 +34,7 @@ from qalint.diagnostics import Diagnostic, Edit, Severity
 if TYPE_CHECKING:
     from qalint.config import Config
     from qalint.document import Document
+    from qalint.markdown.blocks import Node
 
 TOKEN_RE = re.compile(r"[^\W_]+|\S")  # a word (letters and digits) or one other visible char
 
@@ -44,16 +47,17 @@ class Allowance:
     symbols: str | None = ""
     words: bool = False
     what: str = "white space"
+    encoded_space: bool = False  # "%20" in a link target counts as the space it encodes
 
 
 QUOTES = "\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb\u2039\u203a`"  # straight, curly
 WHITESPACE = Allowance()
 ALLOWANCES: dict[str, Allowance] = {
-    "L001": Allowance("()", what="link parentheses"),
-    "L002": WHITESPACE,
+    "L001": Allowance("()", what="link parentheses", encoded_space=True),
+    "L002": Allowance("", what="white space", encoded_space=True),
     "L005": Allowance(None, words=True, what="the address"),
     "L006": Allowance(None, words=True, what="the address"),
-    "L010": Allowance("<>", what="angle brackets around the address"),
+    "L010": Allowance("<>", what="angle brackets around the address", encoded_space=True),
     "L012": Allowance(None, words=True, what="the address"),
     "L104": Allowance(None, words=True, what="the address"),
     "M101": Allowance("^_{}", what="an empty ^{} or _{}"),
@@ -79,8 +83,11 @@ def allowance(code: str) -> Allowance:
     return ALLOWANCES.get(code, UNKNOWN)
 
 
-def tokens(text: str) -> list[str]:
-    """The words (case-folded) and symbols of ``text``, in order."""
+def tokens(text: str, encoded_space: bool = False) -> list[str]:
+    """The words (case-folded) and symbols of ``text``, in order (``encoded_space``: read
+    ``%20`` as the space it stands for in a link target)."""
+    if encoded_space and "%20" in text:
+        text = text.replace("%20", " ")
     return TOKEN_RE.findall(text.casefold())
 
 
@@ -165,25 +172,27 @@ def _check_group(
     text: str, start: int, end: int, group: list[tuple[int, int, Edit, Diagnostic]]
 ) -> list[tuple[Diagnostic, str]]:
     """The fixes of a group of neighbouring edits that change more than they may."""
-    before = tokens(text[start:end])
     fixes: dict[int, Diagnostic] = {id(d): d for *_, d in group}
+    encoded = any(allowance(d.code).encoded_space for d in fixes.values())
+    before = tokens(text[start:end], encoded)
     if len(fixes) == 1:
         diagnostic = next(iter(fixes.values()))
-        after = tokens(_apply(text, start, end, [e for _, _, e, _ in group]))
+        after = tokens(_apply(text, start, end, [e for _, _, e, _ in group]), encoded)
         why = _edit_ok(before, after, allowance(diagnostic.code))
         return [] if why is None else [(diagnostic, why)]
     refused: list[tuple[Diagnostic, str]] = []
     survivors: list[Diagnostic] = []
     for diagnostic in fixes.values():  # each alone first
         own = [e for _, _, e, d in group if d is diagnostic]
-        why = _edit_ok(before, tokens(_apply(text, start, end, own)), allowance(diagnostic.code))
+        after = tokens(_apply(text, start, end, own), encoded)
+        why = _edit_ok(before, after, allowance(diagnostic.code))
         if why is None:
             survivors.append(diagnostic)
         else:
             refused.append((diagnostic, why))
     if len(survivors) > 1:  # then together: every survivor's allowance must cover the sum
         edits = [e for _, _, e, d in group if any(d is s for s in survivors)]
-        after = tokens(_apply(text, start, end, edits))
+        after = tokens(_apply(text, start, end, edits), encoded)
         merged = _merge([allowance(d.code) for d in survivors])
         why = _edit_ok(before, after, merged)
         if why is not None:  # keep the first, withhold the rest this round
@@ -311,7 +320,7 @@ def check_questions(
     )
     lines: set[int] = set()
     for block in old.questions:
-        lines.update(range(block.span.line, block.span.end_line + 1))
+        lines.update(range(block.span.line, _last_line(block.node, block.span.end_line) + 1))
     old_lines = _old_lines(text, chosen)
     touching = [d for d in chosen if old_lines[id(d)] & lines]
     return [(d, why) for d in (touching or chosen)]
@@ -326,3 +335,14 @@ def _question_shape(document: Document, config: Config) -> tuple[int, int]:
         if all(r in titles for r in required):
             complete += 1
     return len(document.questions), complete
+
+
+def _last_line(node: Node, at_least: int) -> int:
+    """The last source line of a block and everything in it."""
+    last = at_least
+    for inner in node.walk():
+        if inner.lines:
+            last = max(last, inner.lines[-1].lineno)
+        if inner.marker is not None:
+            last = max(last, inner.marker.lineno)
+    return last

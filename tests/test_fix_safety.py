@@ -188,3 +188,28 @@ def test_qalint_fix_names_the_withheld_fix_on_stderr(tmp_path: Path) -> None:
     )
     assert page.read_text(encoding="utf-8") == 'Intro.\n\n!!!Question""\n$\\alpha b$\n'
     assert "Traceback" not in run.stderr
+
+
+def test_an_encoded_space_in_a_link_counts_as_white_space() -> None:
+    diagnostic = qalint.Diagnostic(
+        "x.md",
+        Span(1, 1, 1, 2),
+        "L002",
+        "link-space-before-target",
+        Severity.ERROR,
+        "m",
+        Fix((Edit(9, 10, "%20"),)),
+    )
+    kept, refused = check_edits("[t](a://b c)\n", [diagnostic])
+    assert kept == [diagnostic] and refused == []
+    gluing = qalint.Diagnostic(
+        "x.md",
+        Span(1, 1, 1, 2),
+        "L002",
+        "link-space-before-target",
+        Severity.ERROR,
+        "m",
+        Fix((Edit(9, 10, ""),)),
+    )
+    kept, refused = check_edits("[t](a://b c)\n", [gluing])
+    assert kept == [] and "'bc' added" in refused[0][1]
