@@ -28,11 +28,6 @@ class Cover:
         i = bisect_right(self._starts, index) - 1
         return i >= 0 and self._reach[i] > index
 
-    def overlaps(self, start: int, end: int) -> bool:
-        """True when some non-empty range shares a character with ``[start, end)``."""
-        i = bisect_right(self._starts, end - 1) - 1
-        return i >= 0 and self._reach[i] > start
-
     def __bool__(self) -> bool:
         """True when there is at least one range."""
         return bool(self._starts)
