@@ -223,6 +223,11 @@ def _override_severity(diagnostic: Diagnostic, config: Config) -> Diagnostic:
     return diagnostic.with_severity(chosen) if chosen is not None else diagnostic
 
 
+# A path the user names that does not exist is reported, as an error, whatever --select,
+# --ignore, per-file ignores or severity overrides say: a typo in a CI path must not pass.
+ALWAYS_REPORTED = frozenset({"E001"})
+
+
 def _keep(
     diagnostics: Iterable[Diagnostic],
     config: Config,
@@ -236,6 +241,9 @@ def _keep(
     kept: list[Diagnostic] = []
     seen: set[tuple] = set()
     for diagnostic in diagnostics:
+        if diagnostic.code in ALWAYS_REPORTED:
+            kept.append(diagnostic)
+            continue
         if not is_enabled(diagnostic.code, diagnostic.name, config):
             continue
         if _per_file_ignored(diagnostic, config):

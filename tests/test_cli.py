@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, SEED, question
 
 BROKEN = question(answer="First line.\n      Second line escapes.")
@@ -298,3 +299,11 @@ def test_a_socket_or_a_folder_named_as_a_file_is_said_to_be_one(tmp_path: Path) 
     (tmp_path / "dir.md").mkdir()  # the command line walks a folder; the loader is told
     problem = load(tmp_path / "dir.md", 10_000, shown="dir.md").problem
     assert problem is not None and problem.message == "is a directory, not a file"
+
+
+@pytest.mark.parametrize("flags", [["--select", "S"], ["--ignore", "E"], ["--select", "W001"], []])
+def test_a_missing_path_fails_whatever_select_and_ignore_say(tmp_path: Path, flags) -> None:
+    (tmp_path / "qalint.toml").write_text("", encoding="utf-8")
+    result = qalint("check", *flags, "missing.md", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "E001 path not found: missing.md" in result.stdout

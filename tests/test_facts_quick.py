@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -130,7 +131,7 @@ def _cue_before_by_search(text: str, start: int, pos: int) -> tuple[str, int] | 
     window = text[start:pos]
     for role, pattern in claims.ROLE_RES.items():
         for m in pattern.finditer(window):
-            if claims.FILLER_RE.match(window[m.end() :]) and (best is None or m.end() > best[1]):
+            if claims.FILLER_RE.fullmatch(window, m.end()) and (best is None or m.end() > best[1]):
                 best = (role, m.end())
     return best
 
@@ -146,3 +147,54 @@ def test_cues_found_once_per_sentence_match_a_search_per_number() -> None:
                 assert cues.before(number.start) == expected, sentence.text
                 checked += 1
     assert checked > 500
+
+
+def test_derivative_identities_are_confirmed_without_sympy() -> None:
+    """``\\frac{d}{dx}`` is differentiated in floats (the chain rule, node by node): true
+    identities skip sympy's import; a false one still goes to sympy and is reported."""
+    script = (
+        "import sys, qalint\n"
+        "found = qalint.lint_text('$\\\\frac{d}{dx} \\\\tanh(x) = 1 - \\\\tanh^2(x)$ and "
+        "$\\\\frac{d}{dx} x^3 = 3x^2$.\\n')\n"
+        "assert [d.code for d in found if d.code.startswith('F')] == [], found\n"
+        "print('sympy' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert run.stdout.strip() == "False"
+    wrong = qalint.lint_text("$\\frac{d}{dx} \\tanh(x) = 1 + \\tanh^2(x)$.\n")
+    assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]
+
+
+def test_sympy_functions_match_the_converter() -> None:
+    """The names the no-import pre-check lets through are exactly those sympy is given."""
+    import sympy
+
+    x = sympy.Symbol("x", positive=True)
+    for name in symbolic.SYMPY_FUNCTIONS:
+        symbolic._function(name, [x, x], None, "e")
+    with pytest.raises(ValueError, match="unknown function"):
+        symbolic._function("Theta", [x], None, "e")
+
+
+def test_identities_of_integer_names_are_confirmed_without_sympy() -> None:
+    script = (
+        "import sys, qalint\n"
+        "qalint.lint_text('$2^{2n} = 2^n \\\\times 2^n = 4^n$.\\n')\n"
+        "print('sympy' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert run.stdout.strip() == "False"
+    wrong = qalint.lint_text("$2^{2n} = 2^n + 2^n$ for every $n$.\n")
+    assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]

@@ -447,5 +447,9 @@ def test_a_formatting_fix_that_drops_a_word_is_refused(extra_rule) -> None:
 
     extra_rule("W991", drop)
     rule = registry.get_rule("W991")
-    with pytest.raises(FixError, match="change the words"):
-        fix_text("A secret.\n", config=Config(select=["W991"]))
+    result = fix_source("A secret.  \n", "x.md", Config(select=["W991", "W001"]))
+    assert result.fixed == "A secret.\n"  # the word stays; the other fix still applies
+    assert result.applied == {"W001": 1}
+    assert len(result.withheld) == 1
+    assert "withheld the W991 fix" in result.withheld[0]
+    assert "'secret' lost" in result.withheld[0]

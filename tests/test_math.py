@@ -394,6 +394,10 @@ def test_a_run_of_primes_after_a_superscript_is_one_finding() -> None:
     assert only("$x^a''$\n")[:3] == ("M007", 1, 5)
 
 
-def test_too_deep_nesting_is_one_finding() -> None:
-    text = "$" + "{" * 500 + "x" + "}" * 500 + "$\n"
-    assert only(text)[::3] == ("M002", "formula nested too deeply to check")
+def test_too_deep_nesting_is_one_info_note_not_an_error() -> None:
+    for depth in (201, 500):
+        text = "$" + "{" * depth + "x" + "}" * depth + "$\n"
+        found = qalint.lint_text(text)
+        assert [(d.code, d.severity.value) for d in found] == [("M030", "info")]
+        assert "nested more than 200 groups deep" in found[0].message
+    assert qalint.lint_text("$" + "{" * 199 + "x" + "}" * 199 + "$\n") == []

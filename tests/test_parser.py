@@ -141,7 +141,7 @@ def test_nesting_past_the_depth_limit_is_cut_off_not_a_crash() -> None:
         doc = qalint.parse_text(text)
         assert doc.too_deep is not None and doc.too_deep.line == MAX_DEPTH + 1
         found = [d for d in qalint.lint_text(text) if d.code == "S018"]
-        assert [(d.line, d.severity.value) for d in found] == [(MAX_DEPTH + 1, "warning")]
+        assert [(d.line, d.severity.value) for d in found] == [(MAX_DEPTH + 1, "info")]
     assert qalint.parse_text("".join("    " * i + "- item\n" for i in range(50))).too_deep is None
 
 

@@ -10,7 +10,9 @@ precision...) and the label from the words just after it (for cat, to class A).
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
@@ -33,7 +35,7 @@ FILLER = (
     r"\btherefore\b|\bthus\b|\bhence\b|\bonly\b|\[|≈|~|"
     r"\b(?:model|classifier|network|detector|predictor|system)(?:'s)?\b)*"
 )
-FILLER_RE = re.compile(f"^{FILLER}$", re.I)
+FILLER_RE = re.compile(FILLER, re.I)  # used with fullmatch(text, pos, end)
 METRIC_CUES: dict[str, str] = {
     "precision": r"\bprecision\b|\bpositive predictive value\b|\bPPV\b",
     "recall": r"\brecall\b|\bsensitivity\b|\btrue positive rate\b|\bTPR\b|\bhit rate\b",
@@ -121,8 +123,8 @@ OUTPUT_VERB_RE = re.compile(
     r"assigns?|probabilit(?:y|ies)|leads? to)\b|=|->|→|⇒",
     re.I,
 )
-LABEL_AFTER_RE = re.compile(
-    r"^\s*(?:(?:for|to|on)\s+(?:the\s+)?(?:(?:class|label|category|token)\s+)?"
+LABEL_AFTER_RE = re.compile(  # used with match(text, pos, end): anchored at pos
+    r"\s*(?:(?:for|to|on)\s+(?:the\s+)?(?:(?:class|label|category|token)\s+)?"
     r"(?P<label>[A-Za-z][\w'-]*(?:\s+(?!and\b|or\b|for\b|to\b)[A-Z0-9][\w-]*)?)"
     r"|\((?P<plabel>[A-Za-z][\w -]{0,20})\))"
 )
@@ -265,7 +267,7 @@ def parse_numbers(sentence: Sentence) -> list[Number]:
 
 
 def _label_after(text: str, pos: int, end: int) -> str | None:
-    m = LABEL_AFTER_RE.match(text[pos:end])
+    m = LABEL_AFTER_RE.match(text, pos, end)
     if not m:
         return None
     label = m.group("label") or m.group("plabel")
@@ -307,8 +309,8 @@ def _label_tail(text: str, number: Number) -> int:
     """Offset just past the number's label when the label follows it."""
     if not number.label:
         return number.end
-    m = LABEL_AFTER_RE.match(text[number.end :])
-    return number.end + m.end() if m else number.end
+    m = LABEL_AFTER_RE.match(text, number.end)
+    return m.end() if m else number.end
 
 
 def group_numbers(
@@ -330,11 +332,14 @@ def group_numbers(
                 continue
         groups.append(Group(sentence, [number]))
     input_end: int | None = None
+    verbs = _OutputVerbs(sentence)
     for group in groups:
-        before = text[sentence.start : group.start]
-        group.vector = len(group.numbers) > 1 and bool(VECTOR_OPEN_RE.search(before))
+        tail = tail_start(text, sentence.start, group.start)
+        group.vector = len(group.numbers) > 1 and bool(
+            VECTOR_OPEN_RE.search(text, tail, group.start)
+        )
         group.role = _role(group, cues)
-        group.after_output_verb = _after_output_verb(sentence, group)
+        group.after_output_verb = verbs.before(group.start)
         if input_end is not None:
             between = text[input_end : group.start]
             if OUTPUT_AFTER_INPUT_RE.search(between) or OUTPUT_VERB_RE.search(between):
@@ -344,7 +349,7 @@ def group_numbers(
                 continue
         if group.role == "logit" and not group.after_output_verb:
             input_end = group.end
-        elif group.role is None and LOGIT_INPUT_RE.search(before):
+        elif group.role is None and LOGIT_INPUT_RE.search(text, tail, group.start):
             group.role = "logit"
             input_end = group.end
     return groups
@@ -407,8 +412,9 @@ class Cues:
         found = self._cues()
         limit = pos - self._sentence.start
         best = None
-        for end, _, role in found:
-            if end <= limit and FILLER_RE.match(self._text[end:limit]):
+        first = bisect_left(found, -limit, key=lambda cue: -cue[0])  # latest end <= limit
+        for end, _, role in itertools.islice(found, first, None):
+            if end <= limit and FILLER_RE.fullmatch(self._text, end, limit):
                 best = (role, end)
                 break
         self._memo[pos] = best
@@ -443,14 +449,43 @@ def _role(group: Group, cues: Cues) -> str | None:
     return suffix
 
 
-def _after_output_verb(sentence: Sentence, group: Group) -> bool:
-    """True when an output verb (gives, yields, =) sits between the last logit cue and the group."""
-    text = sentence.plain[sentence.start : group.start]
-    last_logit = None
-    for m in ROLE_RES["logit"].finditer(text):
-        last_logit = m
-    tail = text[last_logit.end() :] if last_logit else text
-    return bool(OUTPUT_VERB_RE.search(tail))
+class _OutputVerbs:
+    """Whether an output verb (gives, yields, =) sits between the last logit cue and a group.
+
+    Groups are asked in order, and each stretch of the sentence is read once: the logit cues
+    of the whole sentence are found once, and verbs only in the text added since the last
+    question (neither a cue nor a verb runs into the digit or sign that starts a number, so
+    these are the matches a search of each prefix finds).
+    """
+
+    __slots__ = ("_cue_ends", "_from", "_last_verb", "_sentence")
+
+    def __init__(self, sentence: Sentence) -> None:
+        self._sentence = sentence
+        found = ROLE_RES["logit"].finditer(sentence.plain, sentence.start, sentence.end)
+        self._cue_ends = [m.end() for m in found]
+        self._from = sentence.start  # verbs were looked for up to here
+        self._last_verb = -1  # where the latest verb found so far starts
+
+    def before(self, start: int) -> bool:
+        """True when a verb follows the last logit cue before ``start`` (``start`` grows)."""
+        if start > self._from:
+            for m in OUTPUT_VERB_RE.finditer(self._sentence.plain, self._from, start):
+                self._last_verb = m.start()
+            self._from = start
+        index = bisect_right(self._cue_ends, start) - 1
+        cue_end = self._cue_ends[index] if index >= 0 else self._sentence.start
+        return self._last_verb >= cue_end
+
+
+def tail_start(text: str, start: int, end: int, window: int = 200) -> int:
+    """Where to search ``text[start:end]`` for a phrase that must end at ``end`` (a cue
+    right before a number): trailing white space (a blanked formula) and ``window``
+    characters before it. Searching the whole prefix for every number cost quadratic time."""
+    last = end
+    while last > start and text[last - 1].isspace():
+        last -= 1
+    return max(start, last - window)
 
 
 _CUE_ALTERNATIVES = "|".join(f"(?:{c})" for c in METRIC_CUES.values())
@@ -463,8 +498,8 @@ CUE_LIST_RE = re.compile(CUE_LIST, re.I)
 
 def respectively_roles(sentence: Sentence, group: Group) -> list[str] | None:
     """Roles for "precision and recall of 0.8 and 0.6": k cues then k numbers, in order."""
-    text = sentence.plain[sentence.start : group.start]
-    m = CUE_LIST_RE.search(text)
+    text = sentence.plain
+    m = CUE_LIST_RE.search(text, tail_start(text, sentence.start, group.start, 600), group.start)
     if not m:
         return None
     roles = []

@@ -26,8 +26,8 @@ NEGATION_RE = re.compile(
     re.I,
 )
 NEGATION_WORDS = Prefiltered(NEGATION_RE)  # the same test, cheaper
-COUNT_NOUN_AFTER_RE = re.compile(
-    r"^\s+(?!(?:and|or|for|to|in|on|when|if|which|that|because|so|but|respectively|since|while|"
+COUNT_NOUN_AFTER_RE = re.compile(  # used with match(text, pos, end): anchored at pos
+    r"\s+(?!(?:and|or|for|to|in|on|when|if|which|that|because|so|but|respectively|since|while|"
     r"of|at|with|is|are|was|were|means?|indicates?|would|will|per|as|by|than|from|after|before|"
     r"under|over|the|a|an|this|it|given)\b)[a-z]",
     re.I,
@@ -41,7 +41,7 @@ PROBABILITY_CONTEXT_RE = re.compile(
     r"|\b(?:probability|chance|likelihood)\b[^.;:=]{0,60}=\s*$",
     re.I,
 )
-CONFIDENT_RE = re.compile(r"^\s*(?:confident|sure|certain|likely|chance|probability)\b", re.I)
+CONFIDENT_RE = re.compile(r"\s*(?:confident|sure|certain|likely|chance|probability)\b", re.I)
 SHARE_RE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+(?:the\s+)?)?(?:training\s+|test\s+)?"
     r"(?:data(?:set)?|samples|examples|instances|images|observations|points|records|rows|"
@@ -434,6 +434,15 @@ def _single_correction(group: Group, total: Fraction) -> str | None:
 # --- ranges --------------------------------------------------------------------------------
 
 
+CONTEXT_WINDOW = 400  # characters before a number read for "the probability of ... is"
+
+
+def _context_start(sentence: claims.Sentence, number: claims.Number) -> int:
+    """Where the search for a probability context before ``number`` starts: a bounded window
+    (the whole sentence prefix, searched for every number, cost quadratic time)."""
+    return max(sentence.start, number.start - CONTEXT_WINDOW)
+
+
 def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
     sentence = item.sentence
     text = sentence.plain
@@ -445,19 +454,18 @@ def _check_ranges(item: SentenceClaims, options: Options) -> Iterator[Finding]:
         if role is None:
             found = cues.before(number.start)
             role = found[0] if found else None
+        confident = number.percent and CONFIDENT_RE.match(text, number.end, sentence.end)
         if role is None and (
-            (number.percent and CONFIDENT_RE.match(text[number.end : sentence.end]))
+            confident
             or (
-                PROBABILITY_CONTEXT_RE.search(text[sentence.start : number.start])
+                PROBABILITY_CONTEXT_RE.search(text, _context_start(sentence, number), number.start)
                 and "=" not in text[max(sentence.start, number.start - 3) : number.start]
             )
         ):
             role = "probability"
         if role not in ("probability", *METRIC_ROLES):
             continue
-        if COUNT_NOUN_AFTER_RE.match(text[number.end : sentence.end]) and not (
-            number.percent and CONFIDENT_RE.match(text[number.end : sentence.end])
-        ):
+        if COUNT_NOUN_AFTER_RE.match(text, number.end, sentence.end) and not confident:
             continue
         if role != "probability" and not number.percent and number.decimals == 0:
             continue  # "accuracy of 95" may mean percent; too ambiguous to judge

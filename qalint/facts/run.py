@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import pairwise
 
 from qalint.config import Config
 from qalint.document import Document, MathSpan
@@ -127,15 +129,20 @@ class _SentenceIndex:
 
         self._negated: dict[int, bool] = {}
         self._first_lines: list[tuple[int, int]] | None = None
+        self._runs: dict[int, tuple[list[Sentence], list[int], list[int]] | None] = {}
+        # per plain text (by id; the text is kept so the id stays its own): word starts, ends
+        self._words: dict[int, tuple[list[int], list[int], str]] = {}
 
     def first_lines(self) -> list[tuple[int, int]]:
-        """The file position where each sentence's prose leaf starts (computed once)."""
+        """For each sentence, the furthest file position where a prose leaf up to it starts
+        (a running maximum, so that bisection finds what a scan in reading order finds)."""
         if self._first_lines is None:
             lines: list[tuple[int, int]] = []
             prose, line = None, (0, 0)
             for sentence in self.sentences:  # the sentences of one leaf come together
                 if sentence.prose is not prose:
-                    prose, line = sentence.prose, sentence.prose.run.position(0)
+                    prose, position = sentence.prose, sentence.prose.run.position(0)
+                    line = max(line, position) if lines else position
                 lines.append(line)
             self._first_lines = lines
         return self._first_lines
@@ -147,39 +154,81 @@ class _SentenceIndex:
             self._negated[key] = bool(prose_checks.NEGATION_WORDS.search(sentence.text))
         return self._negated[key]
 
+    def _run_index(self, math: MathSpan) -> tuple[list[Sentence], list[int], list[int]] | None:
+        """The sentences of the formula's run with their starts and ends, when they are in
+        order and apart (else None: the caller scans them)."""
+        key = id(math.run)
+        if key not in self._runs:
+            sentences = self.by_run.get(key, [])
+            starts = [s.start for s in sentences]
+            ends = [s.end for s in sentences]
+            ordered = all(a.start <= a.end <= b.start for a, b in pairwise(sentences))
+            self._runs[key] = (sentences, starts, ends) if ordered else None
+        return self._runs[key]
+
     def around(self, math: MathSpan) -> Sentence | None:
         """The sentence a formula is part of (the plain view blanks formulas, so a sentence
-        that starts or ends with one is trimmed to the words next to it)."""
+        that starts or ends with one is trimmed to the words next to it).
+
+        Sentences of a run are in order and apart: bisection finds the one holding the formula,
+        and only the nearest sentence after it (and before it) can have nothing but blanks
+        in between, so each formula costs a logarithmic look-up and one short gap check.
+        """
+        pos = math.tex_start
+        indexed = self._run_index(math)
+        if indexed is None:
+            return self._around_scan(math)
+        sentences, starts, ends = indexed
+        at = bisect_right(starts, pos) - 1
+        if at >= 0 and pos < sentences[at].end:
+            return sentences[at]
+        after = at + 1
+        if after < len(sentences) and self._blank(sentences[after].plain, pos, starts[after]):
+            return sentences[after]
+        last = bisect_right(ends, pos) - 1
+        if last >= 0 and self._blank(sentences[last].plain, ends[last], pos):
+            return sentences[last]
+        return None
+
+    def _blank(self, plain: str, start: int, end: int) -> bool:
+        """True when ``plain[start:end]`` is all white space. The words of each plain text
+        are listed once, so a long blank stretch (formulas blanked out) is not read again
+        for every formula in it."""
+        key = id(plain)
+        if key not in self._words:
+            found = [(m.start(), m.end()) for m in _WORD_RE.finditer(plain)]
+            self._words[key] = ([a for a, _ in found], [b for _, b in found], plain)
+        word_starts, word_ends, _ = self._words[key]
+        index = bisect_right(word_ends, start)
+        return index >= len(word_starts) or max(word_starts[index], start) >= end
+
+    def _around_scan(self, math: MathSpan) -> Sentence | None:
         sentences = self.by_run.get(id(math.run), [])
         pos = math.tex_start
         for sentence in sentences:
             if sentence.start <= pos < sentence.end:
                 return sentence
         for sentence in sentences:  # "$f(x) = ...$ is wrong.": the formula opens the sentence
-            if pos < sentence.start and not sentence.plain[pos : sentence.start].strip():
+            if pos < sentence.start and self._blank(sentence.plain, pos, sentence.start):
                 return sentence
         for sentence in reversed(sentences):  # "... the identity $f(x) = ...$" at the end
-            if pos >= sentence.end and not sentence.plain[sentence.end : pos].strip():
+            if pos >= sentence.end and self._blank(sentence.plain, sentence.end, pos):
                 return sentence
         return None
 
     def before(self, math: MathSpan) -> Sentence | None:
         """The last sentence before the first sentence that starts at or after the formula."""
-        first_line = math.run.position(0)
-        previous = None
-        for sentence, line in zip(self.sentences, self.first_lines(), strict=True):
-            if line >= first_line:
-                break
-            previous = sentence
-        return previous
+        index = bisect_left(self.first_lines(), math.run.position(0))
+        return self.sentences[index - 1] if index > 0 else None
 
     def after(self, math: MathSpan) -> Sentence | None:
         """The first sentence that starts after the formula ends."""
         last_line = math.run.position(max(len(math.run.text) - 1, 0))
-        for sentence, line in zip(self.sentences, self.first_lines(), strict=True):
-            if line > last_line:
-                return sentence
-        return None
+        index = bisect_right(self.first_lines(), last_line)
+        return self.sentences[index] if index < len(self.sentences) else None
+
+
+_WORD_RE = re.compile(r"\S+")
 
 
 def _raw(sentence: Sentence | None) -> str:

@@ -22,11 +22,12 @@ class Kind(StrEnum):
     EMPTY_SCRIPT = "empty-script"
     ITALIC_WORD = "italic-word"
     STAR = "star"
+    TOO_DEEP = "too-deep"
 
     @property
     def is_error(self) -> bool:
         """True for what a renderer refuses; False for style findings."""
-        return self not in {Kind.EMPTY_SCRIPT, Kind.ITALIC_WORD, Kind.STAR}
+        return self not in {Kind.EMPTY_SCRIPT, Kind.ITALIC_WORD, Kind.STAR, Kind.TOO_DEEP}
 
 
 @dataclass(frozen=True, slots=True)

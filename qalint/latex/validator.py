@@ -231,7 +231,13 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             self.depth -= 1
             start = self.toks[i][2] if i < self.n else len(self.tex)
-            self.error(Kind.BRACES, "formula nested too deeply to check", start, start + 1)
+            self.error(
+                Kind.TOO_DEEP,
+                f"formula nested more than {MAX_DEPTH} groups deep: qalint checked it only up "
+                "to that depth (the renderer may still draw it; flatten it if it does not)",
+                start,
+                start + 1,
+            )
             self.aborted = True  # the groups left open by the cut are not findings
             return self.n
         toks = self.toks  # self.n can grow: MathJax argument comments re-split tokens
@@ -851,9 +857,8 @@ class _Parser:
         kind, text, s, e = toks[k]
         if kind == CHAR and text == "{":
             j = self.group(k, upright=upright)
-            if j == k + 2 or (
-                j > k + 1 and all(t[0] in (SPACE, COMMENT) for t in toks[k + 1 : j - 1])
-            ):
+            closed = j > k + 1 and toks[j - 1][0] == CHAR and toks[j - 1][1] == "}"
+            if closed and all(t[0] in (SPACE, COMMENT) for t in toks[k + 1 : j - 1]):
                 self.error(
                     Kind.EMPTY_SCRIPT,
                     f"empty {what} {char}{{}}: remove it",

@@ -12,6 +12,7 @@ from qalint.document import Link
 from qalint.links.outcome import Outcome, Verdict
 from qalint.links.settings import LinkSettings
 from qalint.links.urls import bare_url_end, is_web_url, split_fragment
+from qalint.ranges import Cover
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -161,8 +162,8 @@ def _parenthesised_urls(
         raw = prose.run.text
         if "(" not in raw:
             continue
-        ranges = taken.get(id(prose.node), [])
-        if all(_inside(m.start() + 1, ranges) for m in URL_START_RE.finditer(raw)):
+        ranges = Cover(taken.get(id(prose.node), []))
+        if all(m.start() + 1 in ranges for m in URL_START_RE.finditer(raw)):
             # Masking only blanks text, so every match below starts where one starts in the
             # raw text; when each of those is inside a link, none is kept.
             continue
@@ -173,16 +174,12 @@ def _parenthesised_urls(
             broken = {item.url_at for item in items}
         for m in PARENTHESISED_URL_RE.finditer(text):
             start, end = m.start(1), m.end(1)
-            if m.start() in broken or _inside(start, ranges):
+            if m.start() in broken or start in ranges:
                 continue
             span = prose.run.span(start, end)
             url = m.group(1)
             found.append(Link("bare", url, url, span, span, start=start, end=end, node=prose.node))
     return found
-
-
-def _inside(index: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= index < e for s, e in ranges)
 
 
 def bare_urls(

@@ -102,14 +102,15 @@ def find_block_math(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> RawMath 
 
 # ``INLINE_RE`` with each "no backslash before" test moved after the first character, so that
 # every branch starts with a literal and the regex engine skips ahead to a ``$`` or ``\``.
-# Group ``d`` is the TeX of a ``$`` formula, group ``r`` that of a ``\(`` formula; the
-# backslash runs the renderer consumes as text capture nothing. Right after a stashed match the
+# Group ``d`` is the TeX of a ``$`` formula; group ``r`` marks a ``\(`` opener, whose formula
+# ``_Brackets`` finds (see there); the backslash runs the renderer consumes as text capture
+# nothing. Right after a stashed match the
 # renderer sees a placeholder, never a backslash: the second pattern drops those lookbehinds.
 # Only the alternatives the site's ``inline_syntax`` registers are included.
 _FAST_DOLLAR_RUN = r"\\{nb}\\(?:\\{{2}})*(?=\$)"
 _FAST_DOLLAR = r"\${nd}{smart_open}(?P<d>(?:\\.|[^\\$\x02\x03])+?){smart_close}\$"
 _FAST_ROUND_RUN = r"\\{nb}\\(?:\\{{2}})*?(?=\\\()"
-_FAST_ROUND = r"\\{nb}\((?P<r>(?:\\[^)]|[^\\\x02\x03])+?)\\\)"
+_FAST_ROUND = r"\\{nb}(?P<r>\()"
 
 
 @lru_cache(maxsize=32)
@@ -137,6 +138,43 @@ def _fast_res(
 
 _DEFAULT_FAST = _fast_res(True, True, True)
 assert _DEFAULT_FAST is not None
+# The body of a ``\(`` formula, token by token: a backslash pair other than ``\)``, or any
+# character but a backslash or a placeholder edge. It cannot run past a ``\)``, so matching
+# it greedily ends where the renderer's lazy match ends.
+_BRACKET_BODY_RE = re.compile(r"(?:\\[^)]|[^\\\x02\x03])+", re.S)
+
+
+class _Brackets:
+    r"""Where the ``\(`` formula opened at an offset ends, each stretch of text read once.
+
+    The renderer's pattern reads from every ``\(`` to its ``\)``, or to the end of the
+    text when there is none, so a line of unclosed ``\(`` cost time quadratic in its length.
+    Inside the body of one ``\(`` the tokens of every later ``\(`` line up with its own, so
+    all of them end where it ends: one read answers for all the openers in it.
+    """
+
+    __slots__ = ("_known", "_work")
+
+    def __init__(self, work: str) -> None:
+        self._work = work
+        self._known: list[tuple[int, int, int]] = []  # (body start, body end, closer or -1)
+
+    def end(self, opener: int) -> int:
+        r"""Offset after the ``\)`` that closes the ``\(`` at ``opener``; -1 when none does."""
+        start = opener + 2
+        if self._known:
+            body_start, body_end, closer = self._known[-1]
+            if body_start <= start <= body_end:
+                return closer if closer < 0 or start < body_end else self._read(start)
+        return self._read(start)
+
+    def _read(self, start: int) -> int:
+        work = self._work
+        m = _BRACKET_BODY_RE.match(work, start)
+        body_end = m.end() if m else start
+        closer = body_end + 2 if body_end > start and work.startswith("\\)", body_end) else -1
+        self._known.append((start, body_end, closer))
+        return closer
 
 
 def _stash(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -173,6 +211,7 @@ def find_inline_math(
             return []
         fast_re, after_stash_re = res
     work = _stash(text, skip_ranges)
+    brackets = _Brackets(work)
     found: list[RawMath] = []
     pos, after_backslash = 0, False
     while True:
@@ -181,12 +220,18 @@ def find_inline_math(
             m = fast_re.search(work, pos + 1 if after_backslash else pos)
         if m is None:
             break
+        end = m.end()
         kind = m.lastgroup
         if kind == "d":
-            found.append(RawMath(m.group("d"), "$", False, m.start(), m.end(), m.start("d")))
+            found.append(RawMath(m.group("d"), "$", False, m.start(), end, m.start("d")))
         elif kind == "r":
-            found.append(RawMath(m.group("r"), "\\(", False, m.start(), m.end(), m.start("r")))
-        pos = m.end()
+            end = brackets.end(m.start())
+            if end < 0:  # no formula opens here: the renderer reads on from the next character
+                pos, after_backslash = m.start() + 1, False
+                continue
+            tex = work[m.start() + 2 : end - 2]
+            found.append(RawMath(tex, "\\(", False, m.start(), end, m.start() + 2))
+        pos = end
         after_backslash = work[pos - 1] == "\\"
     return found
 

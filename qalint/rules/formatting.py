@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from qalint.config import Option, register_section
 from qalint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
@@ -650,13 +651,17 @@ def blank_line_before_question(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag a question marker whose previous line is the previous question's content."""
     doc = ctx.document
     questions = {id(b.node) for b in _visible_questions(ctx)}
+    previous_sibling: dict[int, int] = {}  # node id -> id of the sibling before it (one pass)
     for block in _visible_questions(ctx):
         node = block.node
         parent = node.parent
         if parent is None or node.marker is None:
             continue
-        index = parent.children.index(node)
-        if index == 0 or id(parent.children[index - 1]) not in questions:
+        if id(node) not in previous_sibling:
+            children = parent.children
+            previous_sibling.update((id(child), id(before)) for before, child in pairwise(children))
+            previous_sibling.setdefault(id(children[0]), 0)
+        if previous_sibling.get(id(node), 0) not in questions:
             continue
         lineno = node.marker.lineno
         previous = doc.lines[lineno - 2] if lineno > 1 else ""
@@ -849,7 +854,7 @@ so that fix is unsafe. The `!!!`/`???` choice and a non-empty title are left as 
     good='!!! Question ""\n    === "Question"\n        #### What is dropout?\n',
     severity=Severity.WARNING,
     fixable=True,
-    config_keys=("formatting.admonition-marker", "structure.admonition-types"),
+    config_keys=("formatting.admonition-marker", "structure.admonition-types", "structure.tabs"),
 )
 def admonition_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Compare each question opener with the configured spelling."""
@@ -884,13 +889,51 @@ def admonition_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
             m.group(1), m.group(2), m.group(4) if m.group(3) else None, configured
         )
         start = doc.source.offset(lineno, column)
-        fix = Fix((Edit(start, start + len(written), want),), Applicability.SAFE, f"write `{want}`")
+        edit = Edit(start, start + len(written), want)
+        fix = None
+        message = f"`{written}` does not open an admonition (the site shows it as text); "
+        if _opens_valid_question(ctx, edit, lineno):
+            fix = Fix((edit,), Applicability.SAFE, f"write `{want}`")
+            message += f"write `{want}`"
+        else:
+            message += (
+                f"write `{want}` and indent the question's tabs under it (as it stands, "
+                "the rewritten line would open a question block without its tabs)"
+            )
         yield admonition_marker_style(
-            ctx,
-            Span(lineno, column, lineno, column + len(written)),
-            f"`{written}` does not open an admonition (the site shows it as text); write `{want}`",
-            fix,
+            ctx, Span(lineno, column, lineno, column + len(written)), message, fix
         )
+
+
+def _opens_valid_question(ctx: RuleContext, edit: Edit, lineno: int) -> bool:
+    """True when the page with ``edit`` applied has, at ``lineno``, a question block with
+    every required tab (an empty one is other rules' business): only then does rewriting a
+    loose marker make a valid question (a bare ``!!!Question""`` would become an empty
+    block, a new S002 error)."""
+    from qalint.markdown.parse import parse
+
+    doc = ctx.document
+    text = doc.text[: edit.start] + edit.replacement + doc.text[edit.end :]
+    fixed = parse(Source(text, had_bom=doc.source.had_bom), doc.path, doc.site)
+    required = [t.lower() for t in section(ctx, "structure")["tabs"]]
+    for block in fixed.questions:
+        if block.span.line == lineno:
+            titles = {t.title.lower() for t in block.tabs}
+            titles.update(_loose_tab_titles(block))  # W008 fixes those in the next round
+            return all(r in titles for r in required)
+    return False
+
+
+def _loose_tab_titles(block: QuestionBlock) -> set[str]:
+    """Titles of the misspelt tab markers directly in a block (``=== 'Answer'``)."""
+    found: set[str] = set()
+    for child in block.node.children:
+        if child.kind == "paragraph":
+            for line in child.lines:
+                m = None if line.indent else LOOSE_TAB_RE.match(line.text)
+                if m:
+                    found.add((m.group(3) if m.group(2) else (m.group(5) or "")).lower())
+    return found
 
 
 # --- W008 tab marker spelling ---------------------------------------------------------------

@@ -35,7 +35,9 @@ MISSING = InputRule(
         "path-not-found",
         summary="A path given to qalint does not exist.",
         explanation="Every path on the command line or in `paths` must exist; a typo would "
-        "otherwise make a check pass while checking nothing.",
+        "otherwise make a check pass while checking nothing. It is always reported as an "
+        "error, whatever `--select`, `--ignore` or a severity override say, so "
+        "`qalint check` exits 1.",
         bad="qalint check contnet/",
         good="qalint check content/",
     )

@@ -231,6 +231,7 @@ def check_space_before_target(ctx: RuleContext) -> Iterator[Diagnostic]:
     """``[text] (url)`` where the target reads as an address."""
     doc = ctx.document
     proses = _prose_of(ctx, doc)
+    spaced: dict[int, bool] = {}  # per prose: does any "]" have a space after it (once each)
     for link in doc.links:
         if link.kind != "inline" or link.node is None:
             continue
@@ -238,7 +239,9 @@ def check_space_before_target(ctx: RuleContext) -> Iterator[Diagnostic]:
         if prose is None:
             continue
         text = prose.run.text
-        if "] " not in text and "]\t" not in text:
+        if id(prose) not in spaced:
+            spaced[id(prose)] = "] " in text or "]\t" in text
+        if not spaced[id(prose)]:
             continue  # no "]" is followed by a space
         opener = link.start + 1 if link.image else link.start
         close = closing_bracket(text, opener)

@@ -10,6 +10,7 @@ exact inside multi-line blocks and indented tab bodies too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -308,13 +309,29 @@ STAR = _kind_rule(
     severity=Severity.INFO,
 )
 
+TOO_DEEP = _kind_rule(
+    "M030",
+    "formula-too-deep",
+    Kind.TOO_DEEP,
+    summary="A formula is nested deeper than qalint follows (a note, not an error).",
+    explanation="The formula checker follows groups, fractions and scripts 200 levels deep; "
+    "past that it stops checking the formula (a valid formula is not an error for it). "
+    "Such nesting is almost always generated; flatten it or check it on the site.",
+    bad="${{{{ ... x ... }}}}$  (201 levels of braces)",
+    good="$x$",
+    severity=Severity.INFO,
+)
+
 
 @rule(
     "M101",
     "empty-script",
     summary="An empty superscript or subscript (^{} or _{}).",
     explanation="`x^{}` renders nothing but is usually a leftover (the seed writes "
-    "`\\sum_{i}^{}`); remove it. The fix deletes it.",
+    "`\\sum_{i}^{}`); remove it. The fix deletes it, and leaves a space where a letter "
+    "or digit stands on both sides (`\\alpha^{}b` becomes `\\alpha b`, not `\\alphab`). "
+    "A group that is not closed (`R^{D`) is not empty: M002 reports it; in a formula whose "
+    "braces do not balance the fix is not offered.",
     bad="$-\\sum_{i}^{} p_i \\log p_i$",
     good="$-\\sum_{i} p_i \\log p_i$",
     severity=Severity.INFO,
@@ -324,13 +341,21 @@ STAR = _kind_rule(
 def empty_script(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Report ``^{}``/``_{}`` with a safe fix that removes them."""
     source = ctx.document.source
+    # In a formula whose braces do not balance, which } closes which { is a guess: a "{}"
+    # there may be the end of a longer group ($a^{b_{}$), so it is reported but not removed.
+    unbalanced = {id(ms) for ms, _ in _findings(ctx, Kind.BRACES)}
     for ms, finding in _findings(ctx, Kind.EMPTY_SCRIPT):
         span = _span(ms, finding.start, finding.end)
         fix = None
-        if not ms.in_comment and span.line == span.end_line:
+        if not ms.in_comment and span.line == span.end_line and id(ms) not in unbalanced:
             start = source.offset(span.line, span.column)
             end = source.offset(span.end_line, span.end_column)
-            fix = Fix((Edit(start, end, ""),), description="remove the empty script")
+            # \alpha^{}b: a letter or digit on both sides keeps a space, or the two would
+            # run together (\alphab, an undefined command)
+            text = ctx.document.text
+            glue = start > 0 and end < len(text) and text[start - 1].isalnum()
+            keep = " " if glue and text[end].isalnum() else ""
+            fix = Fix((Edit(start, end, keep),), description="remove the empty script")
         yield empty_script(ctx, span, _message(ms, finding), fix)
 
 
@@ -389,11 +414,15 @@ _FIRST_WORD_RE = re.compile(r"\S*")
 COMMAND_RE = re.compile(r"\\[a-zA-Z]+")
 
 
-def _looks_like_tex(segment: str) -> bool:
-    """True when text right after an opener is TeX: its first word has a command, ^, _ or {,
-    or a command follows later (so "$5, see file_name" is a price, not a formula)."""
-    first = _FIRST_WORD_RE.match(segment)
-    return bool((first and TEX_MARKER_RE.search(first.group())) or COMMAND_RE.search(segment[:120]))
+def _looks_like_tex(text: str, start: int, end: int = -1) -> bool:
+    """True when ``text[start:end]`` (right after an opener) is TeX: its first word has a
+    command, ^, _ or {, or a command follows later (so "$5, see file_name" is a price, not a
+    formula). Only the first word and 120 characters are read (no slice of the rest)."""
+    end = len(text) if end < 0 else end
+    first = _FIRST_WORD_RE.match(text, start, end)
+    if first and TEX_MARKER_RE.search(text, start, first.end()):
+        return True
+    return COMMAND_RE.search(text, start, min(end, start + 120)) is not None
 
 
 def _all_covered(text: str, ranges: list[tuple[int, int]]) -> bool:
@@ -415,7 +444,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
     The prose already holds the inline math arithmatex finds once code spans and comments
     are stashed; with those three masked, every ``$`` or ``\\(`` left unescaped is an opener.
     """
-    maths = prose.math_spans
+    maths = sorted(prose.math_spans)
     display = "\\[" in text or "\\begin{" in text
     if not display and _all_covered(text, [*prose.code_spans, *prose.comment_spans, *maths]):
         return  # every $ and \( is inside math, code or a comment: nothing is left as text
@@ -430,7 +459,16 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
         return
     dollars = [o for o, kind in openers if kind == "$"]
     used: set[int] = set()
+    next_dollar = 0  # index into dollars of the first one after the current opener
+
+    def later_dollars() -> Iterator[int]:
+        """The unused dollars after the current opener, in order (read lazily)."""
+        start = next_dollar
+        return (dollars[i] for i in range(start, len(dollars)) if dollars[i] not in used)
+
     for offset, opener in openers:
+        if opener == "$":
+            next_dollar = bisect_right(dollars, offset, next_dollar)
         if offset in used:
             continue
         if opener == "$" and offset in dollar_edges:
@@ -444,7 +482,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
             )
             continue
         if opener == "\\(":
-            if _looks_like_tex(masked[offset + 2 :]):
+            if _looks_like_tex(masked, offset + 2):
                 used.add(offset)
                 yield (
                     offset,
@@ -453,19 +491,19 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
                     "formula is shown as text: add \\)",
                 )
             continue
-        later = [o for o in dollars if o > offset and o not in used]
-        if later and later[0] == offset + 1:
+        later = later_dollars()
+        partner = next(later, None)
+        if partner is not None and partner == offset + 1:
             used.add(offset + 1)
-            found = _double_dollar(text, masked, offset, later[1:])
+            found = _double_dollar(text, masked, offset, later)
             if found:
                 used.update(found[0])
                 yield found[1]
             continue
-        if later:
-            partner = later[0]
-            inner = text[offset + 1 : partner]
-            if not TEX_MARKER_RE.search(inner):
+        if partner is not None:
+            if not TEX_MARKER_RE.search(text, offset + 1, partner):
                 continue
+            inner = text[offset + 1 : partner]
             if inner[:1].isspace() or inner[-1:].isspace():
                 used.update({offset, partner})
                 yield (
@@ -475,7 +513,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
                     "right after the opening $ and right before the closing $; write "
                     f"${inner.strip()}$",
                 )
-            elif any(offset < start and end <= partner for start, end in maths):
+            elif _holds_math(maths, offset, partner):
                 used.update({offset, partner})
                 yield (
                     offset,
@@ -486,7 +524,7 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
                 )
             continue
         end = text.find("$", offset + 1)
-        if _looks_like_tex(masked[offset + 1 : end if end >= 0 else len(text)]):
+        if _looks_like_tex(masked, offset + 1, end):
             used.add(offset)
             yield (
                 offset,
@@ -497,15 +535,22 @@ def _unclosed(text: str, prose: Prose) -> Iterator[tuple[int, int, str]]:
             )
 
 
+def _holds_math(maths: list[tuple[int, int]], offset: int, partner: int) -> bool:
+    """True when a formula lies wholly between the ``$`` at ``offset`` and its ``partner``
+    (``maths`` sorted, not overlapping: only the first one after ``offset`` can)."""
+    index = bisect_right(maths, offset, key=lambda span: span[0])
+    return index < len(maths) and maths[index][1] <= partner
+
+
 def _double_dollar(
-    text: str, masked: str, offset: int, later: list[int]
+    text: str, masked: str, offset: int, later: Iterator[int]
 ) -> tuple[set[int], tuple[int, int, str]] | None:
     """A ``$$`` at ``offset`` that arithmatex leaves as text; ``later``: the next lone ``$``s."""
     for first, second in pairwise(later):
         if second == first + 1:
-            inner = text[offset + 2 : first]
-            if not TEX_MARKER_RE.search(inner):
+            if not TEX_MARKER_RE.search(text, offset + 2, first):
                 return None
+            inner = text[offset + 2 : first]
             return {offset, offset + 1, first, second}, (
                 offset,
                 second + 1,
@@ -513,7 +558,7 @@ def _double_dollar(
                 "(blank lines around it, no extra indentation); or write "
                 f"${inner.strip()}$ inline",
             )
-    if not _looks_like_tex(masked[offset + 2 :]):
+    if not _looks_like_tex(masked, offset + 2):
         return None
     return {offset, offset + 1}, (
         offset,
@@ -527,11 +572,13 @@ def _display_openers(masked: str) -> Iterator[tuple[int, int, str]]:
     """``\\[`` and ``\\begin{env}`` inside a paragraph that is not a display block."""
     if "\\[" not in masked and "\\begin{" not in masked:
         return
+    close = -2  # the first "\\]" at or after the current opener's end (-1: none is left)
     for offset, opener in arithmatex.display_openers(masked):
         if opener == "\\[":
-            close = masked.find("\\]", offset + 2)
-            inner = masked[offset + 2 : close if close >= 0 else len(masked)]
-            if not TEX_MARKER_RE.search(inner[:120]):
+            if -1 < close < offset + 2 or close == -2:
+                close = masked.find("\\]", offset + 2)  # each "\\]" is found once
+            inner_end = close if close >= 0 else len(masked)
+            if not TEX_MARKER_RE.search(masked, offset + 2, min(inner_end, offset + 122)):
                 continue
             if close < 0:
                 yield (

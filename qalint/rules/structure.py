@@ -1053,7 +1053,7 @@ the site may not build at all. Flatten the nesting.
 """,
     bad="- a\n    - b\n        - c\n            - ... (more than 100 levels)\n",
     good="- a\n    - b\n        - c\n",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,  # a limit of qalint's, not an error of the page
 )
 def nesting_too_deep(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Report the first line nested past the parser's depth limit."""
