@@ -30,6 +30,7 @@ from qalint.markdown.blocks import (
 )
 from qalint.markdown.source import TAB_LENGTH, Source
 from qalint.rules._memo import nodes, once, section
+from qalint.rules.questions import marker_problem
 from qalint.rules.registry import RuleContext, rule
 from qalint.rules.structure import blocks_of
 
@@ -877,20 +878,42 @@ def admonition_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
             fix,
         )
     for lineno, m in _loose_admonitions(ctx):
-        raw = doc.lines[lineno - 1]
-        column = len(raw) - len(raw.lstrip(" \t")) + 1
-        written = raw[column - 1 :].rstrip(" \t")
-        want = _canonical_admonition(
-            m.group(1), m.group(2), m.group(4) if m.group(3) else None, configured
-        )
-        start = doc.source.offset(lineno, column)
-        fix = Fix((Edit(start, start + len(written), want),), Applicability.SAFE, f"write `{want}`")
+        if marker_problem(doc.lines[lineno - 1].strip()):
+            continue  # S032 reports the line (an error) and carries this fix
+        span, want, fix = _loose_fix(doc, lineno, m, configured)
+        written = doc.lines[lineno - 1].strip(" \t")
         yield admonition_marker_style(
             ctx,
-            Span(lineno, column, lineno, column + len(written)),
+            span,
             f"`{written}` does not open an admonition (the site shows it as text); write `{want}`",
             fix,
         )
+
+
+def _loose_fix(
+    doc: Document, lineno: int, m: re.Match, configured: tuple[str, str | None]
+) -> tuple[Span, str, Fix]:
+    """The span of a loose question opener, its configured spelling and the fix writing it."""
+    raw = doc.lines[lineno - 1]
+    column = len(raw) - len(raw.lstrip(" \t")) + 1
+    written = raw[column - 1 :].rstrip(" \t")
+    want = _canonical_admonition(
+        m.group(1), m.group(2), m.group(4) if m.group(3) else None, configured
+    )
+    start = doc.source.offset(lineno, column)
+    fix = Fix((Edit(start, start + len(written), want),), Applicability.SAFE, f"write `{want}`")
+    return Span(lineno, column, lineno, column + len(written)), want, fix
+
+
+def loose_opener_fix(ctx: RuleContext, lineno: int) -> Fix | None:
+    """W007's fix for a question opener on ``lineno`` that renders as text (for S032, which
+    reports such a line in W007's place), or None when the line is not one."""
+    for number, m in once(
+        ctx, "formatting.loose", ctx.document, lambda _: list(_loose_admonitions(ctx))
+    ):
+        if number == lineno:
+            return _loose_fix(ctx.document, lineno, m, _configured_marker(ctx))[2]
+    return None
 
 
 # --- W008 tab marker spelling ---------------------------------------------------------------
