@@ -33,6 +33,7 @@ from qalint.rules._memo import nodes, once, section
 from qalint.rules.questions import marker_problem
 from qalint.rules.registry import RuleContext, rule
 from qalint.rules.structure import blocks_of
+from qalint.site.wording import unvouched
 
 
 def _check_marker(value: str) -> str | None:
@@ -587,7 +588,8 @@ Question blocks use 4-space steps: the admonition body (tab markers) 4 spaces in
 8 spaces in. A tab body at 6 or 7 spaces, or a question heading at 7 or 9 spaces, renders
 outside its tab or as plain text on the site. When exactly one way of re-indenting puts the
 line back where it belongs, with nothing else falling out, the fix re-indents it (and the
-lines that share its indentation). S008 explains every escaping line, fixable or not.
+lines that share its indentation). S008 explains every escaping line, fixable or not. On a site
+that enables an extension qalint does not model, the fix is withheld (the finding says so).
 """,
     bad='!!! Question ""\n    === "Question"\n        #### What is dropout?\n\n'
     '    === "Answer"\n\n      Dropout is a regularization technique.\n',
@@ -604,6 +606,8 @@ def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
     old = {e.line.lineno for e in escapes}
     done: set[int] = set()
     scope = _question_nodes(ctx) if escapes else set()
+    withheld = unvouched(doc.site)
+    note = f" ({withheld})" if withheld else ""
     for escape in escapes:
         if id(escape.container) not in scope or escape.line.lineno in done:
             continue
@@ -612,7 +616,9 @@ def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         message, fix = found
         done.add(escape.line.lineno)
-        yield question_indentation(ctx, doc.line_span(escape.line), message, fix)
+        yield question_indentation(
+            ctx, doc.line_span(escape.line), message + note, None if withheld else fix
+        )
     for lineno, extra, title in _indented_question_heading(ctx):
         start = _line_start(doc, lineno)
         column = len(doc.lines[lineno - 1]) - len(doc.lines[lineno - 1].lstrip(" ")) + 1
@@ -626,8 +632,8 @@ def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
             Span(lineno, column, lineno, column + 1),
             f"the heading on line {lineno} is indented {extra} space{'s' if extra != 1 else ''} "
             f'past the "{title}" tab\'s body, so it renders as plain text with its #; '
-            f"indent it {column - 1 - extra} spaces",
-            fix,
+            f"indent it {column - 1 - extra} spaces{note}",
+            None if withheld else fix,
         )
 
 
