@@ -93,7 +93,9 @@ def test_truly_sane_site_reports_what_renders_as_text_and_the_fix_nests_it(tmp_p
 
     code, _, _ = cli("fix", "--no-cache", "docs", cwd=root)
     page = (root / "docs" / "page.md").read_text(encoding="utf-8")
-    assert page == PAGE.replace(FOUR, FOUR.replace("    ", "  ")).replace(TAB, TAB.replace("\t", "  "))
+    assert page == PAGE.replace(FOUR, FOUR.replace("    ", "  ")).replace(
+        TAB, TAB.replace("\t", "  ")
+    )
     html = rendered(root, "page.md")
     assert nested_lists(html) == 3 and literal_items(html) == []
     assert check(root) == (0, [])
@@ -131,7 +133,9 @@ def test_the_same_page_without_the_extension_gets_the_opposite_verdicts(tmp_path
 
     cli("fix", "--no-cache", "--unsafe-fixes", "docs", cwd=root)
     page = (root / "docs" / "page.md").read_text(encoding="utf-8")
-    assert page == PAGE.replace(TWO, TWO.replace("  ", "    ")).replace(TAB, TAB.replace("\t", "    "))
+    assert page == PAGE.replace(TWO, TWO.replace("  ", "    ")).replace(
+        TAB, TAB.replace("\t", "    ")
+    )
     assert nested_lists(rendered(root, "page.md")) == 3
     assert check(root) == (0, [])
 
@@ -141,6 +145,7 @@ def test_an_unmodelled_extension_withholds_the_re_indent(tmp_path: Path) -> None
     root = make_site(tmp_path, yml, {"page.md": PAGE, "q.md": "Text.\n"})
     code, out, err = cli("check", "--no-cache", "--output-format", "json", "docs", cwd=root)
     found = json.loads(out)
+    assert code == 1
     assert err.count("pymdownx.critic, which qalint does not model") == 1  # once per run
     s020 = [f for f in found if f["code"] == "S020"]
     assert [f["line"] for f in s020] == FOUR_LINES + TAB_LINES  # still reported ...
@@ -158,7 +163,9 @@ MATH_YML = (
     "  - pymdownx.arithmatex:\n      generic: true\n"
     "extra_javascript:\n  - https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js\n"
 )
-QUESTION_TABS = '!!! Question ""\n    === "Question"\n        {heading}\n    === "Answer"\n        {answer}\n'
+QUESTION_TABS = (
+    '!!! Question ""\n    === "Question"\n        {heading}\n    === "Answer"\n        {answer}\n'
+)
 
 
 def _code_block_holds(text: str):
@@ -220,14 +227,19 @@ FALSE_CLASSES = {
     "tabs with no blank line between them": (
         TABBED_YML,
         QUESTION_TABS.format(heading="#### What is dropout?", answer="A regularization technique."),
-        lambda html: html.count("tabbed-block") == 2 and "<h4 id=\"what-is-dropout\">What is dropout?</h4>" in html,
+        lambda html: (
+            html.count("tabbed-block") == 2
+            and '<h4 id="what-is-dropout">What is dropout?</h4>' in html
+        ),
     ),
     "a setext question heading": (
         TABBED_YML,
-        '!!! Question ""\n    === "Question"\n        What is dropout?\n        ----------------\n\n'
+        '!!! Question ""\n    === "Question"\n'
+        "        What is dropout?\n        ----------------\n\n"
         '    === "Answer"\n\n        A regularization technique.\n',
-        lambda html: '<div class="tabbed-block">\n<h2 id="what-is-dropout">What is dropout?</h2>'
-        in html,
+        lambda html: (
+            '<div class="tabbed-block">\n<h2 id="what-is-dropout">What is dropout?</h2>' in html
+        ),
     ),
     "$$ in a sane-lists list item": (
         "site_name: t\nmarkdown_extensions:\n  - sane_lists\n" + MATH_YML,
@@ -252,3 +264,64 @@ def test_named_false_classes_are_gone(tmp_path: Path, name: str) -> None:
     assert renders_right(html), html
     code, found = check(root)
     assert (code, found) == (0, []), found
+
+
+# --- real defects the model finds, and questions of every shape -----------------------------------
+
+
+def test_words_before_a_url_are_an_error_with_no_percent_20_fix(tmp_path: Path) -> None:
+    page = "Data: [Kaggle](Dataset: https://www.kaggle.com/c/titanic) here.\n"
+    root = make_site(tmp_path, PLAIN_YML, {"page.md": page})
+    href = re.search(r'<a href="([^"]*)">Kaggle</a>', rendered(root, "page.md"))
+    assert href and href.group(1) == "Dataset: https://www.kaggle.com/c/titanic"  # not a URL
+    code, found = check(root)
+    [finding] = found
+    assert code == 1 and finding["code"] == "L020" and finding["severity"] == "error"
+    cli("fix", "--no-cache", "--unsafe-fixes", "docs", cwd=root)
+    fixed = (root / "docs" / "page.md").read_text(encoding="utf-8")
+    assert "%20" not in fixed
+    assert "Dataset: [Kaggle](https://www.kaggle.com/c/titanic)" in fixed
+    assert '<a href="https://www.kaggle.com/c/titanic">' in rendered(root, "page.md")
+
+
+def test_a_list_item_glued_to_a_closing_fence_is_reported_as_text(tmp_path: Path) -> None:
+    root = make_site(tmp_path, SANE_YML, {"page.md": "```python\nx = 1\n```\n- item\n"})
+    assert literal_items(rendered(root, "page.md")) == ["item"]
+    code, found = check(root)
+    assert code == 1 and lines_of(found, "S020") == [4]
+
+
+BLOCKS_YML = TABBED_YML + (
+    "  - md_in_html\n  - pymdownx.blocks.admonition\n  - pymdownx.blocks.details\n"
+    "  - pymdownx.blocks.tab:\n      alternate_style: true\n"
+)
+EVERY_SHAPE = (
+    QUESTION_TABS.format(heading="#### What is dropout?", answer="A regularization technique.")
+    + "\n/// details | What is overfitting?\n    type: question\n\nFitting the noise.\n///\n\n"
+    "<details markdown>\n<summary>What is a tensor?</summary>\n\nAn array.\n\n</details>\n\n"
+    "/// admonition | Exercise\n    type: question\n\n//// tab | Question\n"
+    "#### What is momentum?\n////\n\n//// tab | Answer\nA moving average of gradients.\n////\n///\n"
+)
+
+
+def test_questions_of_every_shape_after_a_tabs_question_are_not_stray(tmp_path: Path) -> None:
+    root = make_site(tmp_path, BLOCKS_YML, {"page.md": EVERY_SHAPE})
+    html = rendered(root, "page.md")
+    assert html.count('<details class="question">') == 1 and html.count("<details>") == 1
+    assert html.count('<div class="admonition question">') == 2  # !!! and /// admonition
+    assert html.count('class="tabbed-set tabbed-alternate"') == 2
+    code, out, _ = cli("questions", "docs", cwd=root)
+    assert code == 0 and out.count("\n") == 5 and "4 questions" in out
+    assert check(root) == (0, [])  # no S001 for ///, no S009 for the blocks after the tabs
+
+
+def test_a_broken_question_opener_is_one_error_and_the_fix_opens_it(tmp_path: Path) -> None:
+    page = '??? question"What is dropout?"\n    A regularization technique.\n'
+    root = make_site(
+        tmp_path, "site_name: t\nmarkdown_extensions: [pymdownx.details]\n", {"q.md": page}
+    )
+    assert "<details" not in rendered(root, "q.md")
+    code, found = check(root)
+    assert code == 1 and [(f["line"], f["code"]) for f in found] == [(1, "S032")]
+    cli("fix", "--no-cache", "docs", cwd=root)
+    assert "<summary>What is dropout?</summary>" in rendered(root, "q.md")
