@@ -325,3 +325,22 @@ def test_a_broken_question_opener_is_one_error_and_the_fix_opens_it(tmp_path: Pa
     assert code == 1 and [(f["line"], f["code"]) for f in found] == [(1, "S032")]
     cli("fix", "--no-cache", "docs", cwd=root)
     assert "<summary>What is dropout?</summary>" in rendered(root, "q.md")
+
+
+def test_a_linked_page_is_read_with_its_own_site(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "a" / "mkdocs.yml", "site_name: a\n")
+    write(tmp_path / "a" / "docs" / "index.md", "See [it](../../b/docs/ru.md#привет-мир).\n")
+    write(
+        tmp_path / "b" / "mkdocs.yml",
+        "site_name: b\nmarkdown_extensions:\n  - toc:\n"
+        "      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n",
+    )
+    write(tmp_path / "b" / "docs" / "ru.md", "# Привет мир\n\nText.\n")
+    assert '<h1 id="привет-мир">' in rendered(tmp_path / "b", "ru.md")
+    code, out, _ = cli("check", "--no-cache", "--output-format", "json", "a/docs", cwd=tmp_path)
+    assert (code, json.loads(out)) == (0, [])  # b's slugify makes the id, not a's default
+    write(tmp_path / "b" / "mkdocs.yml", "site_name: b\n")
+    code, out, _ = cli("check", "--no-cache", "--output-format", "json", "a/docs", cwd=tmp_path)
+    assert [f["code"] for f in json.loads(out)] == ["L014"]
+    assert '<h1 id="_1">' in rendered(tmp_path / "b", "ru.md")  # toc's default drops the letters
