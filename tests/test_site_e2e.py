@@ -344,3 +344,61 @@ def test_a_linked_page_is_read_with_its_own_site(tmp_path: Path) -> None:
     code, out, _ = cli("check", "--no-cache", "--output-format", "json", "a/docs", cwd=tmp_path)
     assert [f["code"] for f in json.loads(out)] == ["L014"]
     assert '<h1 id="_1">' in rendered(tmp_path / "b", "ru.md")  # toc's default drops the letters
+
+
+# --- the README says what the model reads --------------------------------------------------------
+
+# The option (or word) the README names for each MarkdownFlags field.
+FLAG_WORDS = {
+    "tab_length": "`tab_length`",
+    "admonition": "`admonition`",
+    "details": "`pymdownx.details`",
+    "tabbed": "`pymdownx.tabbed`",
+    "tabbed_alternate": "`alternate_style`",
+    "blocks": "`///` block names",
+    "superfences": "`pymdownx.superfences`",
+    "fenced_code": "`fenced_code`",
+    "sane_lists": "`sane_lists`",
+    "truly_sane_lists": "`mdx_truly_sane_lists`",
+    "nested_indent": "`nested_indent`",
+    "truly_sane": "`truly_sane`",
+    "md_in_html": "`md_in_html`",
+    "attr_list": "`attr_list`",
+    "def_list": "`def_list`",
+    "footnotes": "`footnotes`",
+    "tables": "`tables`",
+    "abbr": "`abbr`",
+    "arithmatex": "`pymdownx.arithmatex`",
+    "arithmatex_generic": "`generic`",
+    "smart_dollar": "`smart_dollar`",
+    "inline_syntax": "`inline_syntax`",
+    "block_syntax": "`block_syntax`",
+    "magiclink": "`pymdownx.magiclink`",
+    "snippets": "`pymdownx.snippets`",
+    "snippets_base_path": "`base_path`",
+    "snippets_check_paths": "`check_paths`",
+    "toc_slugify": "`slugify`",
+}
+
+
+def test_readme_section_names_every_modelled_extension_and_option() -> None:
+    from dataclasses import fields
+
+    from conftest import ROOT
+
+    from qalint.site.extensions import HARMLESS, MODELLED
+    from qalint.site.model import MarkdownFlags
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## How qalint reads your site")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    for field in fields(MarkdownFlags):
+        if field.name in {"jinja"}:  # a plugin's, described with the plugins
+            continue
+        assert FLAG_WORDS[field.name] in section, field.name
+    for name in MODELLED | HARMLESS:
+        short = name.rsplit(".", 1)[-1]
+        spelled = (f"`{name}`", f"`.{short}`", f"`{short}`")
+        assert any(s in section for s in spelled), name
+    for how in ("qalint config", "--show-settings", "[tool.qalint.site]", "--mkdocs-config"):
+        assert how in section, how
