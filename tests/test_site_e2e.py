@@ -402,3 +402,33 @@ def test_readme_section_names_every_modelled_extension_and_option() -> None:
         assert any(s in section for s in spelled), name
     for how in ("qalint config", "--show-settings", "[tool.qalint.site]", "--mkdocs-config"):
         assert how in section, how
+
+
+MARKERS_PAGE = (
+    '# T\n\n!!! note "Remember"\n    Body.\n\n??? question "What?"\n    Answer.\n\n'
+    '=== "Tab"\n    In tab.\n\n/// details | Why?\nBecause.\n///\n'
+)
+
+
+def test_markers_of_extensions_the_site_leaves_off_render_as_text_and_are_errors(
+    tmp_path: Path,
+) -> None:
+    root = make_site(tmp_path, "site_name: t\nmarkdown_extensions: [pymdownx.superfences]\n", {})
+    write(root / "docs" / "p.md", MARKERS_PAGE)
+    html = rendered(root, "p.md")
+    shown = [line for line in MARKERS_PAGE.splitlines() if line[:3] in {"!!!", "???", "===", "///"}]
+    assert all(f"<p>{line}".replace('"', "&quot;") in html.replace('"', "&quot;") for line in shown)
+    code, found = check(root)
+    assert code == 1
+    assert [(f["line"], f["code"]) for f in found] == [
+        (3, "S060"),
+        (6, "S060"),
+        (9, "S060"),
+        (12, "S060"),
+    ]
+    assert "does not enable pymdownx.blocks.details" in found[3]["message"]
+    on = TABBED_YML + "  - pymdownx.details\n  - pymdownx.blocks.details\n"
+    write(root / "mkdocs.yml", on)
+    html = rendered(root, "p.md")
+    assert html.count("<details") == 2 and "admonition" in html and "tabbed-set" in html
+    assert check(root) == (0, [])
