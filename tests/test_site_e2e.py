@@ -432,3 +432,22 @@ def test_markers_of_extensions_the_site_leaves_off_render_as_text_and_are_errors
     html = rendered(root, "p.md")
     assert html.count("<details") == 2 and "admonition" in html and "tabbed-set" in html
     assert check(root) == (0, [])
+
+
+def test_the_configuration_matrix_is_what_real_mkdocs_yml_files_give() -> None:
+    """Each configuration of the differential matrix is the flags the site model reads from
+    the markdown_extensions the oracle renders with (so the matrix tests real configs)."""
+    from dataclasses import replace
+
+    from rendered import renderer_config
+    from test_differential import MATRIX
+
+    from qalint.site.extensions import flags_from_extensions, normalise_extensions
+
+    for name, flags in MATRIX.items():
+        extensions, options = renderer_config(flags)
+        listed = [{ext: options[ext]} if ext in options else ext for ext in extensions]
+        read = flags_from_extensions(normalise_extensions(listed))
+        if not flags.tabbed:  # alternate_style means nothing without pymdownx.tabbed
+            read = replace(read, tabbed_alternate=flags.tabbed_alternate)
+        assert read == flags, name
