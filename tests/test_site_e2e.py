@@ -209,6 +209,11 @@ FALSE_CLASSES = {
         "- item\n  ```python\n  x = 1\n  ```\n",
         _code_block_holds("x = 1"),
     ),
+    "a fence in an admonition, closed at its indentation": (
+        PLAIN_YML,
+        "!!! note\n    ```python\n    x = 1\n    ```\n\nAfter.\n",
+        _before('<p class="admonition-title">Note</p>', "<p>After.</p>"),
+    ),
     "a longer fence inside a shorter block": (
         PLAIN_YML,
         "```\n``````\ninner\n``````\n```\n",
@@ -302,6 +307,24 @@ EVERY_SHAPE = (
     "/// admonition | Exercise\n    type: question\n\n//// tab | Question\n"
     "#### What is momentum?\n////\n\n//// tab | Answer\nA moving average of gradients.\n////\n///\n"
 )
+
+
+TABS_IN_BLOCKS = (
+    "/// admonition | Exercise 1\n    type: question\n\n"
+    '=== "Question"\n    #### What is momentum?\n\n=== "Answer"\n    A moving average.\n///\n\n'
+    '<details class="question" markdown>\n<summary>Exercise 2</summary>\n\n'
+    '=== "Question"\n    #### What is a tensor?\n\n=== "Answer"\n    An array.\n\n</details>\n'
+)
+
+
+def test_question_tabs_in_a_blocks_admonition_or_an_html_details_are_questions(
+    tmp_path: Path,
+) -> None:
+    root = make_site(tmp_path, BLOCKS_YML, {"page.md": TABS_IN_BLOCKS})
+    html = rendered(root, "page.md")
+    assert '<div class="admonition question">' in html and '<details class="question">' in html
+    assert html.count('class="tabbed-set tabbed-alternate"') == 2
+    assert check(root) == (0, [])  # no S001 for the /// marker or the <details> element
 
 
 def test_questions_of_every_shape_after_a_tabs_question_are_not_stray(tmp_path: Path) -> None:

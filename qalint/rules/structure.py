@@ -268,6 +268,8 @@ def not_a_question_admonition(ctx: RuleContext) -> Iterator[Diagnostic]:
     types = [t.lower() for t in options["admonition-types"]]
     for block in blocks_of(ctx):
         node = block.node
+        if node.marker_symbol.startswith("<"):
+            continue  # an md_in_html element (<details class="question" markdown>): no admonition
         span = _marker_span(ctx.document, block)
         kind = admonition_type(node)
         if kind.lower() not in types:
