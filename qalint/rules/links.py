@@ -774,6 +774,10 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
             target_doc = find_document(resolved, ctx.documents, parsed, _site_for(ctx))
             if target_doc is None:
                 continue  # a missing file is L013's finding
+            target_site = target_doc.site
+            if target_site is not doc.site and target_site.config_path is not None:
+                for config in (target_site.config_path, *target_site.inherited_from):
+                    ctx.depends_on(config)  # its ids follow its own site's toc options
             where = f"'{path}'"
         else:
             target_doc, where = doc, "this page"
