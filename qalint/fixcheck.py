@@ -60,11 +60,15 @@ ALLOWANCES: dict[str, Allowance] = {
     "L010": Allowance("<>", what="angle brackets around the address", encoded_space=True),
     "L012": Allowance(None, words=True, what="the address"),
     "L104": Allowance(None, words=True, what="the address"),
+    "L020": Allowance(None, words=True, what="words moved out of the link target"),
+    "M021": Allowance("|\\", words=True, what="a | inside a formula written as \\vert"),
     "M101": Allowance("^_{}", what="an empty ^{} or _{}"),
     "S004": Allowance(None, words=True, what="the tab title"),
     "S006": Allowance("#", what="the heading's # signs"),
     "S015": WHITESPACE,
     "S016": WHITESPACE,
+    "S020": WHITESPACE,
+    "S032": Allowance(QUOTES, what="the marker's spacing, case and quotes"),
     "W001": WHITESPACE,
     "W002": WHITESPACE,
     "W003": WHITESPACE,
@@ -74,6 +78,7 @@ ALLOWANCES: dict[str, Allowance] = {
     "W007": Allowance(QUOTES, what="the marker's spacing, case and quotes"),
     "W008": Allowance(QUOTES + "=", what="the marker's spacing and quotes"),
     "W010": WHITESPACE,
+    "W020": WHITESPACE,
 }
 UNKNOWN = Allowance("", what="white space (the rule declares nothing else)")
 

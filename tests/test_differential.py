@@ -20,6 +20,7 @@ import qalint
 from qalint.diagnostics import Severity
 from qalint.markdown.parse import parse
 from qalint.markdown.source import Source
+from qalint.site.extensions import BLOCK_NAMES
 from qalint.site.model import DEFAULT_FLAGS, MarkdownFlags, SiteModel
 
 # S012 (heading style, info) and S015 (list nesting) do not decide whether a block is proper.
@@ -336,7 +337,13 @@ def test_random_banks_land_where_the_renderer_puts_them(text: str) -> None:
 
 # The configuration matrix: each entry is a site configuration (MarkdownFlags, from which the
 # oracle's extension list is built) and how many random banks to try under it.
-ALL_BLOCKS = frozenset({"admonition", "details", "tab", "html"})
+# The ``///`` names that pymdownx.blocks.admonition, .details, .tab and .html register (as the
+# renderer the oracle builds from these flags loads them), as the site model reads them.
+ALL_BLOCKS = frozenset(
+    name
+    for ext in ("admonition", "details", "tab", "html")
+    for name in BLOCK_NAMES[f"pymdownx.blocks.{ext}"]
+)
 MATRIX: dict[str, MarkdownFlags] = {
     "default": DEFAULT_FLAGS,
     "sane_lists": MarkdownFlags(sane_lists=True),
@@ -373,6 +380,7 @@ MATRIX_LINES = [
     "$$",
     "/// admonition | T",
     "/// details | D",
+    "/// note | N",
     "/// tab | A",
     "///",
     "[^1]: note",

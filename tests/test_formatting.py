@@ -231,9 +231,21 @@ def test_blank_line_before_a_question_in_a_cr_file() -> None:
 def test_admonition_spelling_is_normalised_safely() -> None:
     for written in ['!!!Question ""', '!!! QUESTION  ""', "!!! Question ''", '!!! Question""']:
         text = question(admonition=written)
-        [d] = findings(text, "W007")
+        # Openers that render as text are S032's (an error) with this fix; one finding a line.
+        breaks = written.endswith(("''", 'n""'))
+        [d] = [f for f in qalint.lint_text(text) if f.code in {"W007", "S032"}]
+        assert d.code == ("S032" if breaks else "W007"), written
         assert d.fix.applicability is Applicability.SAFE, written
         assert fix_text(text) == question(), written
+
+
+def test_a_broken_question_opener_is_one_finding_with_the_w007_fix() -> None:
+    text = '??? question"What is dropout?"\n    A regularization technique.\n'
+    found = [d for d in qalint.lint_text(text) if d.line == 1]
+    assert [d.code for d in found] == ["S032"]
+    fixed = apply_one(text, found[0])
+    assert fixed.startswith('??? Question "What is dropout?"\n')
+    assert "<details" in render_html(fixed)
 
 
 def test_missing_empty_title_is_an_unsafe_fix() -> None:

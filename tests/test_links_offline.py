@@ -336,10 +336,18 @@ def test_commented_out_magiclink_does_not_count(tmp_path: Path) -> None:
 
 
 def test_autorefs_makes_undefined_references_fine(tmp_path: Path) -> None:
-    (tmp_path / "mkdocs.yml").write_text("plugins:\n  - autorefs\n", encoding="utf-8")
-    page = tmp_path / "q.md"
+    page = tmp_path / "docs" / "q.md"
+    page.parent.mkdir()
     page.write_text("See [Dropout][dropout-section].\n", encoding="utf-8")
+    assert [d.code for d in qalint.lint_paths([page]) if d.code == "L008"] == ["L008"]
+    # The site that builds the page turns the plugin on (its mkdocs.yml, INHERIT followed).
+    (tmp_path / "base.yml").write_text("plugins:\n  - search\n  - autorefs\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: base.yml\n", encoding="utf-8")
     assert [d for d in qalint.lint_paths([page]) if d.code == "L008"] == []
+    # A page the site does not build (outside docs_dir) is not under its plugins.
+    outside = tmp_path / "q.md"
+    outside.write_text("See [Dropout][dropout-section].\n", encoding="utf-8")
+    assert [d.code for d in qalint.lint_paths([outside]) if d.code == "L008"] == ["L008"]
 
 
 def test_https_hosts_extend_the_shipped_list() -> None:

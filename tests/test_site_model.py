@@ -596,7 +596,11 @@ def test_workers_get_each_page_its_site(project: Path) -> None:
 
 
 def test_text_functions_take_a_site(project: Path) -> None:
-    config = write(project / "mkdocs.yml", "markdown_extensions: [mdx_truly_sane_lists]\n")
+    config = write(
+        project / "mkdocs.yml",
+        "markdown_extensions: [mdx_truly_sane_lists, admonition, pymdownx.superfences,"
+        " {pymdownx.tabbed: {alternate_style: true}}]\n",  # what QUESTION needs to render
+    )
     doc = qalint.parse_text("- a\n  - b\n", "x.md", site=config)
     assert doc.site.config_path == config and doc.site.flags.nested_indent == 2
     assert qalint.parse_text("x\n").site is DEFAULT_SITE

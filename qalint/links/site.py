@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qalint.document import Document
     from qalint.site.model import SiteModel
-
-MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
 
 
 def page_folder(document: Document) -> Path | None:
@@ -22,40 +20,33 @@ def page_folder(document: Document) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _mkdocs_text(folder: Path, consulted: list[Path]) -> str | None:
-    for candidate in (folder, *folder.parents):
-        for name in MKDOCS_FILES:
-            path = candidate / name
-            consulted.append(path)
-            if path.is_file():
-                try:
-                    text = path.read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    return None
-                return "\n".join(
-                    line.split(" #", 1)[0]
-                    for line in text.splitlines()
-                    if not line.lstrip().startswith("#")
-                )
-    return None
+def site_plugins(site: SiteModel, cache: dict[Path, frozenset[str]]) -> frozenset[str]:
+    """The names of the MkDocs plugins the site's own config turns on (its ``plugins``
+    setting, INHERIT merged), or none for a page no mkdocs.yml builds.
 
-
-def mkdocs_uses(
-    document: Document,
-    pattern: str,
-    cache: dict[Path, str | None],
-    consulted: list[Path] | None = None,
-) -> bool:
-    """True when the nearest mkdocs.yml above the page mentions ``pattern`` (a regex).
-
-    ``cache`` maps folders to the mkdocs.yml text found from there, for one run; the paths
-    looked at (present or not) are appended to ``consulted``, as the result depends on them.
+    ``cache`` maps config files to their plugin names, for one run. (Read from the site's
+    config file, not the model, until the model carries ``plugins`` itself.)
     """
-    folder = (page_folder(document) or Path.cwd()).resolve()
-    if folder not in cache:
-        cache[folder] = _mkdocs_text(folder, consulted if consulted is not None else [])
-    text = cache[folder]
-    return bool(text and re.search(pattern, text))
+    path = site.config_path
+    if path is None:
+        return frozenset()
+    if path not in cache:
+        from qalint.site.yamlconfig import MkDocsConfigError, load_mkdocs_yaml
+
+        try:
+            value = load_mkdocs_yaml(path).data.get("plugins")
+        except MkDocsConfigError:
+            value = None
+        items = value.items() if isinstance(value, dict) else value or []
+        names = set()
+        for item in items:
+            name = item[0] if isinstance(item, tuple) else item
+            if isinstance(item, dict) and len(item) == 1:
+                name = next(iter(item))
+            if isinstance(name, str):
+                names.add(name.strip())
+        cache[path] = frozenset(names)
+    return cache[path]
 
 
 def resolve_target(document: Document, path: str) -> Path | None:
@@ -99,10 +90,10 @@ def find_document(
     path: Path,
     documents: list[Document],
     cache: dict[Path, Document | None],
-    site: SiteModel | None = None,
+    site_for: Callable[[Path], SiteModel] | None = None,
 ) -> Document | None:
     """The parsed page at ``path``: one of this run's documents, else read from disk and
-    parsed as ``site`` renders it (the linking page's site: a link stays within its site)."""
+    parsed as its own site renders it (``site_for(path)``; the default site without one)."""
     if path in cache:
         return cache[path]
     found = None
@@ -117,6 +108,6 @@ def find_document(
 
         loaded = load(path, 10_000_000)
         if loaded.source is not None:
-            found = parse(loaded.source, str(path), site or DEFAULT_SITE)
+            found = parse(loaded.source, str(path), site_for(path) if site_for else DEFAULT_SITE)
     cache[path] = found
     return found

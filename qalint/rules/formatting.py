@@ -31,8 +31,10 @@ from qalint.markdown.blocks import (
 )
 from qalint.markdown.source import TAB_LENGTH, Source
 from qalint.rules._memo import nodes, once, section
+from qalint.rules.questions import marker_problem
 from qalint.rules.registry import RuleContext, rule
 from qalint.rules.structure import blocks_of
+from qalint.site.wording import unvouched
 
 
 def _check_marker(value: str) -> str | None:
@@ -587,7 +589,8 @@ Question blocks use 4-space steps: the admonition body (tab markers) 4 spaces in
 8 spaces in. A tab body at 6 or 7 spaces, or a question heading at 7 or 9 spaces, renders
 outside its tab or as plain text on the site. When exactly one way of re-indenting puts the
 line back where it belongs, with nothing else falling out, the fix re-indents it (and the
-lines that share its indentation). S008 explains every escaping line, fixable or not.
+lines that share its indentation). S008 explains every escaping line, fixable or not. On a site
+that enables an extension qalint does not model, the fix is withheld (the finding says so).
 """,
     bad='!!! Question ""\n    === "Question"\n        #### What is dropout?\n\n'
     '    === "Answer"\n\n      Dropout is a regularization technique.\n',
@@ -604,6 +607,8 @@ def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
     old = {e.line.lineno for e in escapes}
     done: set[int] = set()
     scope = _question_nodes(ctx) if escapes else set()
+    withheld = unvouched(doc.site)
+    note = f" ({withheld})" if withheld else ""
     for escape in escapes:
         if id(escape.container) not in scope or escape.line.lineno in done:
             continue
@@ -612,7 +617,9 @@ def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         message, fix = found
         done.add(escape.line.lineno)
-        yield question_indentation(ctx, doc.line_span(escape.line), message, fix)
+        yield question_indentation(
+            ctx, doc.line_span(escape.line), message + note, None if withheld else fix
+        )
     for lineno, extra, title in _indented_question_heading(ctx):
         start = _line_start(doc, lineno)
         column = len(doc.lines[lineno - 1]) - len(doc.lines[lineno - 1].lstrip(" ")) + 1
@@ -626,8 +633,8 @@ def question_indentation(ctx: RuleContext) -> Iterator[Diagnostic]:
             Span(lineno, column, lineno, column + 1),
             f"the heading on line {lineno} is indented {extra} space{'s' if extra != 1 else ''} "
             f'past the "{title}" tab\'s body, so it renders as plain text with its #; '
-            f"indent it {column - 1 - extra} spaces",
-            fix,
+            f"indent it {column - 1 - extra} spaces{note}",
+            None if withheld else fix,
         )
 
 
@@ -882,46 +889,72 @@ def admonition_marker_style(ctx: RuleContext) -> Iterator[Diagnostic]:
             fix,
         )
     for lineno, m in _loose_admonitions(ctx):
-        raw = doc.lines[lineno - 1]
-        column = len(raw) - len(raw.lstrip(" \t")) + 1
-        written = raw[column - 1 :].rstrip(" \t")
-        want = _canonical_admonition(
-            m.group(1), m.group(2), m.group(4) if m.group(3) else None, configured
+        if marker_problem(doc.lines[lineno - 1].strip()):
+            continue  # S032 reports the line (an error) and carries this fix
+        span, message, fix = _loose_fix(ctx, lineno, m, configured)
+        yield admonition_marker_style(ctx, span, message, fix)
+
+
+def _loose_fix(
+    ctx: RuleContext, lineno: int, m: re.Match, configured: tuple[str, str | None]
+) -> tuple[Span, str, Fix | None]:
+    """The span of a loose question opener, the message, and the fix writing the configured
+    spelling (None when the rewritten line would not open a valid question)."""
+    doc = ctx.document
+    raw = doc.lines[lineno - 1]
+    column = len(raw) - len(raw.lstrip(" \t")) + 1
+    written = raw[column - 1 :].rstrip(" \t")
+    want = _canonical_admonition(
+        m.group(1), m.group(2), m.group(4) if m.group(3) else None, configured
+    )
+    start = doc.source.offset(lineno, column)
+    edit = Edit(start, start + len(written), want)
+    fix = None
+    message = f"`{written}` does not open an admonition (the site shows it as text); "
+    if _opens_valid_question(ctx, edit, lineno):
+        fix = Fix((edit,), Applicability.SAFE, f"write `{want}`")
+        message += f"write `{want}`"
+    else:
+        message += (
+            f"write `{want}` and indent the question's tabs under it (as it stands, "
+            "the rewritten line would open a question block without its tabs)"
         )
-        start = doc.source.offset(lineno, column)
-        edit = Edit(start, start + len(written), want)
-        fix = None
-        message = f"`{written}` does not open an admonition (the site shows it as text); "
-        if _opens_valid_question(ctx, edit, lineno):
-            fix = Fix((edit,), Applicability.SAFE, f"write `{want}`")
-            message += f"write `{want}`"
-        else:
-            message += (
-                f"write `{want}` and indent the question's tabs under it (as it stands, "
-                "the rewritten line would open a question block without its tabs)"
-            )
-        yield admonition_marker_style(
-            ctx, Span(lineno, column, lineno, column + len(written)), message, fix
-        )
+    return Span(lineno, column, lineno, column + len(written)), message, fix
+
+
+def loose_opener_fix(ctx: RuleContext, lineno: int) -> Fix | None:
+    """W007's fix for a question opener on ``lineno`` that renders as text (for S032, which
+    reports such a line in W007's place), or None when the line is not one."""
+    for number, m in once(
+        ctx, "formatting.loose", ctx.document, lambda _: list(_loose_admonitions(ctx))
+    ):
+        if number == lineno:
+            return _loose_fix(ctx, lineno, m, _configured_marker(ctx))[2]
+    return None
 
 
 def _opens_valid_question(ctx: RuleContext, edit: Edit, lineno: int) -> bool:
-    """True when the page with ``edit`` applied has, at ``lineno``, a question block with
-    every required tab (an empty one is other rules' business): only then does rewriting a
-    loose marker make a valid question (a bare ``!!!Question""`` would become an empty
-    block, a new S002 error)."""
+    """True when the page with ``edit`` applied has, at ``lineno``, a valid question: a tabs
+    block with every required tab (an empty one is other rules' business), or a titled
+    collapsible with an answer in it. Only then does rewriting a loose marker make a valid
+    question (a bare ``!!!Question""`` would become an empty block, a new S002 error)."""
     from qalint.markdown.parse import parse
+    from qalint.questions import questions_of
+    from qalint.questions.model import TITLED_COLLAPSIBLE
 
     doc = ctx.document
     text = doc.text[: edit.start] + edit.replacement + doc.text[edit.end :]
     fixed = parse(Source(text, had_bom=doc.source.had_bom), doc.path, doc.site)
     required = [t.lower() for t in section(ctx, "structure")["tabs"]]
     for block in fixed.questions:
-        if block.span.line == lineno:
+        if block.span.line == lineno and block.tabs:
             titles = {t.title.lower() for t in block.tabs}
             titles.update(_loose_tab_titles(block))  # W008 fixes those in the next round
             return all(r in titles for r in required)
-    return False
+    return any(
+        q.shape == TITLED_COLLAPSIBLE and q.span.line == lineno and q.text and not q.answer_empty
+        for q in questions_of(fixed)
+    )
 
 
 def _loose_tab_titles(block: QuestionBlock) -> set[str]:

@@ -32,12 +32,11 @@ from qalint.rules.registry import RuleContext, rule
 if TYPE_CHECKING:
     from qalint.links.online import Occurrence, OnlineResult
     from qalint.links.outcome import Outcome
+    from qalint.site.model import SiteModel
 
 register_section("links", OPTIONS)
 
 SKIPPED_FRAGMENT_PREFIXES = ("__tabbed_", "fn:", "fnref:", ":~:")
-# mkdocs.yml configures its own heading slugs (usually pymdownx.slugs, for Unicode ids).
-UNICODE_SLUGS_RE = r"\bslugify\b|pymdownx\.slugs"
 
 
 def _settings(ctx: RuleContext) -> LinkSettings:
@@ -150,29 +149,32 @@ def _https_hosts(ctx: RuleContext) -> frozenset[str]:
     return hosts
 
 
-def _mkdocs_uses(ctx: RuleContext, doc: Document, pattern: str) -> bool:
-    from qalint.links.site import mkdocs_uses
+def _site_for(ctx: RuleContext) -> Callable[[Path], SiteModel]:
+    """Which site renders a page of the run (one SiteResolver for the whole run)."""
+    resolver = ctx.shared.get("links.sites")
+    if resolver is None:
+        from qalint.site.load import SiteResolver
 
-    cache = ctx.state.setdefault("links.mkdocs", {})
-    consulted: list[Path] = []
-    found = mkdocs_uses(doc, pattern, cache, consulted)
-    for path in consulted:
-        ctx.depends_on(path)
-    return found
+        resolver = ctx.shared["links.sites"] = SiteResolver(ctx.config)
+    return resolver.site_for
+
+
+def _site_plugins(ctx: RuleContext, doc: Document) -> frozenset[str]:
+    from qalint.links.site import site_plugins
+
+    return site_plugins(doc.site, ctx.shared.setdefault("links.plugins", {}))
 
 
 def magiclink_on(ctx: RuleContext, doc: Document) -> bool:
     """Whether bare URLs render as links on the page (pymdownx.magiclink).
 
-    ``links.magiclink`` "on"/"off" decides; "auto" reads the page's site model, or, for a page
-    whose model is the default (no mkdocs.yml was loaded), the nearest mkdocs.yml's text.
+    ``links.magiclink`` "on"/"off" decides; "auto" reads the page's site model (a page no
+    mkdocs.yml builds has Material's default set, without magiclink).
     """
     mode = _settings(ctx).magiclink
     if mode != "auto":
         return mode == "on"
-    if doc.site.origin != "default":
-        return doc.site.flags.magiclink
-    return _mkdocs_uses(ctx, doc, r"pymdownx\.magiclink")
+    return doc.site.flags.magiclink
 
 
 # --------------------------------------------------------------------------- L001..L014
@@ -448,7 +450,7 @@ def check_undefined_reference(ctx: RuleContext) -> Iterator[Diagnostic]:
     doc = ctx.document
     defined = {_label(link.label) for link in doc.links if link.kind == "definition"}
     references = [link for link in doc.links if link.kind == "reference"]
-    if not references or _mkdocs_uses(ctx, doc, r"\bautorefs\b|\bmkdocstrings\b"):
+    if not references or _site_plugins(ctx, doc) & {"autorefs", "mkdocstrings"}:
         return
     proses = _prose_of(ctx, doc)
     for link in references:
@@ -788,9 +790,13 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
                 ctx.depends_on(resolved)
             if resolved is None or resolved.suffix.lower() not in {".md", ".markdown"}:
                 continue
-            target_doc = find_document(resolved, ctx.documents, parsed, doc.site)
+            target_doc = find_document(resolved, ctx.documents, parsed, _site_for(ctx))
             if target_doc is None:
                 continue  # a missing file is L013's finding
+            target_site = target_doc.site
+            if target_site is not doc.site and target_site.config_path is not None:
+                for config in (target_site.config_path, *target_site.inherited_from):
+                    ctx.depends_on(config)  # its ids follow its own site's toc options
             where = f"'{path}'"
         else:
             target_doc, where = doc, "this page"
@@ -819,15 +825,11 @@ def check_missing_anchor(ctx: RuleContext) -> Iterator[Diagnostic]:
 def _slug_rules(ctx: RuleContext, doc: Document, target: Document) -> tuple[bool, str, bool]:
     """``(unicode_slugs, slug_name, attr_list)`` for the ids of ``target``'s headings.
 
-    With a loaded site model (the linking page's: pages read from disk for their anchors are
-    parsed without one), its ``toc_slugify`` names the slug function, and ``attr_list`` says
-    whether ``{#id}`` sets an id; a slug function qalint does not know falls back to every
-    candidate. Without one (no mkdocs.yml loaded), the nearest mkdocs.yml's text decides
-    whether custom (Unicode) slugs are candidates, as before.
+    The target's own site model (the linking page's when no mkdocs.yml builds the target)
+    decides: its ``toc_slugify`` names the slug function, and ``attr_list`` says whether
+    ``{#id}`` sets an id; a slug function qalint does not know falls back to every candidate.
     """
     site = target.site if target.site.origin != "default" else doc.site
-    if site.origin == "default":
-        return _mkdocs_uses(ctx, target, UNICODE_SLUGS_RE), "", True
     name = site.flags.toc_slugify or "default"
     known = site_slugifier(name, str(site.options("toc").get("separator", "-"))) is not None
     return (not known), (name if known else ""), site.flags.attr_list

@@ -18,7 +18,7 @@ from qalint.markdown.blocks import LiteralItem
 from qalint.markdown.source import TAB_LENGTH
 from qalint.rules._memo import nodes
 from qalint.rules.registry import RuleContext, rule
-from qalint.site.wording import list_rule
+from qalint.site.wording import list_rule, unvouched
 
 LIST_RE = re.compile(r"^(?:[*+-]|\d+[.)])[ ]+")
 MARKER_RE = re.compile(r"^(?:[*+-]|\d+\.)")
@@ -32,7 +32,8 @@ MARKER_RE = re.compile(r"^(?:[*+-]|\d+\.)")
 Python-Markdown (and sane_lists) needs 4 spaces of indentation for a nested list;
 mdx_truly_sane_lists needs its `nested_indent` (2 by default). An item indented less (2 spaces
 is enough for CommonMark) renders as a sibling of its parent, losing the nesting. The message
-names the rule the site uses; the fix (unsafe) indents the items by exactly that step.
+names the rule the site uses; the fix (unsafe) indents the items by exactly that step. On a
+site that enables an extension qalint does not model, the fix is withheld (the finding says so).
 """,
     bad="- Ways to regularize:\n  - dropout\n  - weight decay\n",
     good="- Ways to regularize:\n    - dropout\n    - weight decay\n",
@@ -66,9 +67,10 @@ def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
                 break
             start = doc.source.offset(line.lineno, line.col + base + 1)
             edits.append(Edit(start, start + line.indent - base, " " * step))
+        withheld = unvouched(doc.site)
         fix = (
             Fix(tuple(edits), Applicability.UNSAFE, f"indent the nested items by {step} spaces")
-            if edits
+            if edits and not withheld
             else None
         )
         lines = ", ".join(str(line.lineno) for line in shallow)
@@ -80,7 +82,8 @@ def flat_nested_list(ctx: RuleContext) -> Iterator[Diagnostic]:
             span,
             f"nested list item{plural} (line{plural} {lines}) indented {depth} spaces render "
             f"flat on the site: with {who} a nested item needs {step} spaces past its parent; "
-            f"indent them {step} spaces past their parent item",
+            f"indent them {step} spaces past their parent item"
+            + (f" ({withheld})" if withheld else ""),
             fix,
         )
 
@@ -96,7 +99,8 @@ mdx_truly_sane_lists). A sub-item indented more than that (4 spaces or a tab und
 mdx_truly_sane_lists), an item of the other list type under sane_lists, or an item glued to
 the paragraph or closing fence above it without a blank line, continues the text above: the
 page shows a literal "- ..." line. When the line was meant as a nested item, the fix
-re-indents it (and the items below it) to the site's own nesting step.
+re-indents it (and the items below it) to the site's own nesting step, unless the site enables
+an extension qalint does not model (then no fix is offered, and the finding says so).
 """,
     bad="Ways to regularize:\n- dropout\n- weight decay\n",
     good="Ways to regularize:\n\n- dropout\n- weight decay\n",
@@ -110,7 +114,8 @@ def list_item_shown_as_text(ctx: RuleContext) -> Iterator[Diagnostic]:
     who, step = list_rule(doc.site)
     covered = _inline_covered_lines(doc) | _quiz_lines(doc)
     items = [item for item in doc.literal_items if item.line.lineno not in covered]
-    fixes = _nest_fixes(doc, items, step)
+    withheld = unvouched(doc.site)
+    fixes = {} if withheld else _nest_fixes(doc, items, step)
     for item in items:
         line = item.line
         span = doc.line_span(line)
@@ -137,6 +142,8 @@ def list_item_shown_as_text(ctx: RuleContext) -> Iterator[Diagnostic]:
                 )
         else:
             message = _paragraph_message(doc, line, shown)
+        if withheld and item.item is not None and indent > parent:
+            message += f" ({withheld})"  # the re-indent this message asks for is not offered
         yield list_item_shown_as_text(ctx, span, message, fix)
 
 

@@ -144,10 +144,13 @@ Python-Markdown opens an admonition only for `!!!` and a collapsible only for `?
 followed by a type and an optional title in double quotes with a space before it. `??`, `!!`,
 `! ! !`, `???"Title"` (no space before the quote) and an unclosed title quote render the line,
 and the indented body under it, as plain text. (`!!!tip` and `???question` without a space
-render fine.)
+render fine.) When the line is a question opener, the fix writes it in the configured form
+(`formatting.admonition-marker`, as W007 would; W007 leaves such a line to this rule).
 """,
     bad='??? question"What is dropout?"\n    A regularization technique.\n',
     good='??? question "What is dropout?"\n    A regularization technique.\n',
+    fixable=True,
+    config_keys=("formatting.admonition-marker", "structure.admonition-types"),
 )
 def broken_block_marker(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag paragraphs whose first line is a marker the renderer does not accept."""
@@ -159,16 +162,19 @@ def broken_block_marker(ctx: RuleContext) -> Iterator[Diagnostic]:
         text = line.text.strip()
         if not text or text[0] not in "!?":
             continue
-        why = _marker_problem(text)
+        why = marker_problem(text)
         if why:
+            from qalint.rules.formatting import loose_opener_fix  # formatting imports this module
+
             yield broken_block_marker(
                 ctx,
                 doc.line_span(line),
                 f"`{text[:40]}` renders as text, not as a block: {why}",
+                loose_opener_fix(ctx, line.lineno),
             )
 
 
-def _marker_problem(text: str) -> str:
+def marker_problem(text: str) -> str:
     """Why a marker-looking line is not a marker, or '' when it is not meant as one."""
     if "\\" in text:  # an escaped quote: text produced by a macro, not a marker
         return ""

@@ -255,7 +255,8 @@ def _tab_title_span(doc: Document, tab: Tab) -> Span:
 Question blocks are admonitions of a configured type (`structure.admonition-types`, default
 `question`) and, when `structure.titles` is set, one of those titles. A block with Question and
 Answer tabs inside a `!!! note` or a misspelt `!!! Questoin` renders with the wrong colour and
-icon, and tools that collect questions miss it. Accepted markers are set by `structure.markers`.
+icon, and tools that collect questions miss it. Accepted markers are set by `structure.markers`
+(a `///` block of pymdownx.blocks, parsed only where the site enables it, is always accepted).
 """,
     bad='!!! Questoin ""\n    === "Question"\n        #### What is dropout?\n',
     good='!!! Question ""\n    === "Question"\n        #### What is dropout?\n',
@@ -267,6 +268,8 @@ def not_a_question_admonition(ctx: RuleContext) -> Iterator[Diagnostic]:
     types = [t.lower() for t in options["admonition-types"]]
     for block in blocks_of(ctx):
         node = block.node
+        if node.marker_symbol.startswith("<"):
+            continue  # an md_in_html element (<details class="question" markdown>): no admonition
         span = _marker_span(ctx.document, block)
         kind = admonition_type(node)
         if kind.lower() not in types:
@@ -285,7 +288,9 @@ def not_a_question_admonition(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield not_a_question_admonition(
                 ctx, span, f'question title "{node.title or ""}" is not one of {shown}'
             )
-        if node.marker_symbol not in options["markers"]:
+        # ``///`` is pymdownx.blocks' own syntax (parsed only when the site enables it), not
+        # one of the admonition spellings ``structure.markers`` chooses between.
+        if node.marker_symbol not in options["markers"] and node.marker_symbol != "///":
             yield not_a_question_admonition(
                 ctx,
                 span,
@@ -668,6 +673,9 @@ def stray_content(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flag top-level leaves that directly follow a question block."""
     doc = ctx.document
     questions = {id(b.node) for b in blocks_of(ctx)}
+    # A question of another shape (a ``/// details`` block, a ``<details markdown>`` element,
+    # a ``??? question "..."``) is not stray, though only tabs blocks are checked for followers.
+    asked: list[int] | None = None  # computed for the first candidate only
     previous: Node | None = None
     for node in doc.root.children:
         if node.kind == "comment":
@@ -675,6 +683,10 @@ def stray_content(ctx: RuleContext) -> Iterator[Diagnostic]:
         stray = node.kind in {"paragraph", "list", "code", "fence", "tabset"} or (
             node.kind in {"admonition", "details"} and id(node) not in questions
         )
+        if stray and previous is not None and id(previous) in questions:
+            if asked is None:
+                asked = _question_lines(ctx)
+            stray = not any(node.first_line <= line <= node.last_line for line in asked)
         if previous is not None and id(previous) in questions and stray:
             first = node.marker if node.marker is not None else node.lines[0]
             yield stray_content(
@@ -685,6 +697,12 @@ def stray_content(ctx: RuleContext) -> Iterator[Diagnostic]:
                 "answer above or remove it",
             )
         previous = node
+
+
+def _question_lines(ctx: RuleContext) -> list[int]:
+    """The lines where the page's questions (of every shape the run detects) are asked."""
+    settings = settings_of(_options(ctx))
+    return sorted({q.span.line for q in questions_of(ctx.document, settings)})
 
 
 LINK_TEXT_RE = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")

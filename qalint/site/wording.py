@@ -30,3 +30,17 @@ def list_rule(site: SiteModel) -> tuple[str, int]:
     if flags.sane_lists:
         return f"sane_lists ({where})", flags.tab_length
     return f"Python-Markdown's lists ({where})", flags.tab_length
+
+
+def unvouched(site: SiteModel) -> str:
+    """Why qalint cannot vouch for a fix that moves lines between blocks on this site ('' when
+    it can): the site enables extensions it does not model, any of which may change where a
+    re-indented line lands. Fixes that depend on nesting or indentation (S015, S020, W003)
+    are withheld then, and their findings say so with this text."""
+    if not site.unmodelled:
+        return ""
+    them = "it" if len(site.unmodelled) == 1 else "them"
+    return (
+        f"no fix is offered: {config_name(site)} enables {', '.join(site.unmodelled)}, which "
+        f"qalint does not model, so it cannot vouch for where re-indented lines land with {them}"
+    )
