@@ -215,3 +215,13 @@ def test_an_encoded_space_in_a_link_counts_as_white_space() -> None:
     )
     kept, refused = check_edits("[t](a://b c)\n", [gluing])
     assert kept == [] and "'bc' added" in refused[0][1]
+
+
+def test_every_fixable_rule_declares_what_its_fix_may_change() -> None:
+    """A fixable rule with no allowance may only change white space, so a fix that moves a
+    word would be withheld on every page (L020's was, until this test): each one is listed."""
+    from qalint.fixcheck import ALLOWANCES
+    from qalint.rules.registry import all_rules
+
+    missing = [r.code for r in all_rules() if r.fixable and r.code not in ALLOWANCES]
+    assert missing == []
