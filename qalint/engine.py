@@ -313,7 +313,7 @@ def lint_document(
 
         used = {entry for d in suppressed for entry in table.used_by(d.line, d.code)}
         left = {key: lines for key, lines in table.entries().items() if key not in used}
-        unused = unused_candidates(doc.lines, left, rules)
+        unused = unused_candidates(doc.lines, left, rules, doc.source.line_starts)
     # Only the result cache reads the dependencies (a cached result is stale once they change).
     # Pages share link targets: each is stamped once per run (a target changed later in the
     # run keeps its earlier stamp, so the next run re-checks the page: stale, never wrong).
