@@ -195,6 +195,6 @@ def test_fix_command_applies_e021_in_place(tmp_path: Path) -> None:
     assert page.read_text(encoding="utf-8") == (
         "# T\n\n<!-- qalint: disable-next-line=W001 -->\nTrailing.   \n\nClean.\n"
     )
-    assert "Fixed 2 problems" in done.stderr
+    assert "Fixed 2 problems" in done.stdout
     check = _qalint("check", "q.md", "--extend-select", "E021", "--no-cache", "-q", cwd=tmp_path)
     assert check.returncode == 0 and check.stdout == ""
