@@ -564,9 +564,12 @@ def load_documents(
     config: Config,
     resolver: SiteResolver | None = None,
     force_exclude: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[list[Document], list[Diagnostic], int]:
     """Discover, read and parse files, each as its site renders it; input problems come
-    back as diagnostics. ``resolver``: the run's SiteResolver (one is made when not given)."""
+    back as diagnostics. ``resolver``: the run's SiteResolver (one is made when not given);
+    ``notes``, when given, receives discovery's notes for stderr (a named file that config
+    excludes), as ``run`` returns them."""
     from qalint.site.load import SiteResolver
 
     resolver = resolver or SiteResolver(config)
@@ -574,6 +577,8 @@ def load_documents(
         paths, config.exclude, config.respect_gitignore, force_exclude, skip=resolver.skipped_in
     )
     files, problems = [path for path, _ in found.files], found.problems
+    if notes is not None:
+        notes.extend(found.notes)
     documents: list[Document] = []
     for path in files:
         loaded = load(path, config.max_file_size)
