@@ -478,7 +478,8 @@ def cmd_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise
         err.write(
             f"qalint: error: the language server needs pygls 2 and lsprotocol ({exc}); "
-            "install them with: pip install 'qalint[lsp]'\n"
+            "install qalint with its lsp extra (pip install '.[lsp]' in a clone of qalint), "
+            "or: pip install pygls lsprotocol\n"
         )
         return EXIT_ERROR
     serve()

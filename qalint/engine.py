@@ -321,7 +321,7 @@ def lint_document(
 
         used = {entry for d in suppressed for entry in table.used_by(d.line, d.code)}
         left = {key: lines for key, lines in table.entries().items() if key not in used}
-        unused = unused_candidates(doc.lines, left, rules)
+        unused = unused_candidates(doc.lines, left, rules, doc.source.line_starts)
     # Only the result cache reads the dependencies (a cached result is stale once they change).
     # Pages share link targets: each is stamped once per run (a target changed later in the
     # run keeps its earlier stamp, so the next run re-checks the page: stale, never wrong).
@@ -572,9 +572,12 @@ def load_documents(
     config: Config,
     resolver: SiteResolver | None = None,
     force_exclude: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[list[Document], list[Diagnostic], int]:
     """Discover, read and parse files, each as its site renders it; input problems come
-    back as diagnostics. ``resolver``: the run's SiteResolver (one is made when not given)."""
+    back as diagnostics. ``resolver``: the run's SiteResolver (one is made when not given);
+    ``notes``, when given, receives discovery's notes for stderr (a named file that config
+    excludes), as ``run`` returns them."""
     from qalint.site.load import SiteResolver
 
     resolver = resolver or SiteResolver(config)
@@ -582,6 +585,8 @@ def load_documents(
         paths, config.exclude, config.respect_gitignore, force_exclude, skip=resolver.skipped_in
     )
     files, problems = [path for path, _ in found.files], found.problems
+    if notes is not None:
+        notes.extend(found.notes)
     documents: list[Document] = []
     for path in files:
         loaded = load(path, config.max_file_size)

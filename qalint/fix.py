@@ -433,11 +433,12 @@ def fix_command(
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     dry_run = bool(args.diff or args.check)
     resolver = SiteResolver(config)
+    notes: list[str] = []
     documents, problems, files_checked = load_documents(
-        paths, config, resolver, bool(getattr(args, "force_exclude", False))
+        paths, config, resolver, bool(getattr(args, "force_exclude", False)), notes
     )
     if not args.quiet:
-        err.write("".join(f"qalint: note: {note}\n" for note in resolver.notes()))
+        err.write("".join(f"qalint: note: {note}\n" for note in [*notes, *resolver.notes()]))
     results: list[FixResult] = []
     final: list[Document] = []
     failed = False

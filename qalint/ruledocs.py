@@ -103,6 +103,9 @@ def rules_markdown() -> str:
             f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.family} | {r.severity.value} "
             f"| {'yes' if r.fixable else 'no'} | {summary} |"
         )
+    from qalint.questions.examples import shapes_markdown
+
+    out += ["", shapes_markdown().rstrip("\n")]
     for r in all_rules():
         out += [
             "",

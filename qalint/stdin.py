@@ -15,7 +15,7 @@ from typing import BinaryIO, TextIO
 from qalint.config import Config
 from qalint.diagnostics import Severity
 from qalint.engine import RunOptions
-from qalint.onefile import lint_bytes, shown_path
+from qalint.onefile import Linted, lint_bytes, shown_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -69,7 +69,11 @@ def check_stdin(
         if not args.quiet:
             err.write(note)
     context = ReportContext(
-        files_checked=1, sources=sources, color=use_color(args.color, out), quiet=args.quiet
+        files_checked=1,
+        sources=sources,
+        color=use_color(args.color, out),
+        quiet=args.quiet,
+        docs_url=config.docs_url,
     )
     out.write(render(diagnostics, context))
     if args.exit_zero:
@@ -86,6 +90,32 @@ def _write(out: TextIO, data: bytes) -> None:
         buffer.flush()
     else:
         out.write(data.decode("utf-8", errors="surrogateescape"))
+
+
+def _report_remaining(
+    args: argparse.Namespace, config: Config, remaining: Linted, err: TextIO
+) -> None:
+    """The findings left after ``fix -``, on stderr in ``--output-format``: one line each
+    in text (as ``check -q`` prints them), else exactly what ``check`` would print, so
+    that stderr parses as JSON or SARIF (the text summary line is then left out)."""
+    from qalint.cli import _reporter, use_color
+    from qalint.report import ReportContext
+    from qalint.report.text import render_one
+
+    color = use_color(args.color, err)
+    if args.output_format == "text":
+        context = ReportContext(color=color)
+        err.write("".join(render_one(d, context) + "\n" for d in remaining.diagnostics))
+        return
+    lines = remaining.document.lines if remaining.document is not None else []
+    context = ReportContext(
+        files_checked=1,
+        sources={remaining.path: lines},
+        color=color,
+        quiet=args.quiet,
+        docs_url=config.docs_url,
+    )
+    err.write(_reporter(args.output_format)(remaining.diagnostics, context))
 
 
 def fix_stdin(
@@ -113,7 +143,13 @@ def fix_stdin(
         return EXIT_ERROR
     source = linted.document.source
     result: FixResult = fix_source(
-        source.text, path, config, options, bool(args.unsafe_fixes), source.had_bom
+        source.text,
+        path,
+        config,
+        options,
+        bool(args.unsafe_fixes),
+        source.had_bom,
+        linted.document.site,
     )
     if result.problem is not None:
         err.write(f"qalint: {path}: {result.problem}\n")
@@ -125,8 +161,8 @@ def fix_stdin(
     elif not args.check:
         _write(out, encode(result.fixed, result.had_bom))
     remaining = lint_bytes(encode(result.fixed, result.had_bom), path, config, options)
-    if not args.quiet:
-        err.write("".join(render_one(d, plain) + "\n" for d in remaining.diagnostics))
+    _report_remaining(args, config, remaining, err)
+    if not args.quiet and args.output_format == "text":
         err.write(summary([result], len(remaining.diagnostics), dry_run) + "\n")
     if dry_run:
         return EXIT_FINDINGS if result.changed else EXIT_OK

@@ -247,3 +247,18 @@ def test_without_git_the_walk_falls_back_cleanly(tmp_path: Path) -> None:
     for env in ({}, empty_path):
         result = qalint("check", "--show-files", ".", cwd=tmp_path, env=env)
         assert result.returncode == 0 and result.stdout == "build/c.md\n", result.stderr
+
+
+def test_fix_prints_the_discovery_notes_check_prints(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    write(tmp_path, ".gitignore", "*.draft.md\n")
+    write(tmp_path, "b.draft.md", "# Title   \n")
+    note = "qalint: note: b.draft.md is excluded by a .gitignore; checked because it was named"
+    for args in (("fix", "--diff"), ("fix", "--check"), ("fix",)):
+        done = qalint(*args, "b.draft.md", cwd=tmp_path)
+        assert note in done.stderr, (args, done.stderr)
+        assert note not in done.stdout
+    assert (tmp_path / "b.draft.md").read_text(encoding="utf-8") == "# Title\n"  # and fixed
+    write(tmp_path, "b.draft.md", "# Title   \n")
+    quiet = qalint("fix", "-q", "b.draft.md", cwd=tmp_path)
+    assert "note:" not in quiet.stderr

@@ -208,7 +208,7 @@ def test_server_without_pygls_says_how_to_install(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 2
-    assert "pip install 'qalint[lsp]'" in done.stderr
+    assert "pip install '.[lsp]'" in done.stderr and "pip install pygls lsprotocol" in done.stderr
 
 
 def test_other_commands_do_not_load_pygls() -> None:

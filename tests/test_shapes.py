@@ -90,15 +90,50 @@ def test_hello_algo_answers_and_q_leads_match_the_rendered_page() -> None:
     assert total > 80
 
 
-def test_clrs_exercise_headings_match_the_rendered_h2() -> None:
+def _nav_titles(site: str) -> dict[str, str]:
+    """Each page's title in the site's nav (what the theme shows as its heading when the
+    page has none of its own), by path under docs_dir."""
+    import yaml
+
+    titles: dict[str, str] = {}
+
+    def walk(entries: list) -> None:
+        for entry in entries:
+            if isinstance(entry, dict):
+                for title, target in entry.items():
+                    if isinstance(target, list):
+                        walk(target)
+                    else:
+                        titles[str(target)] = str(title)
+
+    walk(yaml.safe_load((SITES / site / "mkdocs.yml").read_text())["nav"])
+    return titles
+
+
+def _reads_as_problem(title: str, html: str) -> bool:
+    """A reader sees a labelled problem: the page's title (from the nav) names a problem
+    ("Problem 1-1", "2-1 Insertion sort ...") and the page opens with its statement quoted."""
+    labelled = re.match(r"^(?:Problem\s+)?\d+-\d+\b", title)
+    return bool(labelled) and html.lstrip().startswith("<blockquote>") and "<h" not in html
+
+
+def test_clrs_exercise_headings_and_problem_pages_match_the_rendered_page() -> None:
     site = "walkccc__CLRS"
-    total = 0
+    titles = _nav_titles(site)
+    total = problems = 0
     for page in pages(site):
         html = render(site, page.read_text())
         seen = len(re.findall(r"<h2[^>]*>\d+\.\d+-\d+", html))
-        assert len([q for q in found(page) if q.shape == "heading"]) == seen, page
+        title = titles.get(page.relative_to(SITES / site / "docs").as_posix(), "")
+        problem = _reads_as_problem(title, html)
+        ours = [q for q in found(page) if q.shape == "heading"]
+        assert len(ours) == seen + problem, page
+        if problem:  # the statement is the question, the rest of the page its answer
+            assert ours[0].question_from == "paragraph" and ours[0].span.line == 1, page
+            assert ours[0].answer_spans, page
         total += seen
-    assert total > 100
+        problems += problem
+    assert total > 100 and problems >= 15
 
 
 def _fenced_lines(text: str) -> set[int]:

@@ -90,3 +90,35 @@ def test_stdin_usage_errors(tmp_path: Path) -> None:
     alone = qalint("check", "--stdin-filename", "x.md", "other.md", stdin=b"", cwd=tmp_path)
     assert alone.returncode == 2
     assert b"--stdin-filename needs -" in alone.stderr
+
+
+def test_fix_stdin_reports_remaining_findings_in_the_output_format(tmp_path: Path) -> None:
+    text = b"# Title   \n\n[a link](missing.md)\n"
+    done = qalint("fix", "-", "--output-format", "json", stdin=text, cwd=tmp_path)
+    assert done.stdout == b"# Title\n\n[a link](missing.md)\n"  # the text only, fixed
+    found = json.loads(done.stderr)  # stderr is the JSON report and nothing else
+    assert [d["code"] for d in found] == ["L013"]
+    assert {d["path"] for d in found} == {"-"}
+    sarif = qalint("fix", "-", "--output-format", "sarif", stdin=text, cwd=tmp_path)
+    assert json.loads(sarif.stderr)["runs"][0]["results"]
+    github = qalint("fix", "-", "--output-format", "github", stdin=text, cwd=tmp_path)
+    assert github.stderr.decode().startswith("::error file=-,line=3")
+    plain = qalint("fix", "-", stdin=text, cwd=tmp_path)
+    lines = plain.stderr.decode().splitlines()
+    assert lines[0].startswith("-:3:") and lines[-1].startswith("Fixed 1 problem")
+    quiet = qalint("fix", "-", "-q", stdin=text, cwd=tmp_path)
+    assert quiet.stderr.decode().splitlines() == lines[:-1]  # findings only, no summary
+
+
+def test_fix_stdin_parses_the_page_as_its_site_renders_it(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n  - mdx_truly_sane_lists\n", encoding="utf-8"
+    )
+    # With truly sane lists, a sub-item 2 spaces in is nested: S015's (unsafe) re-indent to
+    # 4 spaces, right for Python-Markdown's own lists, must not be made for this site.
+    text = b"# T\n\nA list:\n\n- one\n  - two\n  - three\n"
+    args = ("fix", "-", "--unsafe-fixes", "--stdin-filename", "docs/page.md")
+    assert qalint(*args, stdin=text, cwd=tmp_path).stdout == text
+    elsewhere = qalint("fix", "-", "--unsafe-fixes", stdin=text, cwd=tmp_path)
+    assert elsewhere.stdout != text  # no mkdocs.yml builds it: Material's default lists

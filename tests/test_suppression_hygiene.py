@@ -132,3 +132,69 @@ def test_unknown_code_from_the_command_line(tmp_path: Path) -> None:
     done = _qalint("check", "q.md", "-q", cwd=tmp_path)
     assert done.returncode == 0  # a warning
     assert done.stdout.startswith("q.md:3:32: E020 'X123'")
+
+
+# --- E021's fix: the unused codes go, the comment when none is left ------------------------
+
+E021_ON = Config(extend_select=["E021"])
+
+
+def test_fix_removes_only_the_unused_codes_of_a_comment() -> None:
+    from qalint.fix import fix_text
+
+    text = (
+        "# T\n\n<!-- qalint: disable-next-line=S002, W001,L001 -->\nTrailing spaces.   \n\n"
+        "<!-- qalint: disable=W005,W001 -->\nMore trailing.   \n<!-- qalint: enable -->\n"
+    )
+    fixed = fix_text(text, "q.md", E021_ON)
+    assert fixed == (
+        "# T\n\n<!-- qalint: disable-next-line=W001 -->\nTrailing spaces.   \n\n"
+        "<!-- qalint: disable=W001 -->\nMore trailing.   \n<!-- qalint: enable -->\n"
+    )
+    assert not [d for d in lint_text(fixed, "q.md", E021_ON) if d.code in {"E021", "W001"}]
+
+
+def test_fix_never_leaves_an_empty_list_that_would_disable_everything() -> None:
+    from qalint.fix import fix_text
+
+    # Every code unused: an emptied `disable-next-line=` would silence W001 on the next line.
+    text = "# T\n\n<!-- qalint: disable-next-line=S002,L001 -->\nTrailing spaces.  \t\n"
+    fixed = fix_text(text, "q.md", Config(extend_select=["E021"], ignore=["W001"]))
+    assert fixed == "# T\n\nTrailing spaces.  \t\n"  # the comment's line is gone
+    assert (3, "W001") in codes_at(fixed)
+
+
+def test_fix_removes_a_comment_beside_text_and_its_spacing() -> None:
+    from qalint.fix import fix_text
+
+    text = "# T\n\nSome text <!-- qalint: disable-next-line=W002 -->\nNext line.\n"
+    assert fix_text(text, "q.md", E021_ON) == "# T\n\nSome text\nNext line.\n"
+    text = "# T\n\n<!-- qalint: disable=S002 --> Some text.\n"
+    assert fix_text(text, "q.md", E021_ON) == "# T\n\nSome text.\n"
+
+
+def test_a_code_of_a_rule_that_compares_files_gets_no_fix() -> None:
+    text = "# T\n\n<!-- qalint: disable-next-line=S010,W002 -->\nText.\n"
+    found = {d.span.column: d for d in lint_text(text, "q.md", E021_ON) if d.code == "E021"}
+    assert found[32].fix is None  # S010 may be needed by a page the fixer does not see
+    assert found[37].fix is not None
+    from qalint.fix import fix_text
+
+    assert "disable-next-line=S010 -->" in fix_text(text, "q.md", E021_ON)
+
+
+def test_fix_command_applies_e021_in_place(tmp_path: Path) -> None:
+    page = tmp_path / "q.md"
+    page.write_text(
+        "# T\n\n<!-- qalint: disable-next-line=W001,S002 -->\nTrailing.   \n\n"
+        "<!-- qalint: disable-next-line=W002 -->\nClean.\n",
+        encoding="utf-8",
+    )
+    done = _qalint("fix", "q.md", "--extend-select", "E021", "--no-cache", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert page.read_text(encoding="utf-8") == (
+        "# T\n\n<!-- qalint: disable-next-line=W001 -->\nTrailing.   \n\nClean.\n"
+    )
+    assert "Fixed 2 problems" in done.stdout
+    check = _qalint("check", "q.md", "--extend-select", "E021", "--no-cache", "-q", cwd=tmp_path)
+    assert check.returncode == 0 and check.stdout == ""

@@ -5,12 +5,15 @@ label (``2.1-1``, ``Q1``, ``Question 3``, ``Exercise 2``), or one carries a text
 (``2.1-1``). The question is the heading's own text when it says more than its label,
 else the first paragraph or blockquote under it; the answer is the rest, up to the next
 heading of the same or a higher level. A section whose answer is a collapsible belongs to
-the ``answer-collapsible`` shape instead.
+the ``answer-collapsible`` shape instead. A textbook problem page (a file named ``2-1.md``
+with no heading, opening with the statement as a blockquote) is one such question: the
+theme shows the page's nav title as its heading.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 
 from qalint.document import Document, renders_nothing
 from qalint.markdown.blocks import Node, heading_parts
@@ -58,7 +61,39 @@ def detect(doc: Document, claimed: set[int]) -> list[Question]:
             continue
         out.append(_question(doc, children[index], text, section))
     out.extend(_leads(doc, claimed))
+    if not out and not claimed:
+        problem = _problem_page(doc)
+        if problem is not None:
+            out.append(problem)
     return out
+
+
+def _problem_page(doc: Document) -> Question | None:
+    """A textbook problem page (CLRS's ``Problems/2-1.md``): the file is named by a problem
+    label, the page has no heading of its own (the theme shows the nav title, "2-1
+    Insertion sort on small arrays", as its title), and it opens with the problem statement
+    as a blockquote, followed by the answer. The reader sees one labelled problem."""
+    stem = PurePosixPath(doc.path.replace("\\", "/")).stem
+    if not TEXTBOOK_LABEL_RE.match(stem):
+        return None
+    shown = [n for n in doc.root.children if not renders_nothing(n)]
+    if len(shown) < 2 or any(n.kind == "heading" for n in shown):
+        return None
+    first = shown[0]
+    if first.kind != "paragraph" or not first.lines:
+        return None
+    if not all(ln.text.lstrip().startswith(">") for ln in first.lines if ln.text.strip()):
+        return None
+    lines = [ln.text.strip().lstrip(">").strip() for ln in first.lines]
+    return Question(
+        HEADING,
+        " ".join(" ".join(lines).split()),
+        node_span(doc, first),
+        "paragraph",
+        (nodes_span(doc, shown[1:]),),
+        node=first,
+        hidden=doc.in_comment,
+    )
 
 
 def _leads(doc: Document, claimed: set[int]) -> list[Question]:

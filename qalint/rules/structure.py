@@ -22,11 +22,13 @@ from qalint.markdown.blocks import (
     Atom,
     Escape,
     Node,
+    heading_parts,
     opens_superfence,
 )
-from qalint.questions import TABS, questions_of
+from qalint.questions import QUIZ, TABS, Question, questions_of
 from qalint.questions import settings as shape_settings
 from qalint.questions import tabs as tab_shape
+from qalint.questions import vocab as question_vocab
 from qalint.rules._memo import once, section
 from qalint.rules.registry import RuleContext, rule
 from qalint.site.wording import config_name
@@ -859,6 +861,12 @@ WORD_BREAK_RE = re.compile(r"[\s,:]+")
 A question heading ends with `?` or starts with a question or instruction word (What, How,
 Explain, Compare...; `structure.question-words`). A heading such as `Dropout` reads as a topic,
 not a question.
+
+This holds for every shape whose question is a heading, a title or a summary: the heading of
+a question tab, the title of `??? question "..."` or `/// details | ...`, the heading before
+an answer collapsible, a `### Q1. ...` heading, a `<summary>`. Quizzes are left alone, and so
+are exercises: a numbered label (`## 2.1-1`, `Exercice 3`, `Question 2`) or a title starting
+with an exercise word (`Exercise`, `Problem`, `Task`...) names an exercise, not a question.
 """,
     bad="#### Dropout\n",
     good="#### What is dropout?\n",
@@ -866,20 +874,121 @@ not a question.
     config_keys=("structure.question-words",),
 )
 def heading_not_a_question(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Flag question headings with no '?' and no question word."""
+    """Flag question headings, titles and summaries with no '?' and no question word."""
     options = _options(ctx)
     words = {w.lower() for w in options["question-words"]}
     for _block, heading in _question_headings(ctx):
         text = heading.text.strip()
-        plain = EMPHASIS_MARKS_RE.sub("", text).strip()
-        first = WORD_BREAK_RE.split(plain, maxsplit=1)[0].lower() if plain else ""
-        if plain.endswith("?") or first in words:
+        if _reads_as_question(text, words):
             continue
         yield heading_not_a_question(
             ctx,
             heading.span,
             f"heading \"{text}\" does not read as a question; end it with '?' or phrase it as one",
         )
+    for question in questions_of(ctx.document, settings_of(options)):
+        if question.shape in (TABS, QUIZ) or question.hidden:
+            continue
+        what = TOPIC_SOURCES.get(question.question_from)
+        text = question.text.strip()
+        if what is None or not text:
+            continue
+        if _titles_a_statement(question):
+            continue
+        if question.node is not None and question.node.kind == "heading":
+            whole = (
+                heading_parts(question.node.lines[0].text.lstrip()) if question.node.lines else None
+            )
+            if whole is not None and _is_exercise(whole[1].strip().rstrip("#").strip()):
+                continue
+        asked = _unlabelled(text)
+        if asked is None or _reads_as_question(asked, words):
+            continue
+        yield heading_not_a_question(
+            ctx,
+            question.span,
+            f"question {what} \"{text}\" does not read as a question; end it with '?' or "
+            "phrase it as one",
+        )
+
+
+# Where a question's text comes from, for the shapes S012 reads, and what to call it.
+TOPIC_SOURCES = {"heading": "heading", "title": "title", "summary": "summary"}
+QUESTION_LABEL_WORDS = frozenset({"q", "question"})
+LABEL_WORD_RE = re.compile(r"[^\W\d_]*")  # the word of a label ("q" in "Q1."), or none
+EXERCISE_WORDS = frozenset(
+    {
+        "exercise",
+        "exercises",
+        "exercice",
+        "exercices",
+        "ex",
+        "problem",
+        "problems",
+        "problème",
+        "problèmes",
+        "task",
+        "tasks",
+        "aufgabe",
+        "ejercicio",
+        "esercizio",
+        "lab",
+        "hands-on",
+    }
+)
+
+
+def _reads_as_question(text: str, words: set[str]) -> bool:
+    """True when ``text`` asks ('?' in it: "Prefer a video? (example)") or starts with one
+    of ``words``."""
+    plain = EMPHASIS_MARKS_RE.sub("", text).strip()
+    first = WORD_BREAK_RE.split(plain, maxsplit=1)[0].lower() if plain else ""
+    return "?" in plain or first in words
+
+
+def _titles_a_statement(question: Question) -> bool:
+    """True when the question is a heading over a statement that the answer collapsible
+    follows (``### Represent a graph`` + paragraphs + ``??? success "Answer"``): the heading
+    titles an exercise whose statement is the question."""
+    heading, answer = question.node, question.answer_node
+    if heading is None or heading.kind != "heading" or answer is None:
+        return False
+    siblings = heading.parent.children if heading.parent is not None else []
+    between = _between(siblings, heading, answer)
+    return any(not renders_nothing(node) for node in between)
+
+
+def _between(nodes: list[Node], first: Node, last: Node) -> list[Node]:
+    """The nodes strictly between ``first`` and ``last`` in ``nodes`` (empty if either is
+    missing)."""
+    ids = [id(n) for n in nodes]
+    if id(first) not in ids or id(last) not in ids:
+        return []
+    return nodes[ids.index(id(first)) + 1 : ids.index(id(last))]
+
+
+def _is_exercise(text: str) -> bool:
+    """True for a text that names an exercise rather than asks: an exercise word first
+    (``Exercise 3 ...``, ``Problem``) or a numbered label that is not a question's
+    (``2.1-1``, ``Exercice 3``)."""
+    plain = EMPHASIS_MARKS_RE.sub("", text).strip()
+    label = question_vocab.HEADING_LABEL_RE.match(plain)
+    if label and LABEL_WORD_RE.match(label.group().strip()).group().lower() not in (
+        QUESTION_LABEL_WORDS
+    ):
+        return True
+    return question_vocab.first_word(plain) in EXERCISE_WORDS
+
+
+def _unlabelled(text: str) -> str | None:
+    """``text`` without a leading question label (``Q1.``, ``Question 3:``); ``None`` when
+    nothing is left (a bare label only numbers the question) or it names an exercise."""
+    plain = EMPHASIS_MARKS_RE.sub("", text).strip()
+    if _is_exercise(plain) or question_vocab.GENERIC_TITLE_RE.match(plain):
+        return None
+    label = question_vocab.HEADING_LABEL_RE.match(plain)
+    rest = plain[label.end() :].strip(" .:-)") if label else plain
+    return rest or None
 
 
 @rule(
