@@ -48,6 +48,9 @@ class Allowance:
     words: bool = False
     what: str = "white space"
     encoded_space: bool = False  # "%20" in a link target counts as the space it encodes
+    # The fix only deletes codes from a qalint suppression comment (never all of them) or
+    # the whole comment (with its line when the line holds nothing else): E021.
+    own_comment: bool = False
 
 
 QUOTES = "\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb\u2039\u203a`"  # straight, curly
@@ -79,6 +82,7 @@ ALLOWANCES: dict[str, Allowance] = {
     "W008": Allowance(QUOTES + "=", what="the marker's spacing and quotes"),
     "W010": WHITESPACE,
     "W020": WHITESPACE,
+    "E021": Allowance(None, own_comment=True, what="unused codes of its own qalint comment"),
 }
 UNKNOWN = Allowance("", what="white space (the rule declares nothing else)")
 
@@ -142,12 +146,17 @@ def check_edits(
     """Split this round's fixes into those whose edits change only what their rule allows
     and those refused, with the reason (see the module docstring)."""
     located: list[tuple[int, int, Edit, Diagnostic]] = []
+    refused: dict[int, tuple[Diagnostic, str]] = {}
     for diagnostic in chosen:
+        if allowance(diagnostic.code).own_comment:
+            if not all(_deletes_in_comment(text, e) for e in diagnostic.fix.edits):  # type: ignore[union-attr]
+                why = "it would change more than the codes of its own qalint comment"
+                refused[id(diagnostic)] = (diagnostic, why)
+            continue
         for edit in diagnostic.fix.edits:  # type: ignore[union-attr]
             start, end = _widen(text, edit.start, edit.end)
             located.append((start, end, edit, diagnostic))
     located.sort(key=lambda item: (item[0], item[2].start))
-    refused: dict[int, tuple[Diagnostic, str]] = {}
     index = 0
     while index < len(located):
         start, end = located[index][0], located[index][1]
@@ -161,6 +170,32 @@ def check_edits(
             refused.setdefault(id(diagnostic), (diagnostic, why))
     kept = [d for d in chosen if id(d) not in refused]
     return kept, list(refused.values())
+
+
+def _deletes_in_comment(text: str, edit: Edit) -> bool:
+    """True when ``edit`` deletes codes (and commas) from a qalint suppression comment while
+    leaving at least one, or deletes the whole comment and only white space around it."""
+    from qalint.suppress import DIRECTIVE_RE
+
+    if edit.replacement:
+        return False
+    line_start = text.rfind("\n", 0, edit.start) + 1
+    line_end = text.find("\n", edit.start)
+    line_end = len(text) if line_end < 0 else line_end
+    if edit.end > line_end + 1:
+        return False
+    line = text[line_start:line_end]
+    start, end = edit.start - line_start, edit.end - line_start
+    for m in DIRECTIVE_RE.finditer(line):
+        if m.group("codes") is not None and m.start("codes") <= start <= end <= m.end("codes"):
+            codes = m.group("codes")
+            left = codes[: start - m.start("codes")] + codes[end - m.start("codes") :]
+            removed = line[start:end]
+            return bool(re.fullmatch(r"[\w\s,-]*", removed)) and bool(left.strip(" ,"))
+        if start <= m.start() and m.end() <= end:
+            rest = line[start : m.start()] + line[m.end() : min(end, len(line))]
+            return not rest.strip()
+    return False
 
 
 def _apply(text: str, start: int, end: int, edits: list[Edit]) -> str:
