@@ -179,6 +179,9 @@ class Document:
     in_comment: bool = False
     too_deep: Span | None = None  # the first line nested past blocks.MAX_DEPTH, if any
     site: SiteModel = DEFAULT_SITE  # the page's site model: how its mkdocs.yml renders it
+    # Jinja tags a plugin (mkdocs-macros) replaces before Markdown: the parser read them as
+    # blank, and the engine drops findings that start inside one (their output is unknown)
+    templates: tuple[Span, ...] = ()
 
     @property
     def text(self) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qalint.config import Config
-from qalint.diagnostics import Diagnostic
+from qalint.diagnostics import Diagnostic, Span
 from qalint.document import Document
 from qalint.files import load, read_lines, walk
 from qalint.markdown.parse import parse
@@ -271,6 +271,16 @@ def _stat(path: str) -> list[int] | None:
     return [info.st_mtime_ns, info.st_size]
 
 
+def _in_template(span: Span, templates: tuple[Span, ...]) -> bool:
+    """Whether a finding starts inside a Jinja tag (what the tag renders to is unknown)."""
+    at = (span.line, span.column)
+    return any(
+        (t.line, t.column) <= at < (t.end_line, t.end_column)
+        for t in templates
+        if t.line <= span.line <= t.end_line
+    )
+
+
 def lint_document(
     doc: Document,
     config: Config,
@@ -303,6 +313,8 @@ def lint_document(
             continue
         assert rule.check is not None
         found.extend(rule.check(ctx))
+    if doc.templates:
+        found = [d for d in found if not _in_template(d.span, doc.templates)]
     table = parse_suppressions(doc.lines)
     track = bool(table.ranges) and is_enabled("E021", "unused-suppression", config)
     suppressed: list[Diagnostic] | None = [] if track else None
