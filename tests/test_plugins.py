@@ -355,3 +355,31 @@ def test_glassus_has_no_findings_inside_macros(glassus: Path) -> None:
     assert codes.count("S014") < 100
     code, out, _ = cli("config", "docs", cwd=glassus)
     assert "    macros  [modelled" in out
+
+
+# --- E030: a tag Jinja cannot read -----------------------------------------------------------
+
+
+def test_e030_flags_a_page_real_jinja_cannot_render() -> None:
+    from qalint.rules.registry import get_rule
+
+    rule = get_rule("E030")
+    assert rule is not None
+    assert not jinja_lexes(rule.bad) and jinja_lexes(rule.good)
+    found = [d for d in qalint.lint_text(rule.bad + "\n", "p.md", site=MACROS_SITE)]
+    assert [(d.code, d.line, d.column) for d in found if d.code == "E030"] == [("E030", 2, 15)]
+    assert "unexpected '}'" in found[0].message and "{% raw %}" in found[0].message
+    assert not [d for d in qalint.lint_text(rule.good + "\n", "p.md", site=MACROS_SITE)]
+    # without the plugin, braces are text and nothing fails
+    assert not [d for d in qalint.lint_text(rule.bad + "\n", "p.md") if d.code == "E030"]
+
+
+def test_e030_points_at_the_tag_after_front_matter() -> None:
+    text = "---\ntitle: x\n---\n\nSee {{ f('a) }} here.\n"
+    assert not jinja_lexes(text.split("---\n", 2)[2])
+    found = [d for d in qalint.lint_text(text, "p.md", site=MACROS_SITE) if d.code == "E030"]
+    assert [(d.line, d.column, d.span.end_line) for d in found] == [(5, 5, 5)]
+    assert "string never closed" in found[0].message
+    # a page the plugin does not render cannot fail
+    off = "---\nrender_macros: false\n---\n\nSee {{ f('a) }} here.\n"
+    assert not [d for d in qalint.lint_text(off, "p.md", site=MACROS_SITE) if d.code == "E030"]

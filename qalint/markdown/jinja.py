@@ -186,7 +186,7 @@ def mask_lines(
     """``lines`` (each starting at column 0) with the Jinja tags of ``lines[first:]`` (the
     template: the page after its front matter) blanked, and where each tag was as
     ``(line, expanded column, end line, end expanded column)`` (0-based columns, end
-    exclusive). Lines without a tag are returned as they are."""
+    exclusive). Lines without a tag are returned as they are; a line left blank is empty."""
     body = lines[first:]
     text = "\n".join(line.text for line in body)
     starts = (syntax.variable_start, syntax.block_start, syntax.comment_start)
@@ -207,5 +207,10 @@ def mask_lines(
     masked = mask(text, tags.spans).split("\n")
     out = lines[:first]
     for line, new in zip(body, masked, strict=True):
-        out.append(line if new == line.text else SrcLine(line.lineno, line.col, new))
+        if new == line.text:
+            out.append(line)
+        else:
+            # A line left with spaces only is blank for Python-Markdown (it empties such
+            # lines, but not a first line): make it empty, as a tag printing nothing does.
+            out.append(SrcLine(line.lineno, line.col, new if new.strip() else ""))
     return out, where
