@@ -238,9 +238,16 @@ def test_macro_text_is_blank_and_everything_else_keeps_its_place() -> None:
     heading = doc.headings[0]
     assert (heading.text, heading.span.line, heading.span.column) == ("After the macro", 16, 1)
     assert doc.templates[0].line == 1 and doc.templates[0].column == 14
-    # the inline one: a paragraph with a hole where the tag is
+    # the inline one: a paragraph with a placeholder for what the tag prints
     prose = [p.run.text for p in doc.prose if "Text with" in p.run.text]
-    assert prose == ["Text with an inline " + " " * len("{{ variable }}") + " here."]
+    assert prose == ["Text with an inline x" + " " * (len("{{ variable }}") - 1) + " here."]
+    # the multi-line call prints where its end delimiter is, after blank lines (so the tab
+    # before it ends there and the block it prints stands on its own)
+    assert [(p.node.kind, p.node.lines[0].lineno, p.run.text.strip()) for p in doc.prose][1] == (
+        "paragraph",
+        14,
+        "x",
+    )
     assert {s.line for s in doc.templates} == {1, 5, 18}
     assert doc.templates[1].end_line == 14
 
@@ -254,6 +261,18 @@ def test_no_structure_findings_inside_a_macro() -> None:
     assert any(d.code == "S014" and 5 <= d.line <= 14 for d in plain)
     # a source-level rule too: the trailing space in the string is the macro's business
     assert any(d.code == "W001" and d.line == 8 for d in plain)
+
+
+def test_a_tab_whose_body_is_a_macro_is_not_empty() -> None:
+    page = (
+        '!!! Question "Q1"\n    === "Question"\n        #### What is 2 + 2?\n\n'
+        '    === "Answer"\n        {{ answer(4) }}\n'
+    )
+    assert not qalint.lint_text(page, "p.md", site=MACROS_SITE)
+    assert [d.code for d in qalint.lint_text(page, "p.md")] == []  # plain text there
+    # a statement prints nothing itself: a tab holding only a comment is empty
+    empty = page.replace("{{ answer(4) }}", "{# answer #}")
+    assert "S007" in [d.code for d in qalint.lint_text(empty, "p.md", site=MACROS_SITE)]
 
 
 def test_without_the_plugin_braces_are_plain_text() -> None:

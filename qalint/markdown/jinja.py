@@ -2,11 +2,15 @@
 
 With the macros plugin on, MkDocs hands each page's Markdown (front matter already taken
 off) to Jinja, and Python-Markdown renders what Jinja outputs. What a ``{{ ... }}``
-expression or a ``{% ... %}`` statement outputs is unknown to qalint, so the parser reads
-them as blank: ``mask_lines`` replaces every character of a tag with a space and keeps the
-line ends, so every other character keeps its line and column. ``{# ... #}`` comments
-output nothing and are blanked alike. The text between ``{% raw %}`` and
-``{% endraw %}`` is output as written, so it stays; only the two tags are blanked.
+expression prints is unknown to qalint, so the parser reads it as one placeholder
+character (``PLACEHOLDER``, so a tab whose body is a macro is not empty; at the start of a
+one-line tag, at the end delimiter of a multi-line one) among blanks: ``mask_lines``
+replaces every other character of a tag with a space and keeps the line ends, so every
+character outside tags keeps its line and column. ``{% ... %}``
+statements and ``{# ... #}`` comments are blanked whole (they print nothing themselves;
+the text between ``{% if %}`` and ``{% endif %}`` is read as written). The text between
+``{% raw %}`` and ``{% endraw %}`` is output as written, so it stays; only the two tags are
+blanked. A line a tag leaves blank is made empty, as Python-Markdown empties such lines.
 
 Tags are found as Jinja's lexer finds them (jinja2 3.x ``lexer.py``): the earliest start
 delimiter wins, longer delimiters first at one place; inside a tag, string literals
@@ -31,6 +35,9 @@ _STRING_RE = re.compile(r"'[^'\\]*(?:\\.[^'\\]*)*'|\"[^\"\\]*(?:\\.[^\"\\]*)*\""
 # Characters Jinja's lexer accepts inside a tag besides names, numbers and strings
 # (its operators, and whitespace).
 _OPERATOR_CHARS = frozenset("+-/*%~[](){}=!<>.:|,;")
+# What the parser reads where an expression prints something unknown: one character, so a
+# tab or admonition whose body is a macro is not empty, and no Markdown syntax.
+PLACEHOLDER = "x"
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _CLOSERS = frozenset(")]}")
 _RENDER_MACROS_RE = re.compile(r"^render_macros[ \t]*:[ \t]*(\S+)[ \t]*$", re.M)
@@ -53,6 +60,8 @@ class Tags:
 
     spans: tuple[tuple[int, int], ...]
     error: TemplateError | None
+    # where the placeholder of each ``{{ ... }}`` tag goes (an offset inside the tag)
+    prints: frozenset[int] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -81,12 +90,13 @@ def _endraw_re(syntax: JinjaSyntax) -> re.Pattern[str]:
 def template_tags(text: str, syntax: JinjaSyntax) -> Tags:
     """Every Jinja tag of ``text`` in order, as ranges to blank, and the first lexing error."""
     spans: list[tuple[int, int]] = []
+    prints: set[int] = set()
     find = _start_re(syntax).search
     pos = 0
     while True:
         match = find(text, pos)
         if match is None:
-            return Tags(tuple(spans), None)
+            return Tags(tuple(spans), None, frozenset(prints))
         start, kind = match.start(), match.lastgroup
         if kind == "raw":
             end_tag = _endraw_re(syntax).search(text, match.end())
@@ -109,6 +119,12 @@ def template_tags(text: str, syntax: JinjaSyntax) -> Tags:
             offset, message = end_or_error
             return Tags(tuple(spans), TemplateError(start, offset, message))
         spans.append((start, end_or_error))
+        if kind == "variable":
+            # A one-line tag: at its start. A tag over several lines: at its end delimiter,
+            # so the block before it is not glued to a placeholder (a multi-line call such
+            # as ``{{ f("""\n...""") }}`` usually prints a block that starts on a new line).
+            multi = "\n" in text[start:end_or_error]
+            prints.add(end_or_error - len(syntax.variable_end) if multi else start)
         pos = end_or_error
 
 
@@ -166,8 +182,11 @@ def renders(syntax: JinjaSyntax, front_matter: str, path: str, docs_dir: str | N
     return spec.match_file(inner.replace(os.sep, "/"))
 
 
-def mask(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """``text`` with every character of ``spans`` but line ends turned into a space."""
+def mask(
+    text: str, spans: tuple[tuple[int, int], ...], prints: frozenset[int] = frozenset()
+) -> str:
+    """``text`` with every character of ``spans`` but line ends turned into a space, and a
+    ``PLACEHOLDER`` at each offset of ``prints``."""
     if not spans:
         return text
     pieces: list[str] = []
@@ -177,7 +196,13 @@ def mask(text: str, spans: tuple[tuple[int, int], ...]) -> str:
         pieces.append(re.sub(r"[^\n]", " ", text[start:end]))
         pos = end
     pieces.append(text[pos:])
-    return "".join(pieces)
+    masked = "".join(pieces)
+    if prints:
+        chars = list(masked)
+        for offset in prints:
+            chars[offset] = PLACEHOLDER
+        masked = "".join(chars)
+    return masked
 
 
 def mask_lines(
@@ -204,7 +229,7 @@ def mask_lines(
         return body[index].lineno, offset - line_starts[index]
 
     where = [(*position(start), *position(end)) for start, end in tags.spans]
-    masked = mask(text, tags.spans).split("\n")
+    masked = mask(text, tags.spans, tags.prints).split("\n")
     out = lines[:first]
     for line, new in zip(body, masked, strict=True):
         if new == line.text:
