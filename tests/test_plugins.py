@@ -402,3 +402,13 @@ def test_e030_points_at_the_tag_after_front_matter() -> None:
     # a page the plugin does not render cannot fail
     off = "---\nrender_macros: false\n---\n\nSee {{ f('a) }} here.\n"
     assert not [d for d in qalint.lint_text(off, "p.md", site=MACROS_SITE) if d.code == "E030"]
+
+
+@pytest.mark.skipif(not (REAL / "ewels__mkdocs-quiz").is_dir(), reason="no realsites")
+def test_the_quiz_site_has_its_plugin_and_quizzes_are_not_blanked() -> None:
+    site, _ = load_site(REAL / "ewels__mkdocs-quiz" / "mkdocs.yml")
+    assert site.has_plugin("mkdocs_quiz") and site.flags.jinja is None
+    page = REAL / "ewels__mkdocs-quiz" / "docs" / "assets" / "demo-quiz.md"
+    doc = parse(Source(page.read_text(encoding="utf-8")), str(page), site)
+    assert doc.templates == ()
+    assert any("- [x] Paris" in line.text for n in doc.root.walk() for line in n.lines)
