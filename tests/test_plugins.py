@@ -241,11 +241,11 @@ def test_macro_text_is_blank_and_everything_else_keeps_its_place() -> None:
     # the inline one: a paragraph with a placeholder for what the tag prints
     prose = [p.run.text for p in doc.prose if "Text with" in p.run.text]
     assert prose == ["Text with an inline x" + " " * (len("{{ variable }}") - 1) + " here."]
-    # the multi-line call prints where its end delimiter is, after blank lines (so the tab
-    # before it ends there and the block it prints stands on its own)
+    # the call over many lines prints on a line of its own, between blank lines, at the
+    # tag's column (so it is glued neither to the tab before it nor to what follows)
     assert [(p.node.kind, p.node.lines[0].lineno, p.run.text.strip()) for p in doc.prose][1] == (
         "paragraph",
-        14,
+        6,
         "x",
     )
     assert {s.line for s in doc.templates} == {1, 5, 18}

@@ -3,8 +3,9 @@
 With the macros plugin on, MkDocs hands each page's Markdown (front matter already taken
 off) to Jinja, and Python-Markdown renders what Jinja outputs. What a ``{{ ... }}``
 expression prints is unknown to qalint, so the parser reads it as one placeholder
-character (``PLACEHOLDER``, so a tab whose body is a macro is not empty; at the start of a
-one-line tag, at the end delimiter of a multi-line one) among blanks: ``mask_lines``
+character (``PLACEHOLDER``, so a tab whose body is a macro is not empty: at the start of a
+one-line tag, at the end delimiter of a two-line one, alone on the second line of a longer
+one, at the tag's column) among blanks: ``mask_lines``
 replaces every other character of a tag with a space and keeps the line ends, so every
 character outside tags keeps its line and column. ``{% ... %}``
 statements and ``{# ... #}`` comments are blanked whole (they print nothing themselves;
@@ -60,8 +61,11 @@ class Tags:
 
     spans: tuple[tuple[int, int], ...]
     error: TemplateError | None
-    # where the placeholder of each ``{{ ... }}`` tag goes (an offset inside the tag)
+    # where the placeholder of a ``{{ ... }}`` tag on one or two lines goes (an offset)
     prints: frozenset[int] = frozenset()
+    # the starts of the ``{{ ... }}`` tags over three lines or more: their placeholder is a
+    # line of its own (``mask_lines``)
+    blocks: frozenset[int] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -91,12 +95,13 @@ def template_tags(text: str, syntax: JinjaSyntax) -> Tags:
     """Every Jinja tag of ``text`` in order, as ranges to blank, and the first lexing error."""
     spans: list[tuple[int, int]] = []
     prints: set[int] = set()
+    blocks: set[int] = set()
     find = _start_re(syntax).search
     pos = 0
     while True:
         match = find(text, pos)
         if match is None:
-            return Tags(tuple(spans), None, frozenset(prints))
+            return Tags(tuple(spans), None, frozenset(prints), frozenset(blocks))
         start, kind = match.start(), match.lastgroup
         if kind == "raw":
             end_tag = _endraw_re(syntax).search(text, match.end())
@@ -120,11 +125,15 @@ def template_tags(text: str, syntax: JinjaSyntax) -> Tags:
             return Tags(tuple(spans), TemplateError(start, offset, message))
         spans.append((start, end_or_error))
         if kind == "variable":
-            # A one-line tag: at its start. A tag over several lines: at its end delimiter,
-            # so the block before it is not glued to a placeholder (a multi-line call such
-            # as ``{{ f("""\n...""") }}`` usually prints a block that starts on a new line).
-            multi = "\n" in text[start:end_or_error]
-            prints.add(end_or_error - len(syntax.variable_end) if multi else start)
+            # One line: the placeholder at its start. Two: at its end delimiter. Three or
+            # more (``{{ f("""\n...\n""") }}``, which most often prints a block on lines
+            # of its own): on the tag's second line, blank lines around it, so it is glued
+            # neither to the block before the tag nor to the one after.
+            newlines = text.count("\n", start, end_or_error)
+            if newlines >= 2:
+                blocks.add(start)
+            else:
+                prints.add(end_or_error - len(syntax.variable_end) if newlines else start)
         pos = end_or_error
 
 
@@ -230,6 +239,10 @@ def mask_lines(
 
     where = [(*position(start), *position(end)) for start, end in tags.spans]
     masked = mask(text, tags.spans, tags.prints).split("\n")
+    for start in tags.blocks:
+        index = bisect_right(line_starts, start) - 1
+        # the whole of the next line is inside the tag: it may take any length
+        masked[index + 1] = " " * (start - line_starts[index]) + PLACEHOLDER
     out = lines[:first]
     for line, new in zip(body, masked, strict=True):
         if new == line.text:
