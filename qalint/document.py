@@ -184,6 +184,9 @@ class Document:
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     # lines written as list items that render as plain text (blocks.LiteralItem)
     literal_items: list[LiteralItem] = field(default_factory=list)
+    # Jinja tags a plugin (mkdocs-macros) replaces before Markdown: the parser read them as
+    # blank, and the engine drops findings that start inside one (their output is unknown)
+    templates: tuple[Span, ...] = ()
 
     @property
     def text(self) -> str:

@@ -279,6 +279,33 @@ def _stat(path: str) -> list[int] | None:
     return [info.st_mtime_ns, info.st_size]
 
 
+def _outside_templates(doc: Document, found: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings that neither start inside a Jinja tag nor carry a fix that rewrites one:
+    the parser read each tag as blank (what it renders to is unknown), so such a finding
+    or fix would be built from the blank, not from the page."""
+    templates = doc.templates
+    ranges = [
+        (doc.source.offset(t.line, t.column), doc.source.offset(t.end_line, t.end_column))
+        for t in templates
+    ]
+
+    def touches(diagnostic: Diagnostic) -> bool:
+        span = diagnostic.span
+        at = (span.line, span.column)
+        if any(
+            (t.line, t.column) <= at < (t.end_line, t.end_column)
+            for t in templates
+            if t.line <= span.line <= t.end_line
+        ):
+            return True
+        fix = diagnostic.fix
+        return fix is not None and any(
+            edit.start < end and edit.end > start for edit in fix.edits for start, end in ranges
+        )
+
+    return [d for d in found if not touches(d)]
+
+
 def lint_document(
     doc: Document,
     config: Config,
@@ -311,6 +338,8 @@ def lint_document(
             continue
         assert rule.check is not None
         found.extend(rule.check(ctx))
+    if doc.templates:
+        found = _outside_templates(doc, found)
     table = parse_suppressions(doc.lines)
     track = bool(table.ranges) and is_enabled("E021", "unused-suppression", config)
     suppressed: list[Diagnostic] | None = [] if track else None

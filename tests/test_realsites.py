@@ -48,12 +48,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("ewels__mkdocs-quiz", "S014"): "unconfirmable, not contradicted: assets/demo-quiz.md:33 is "
     "a stray ``` after the page's last </quiz>; it shows as literal text, but the oracle cannot "
     "place a line the quiz plugin has moved",
-    # glassus: Énoncé/Correction tabs with snippets, macros (correction(True, """...""")).
-    ("glassus__terminale_nsi", "S008"): "parser/macros: lines inside macro strings and {# #}",
-    ("glassus__terminale_nsi", "S014"): "parser/macros: closed fences reported unclosed",
-    ("glassus__terminale_nsi", "S032"): "macros: a marker inside a {# #} Jinja comment, which "
-    "the page never shows",
-    ("glassus__terminale_nsi", "M005"): "macros: \\\\ in a Jinja string is \\ on the page",
+    # glassus: a fence wrapping a --8<-- include.
     ("glassus__terminale_nsi", "literal-fence"): "inline (snippets): BNS_2025.md wraps a "
     "--8<-- snippet in a ```md fence; the included ```python fences close it, the rest shows "
     "literal fences; qalint does not read the included text",

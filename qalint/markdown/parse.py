@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from qalint.diagnostics import Span
@@ -37,9 +38,12 @@ def parse(source: Source, path: str = "<text>", site: SiteModel = DEFAULT_SITE) 
     if front_matter:
         end = front_matter
         lines = [SrcLine(ln.lineno, ln.col, "") if ln.lineno <= end else ln for ln in lines]
+    templates: tuple[Span, ...] = ()
+    if site.flags.jinja is not None:
+        lines, templates = _without_templates(source, lines, front_matter, path, site)
     parser = BlockParser(site.flags)
     root = parser.parse(lines)
-    doc = Document(path=path, source=source, root=root, site=site)
+    doc = Document(path=path, source=source, root=root, site=site, templates=templates)
     if front_matter:
         doc.front_matter = Span(1, 1, front_matter, len(source.lines[front_matter - 1]) + 1)
     _collect(doc, parser)
@@ -54,6 +58,27 @@ def _front_matter(lines: list[SrcLine]) -> int:
         if line.text.rstrip() in {"---", "..."}:
             return line.lineno
     return 0
+
+
+def _without_templates(
+    source: Source, lines: list[SrcLine], front_matter: int, path: str, site: SiteModel
+) -> tuple[list[SrcLine], tuple[Span, ...]]:
+    """The lines with the Jinja tags mkdocs-macros renders blanked (``qalint.markdown.jinja``),
+    and the tags' spans."""
+    from qalint.markdown import jinja
+
+    syntax = site.flags.jinja
+    assert syntax is not None
+    meta = "\n".join(source.lines[1 : front_matter - 1]) if front_matter else ""
+    docs_dir = os.fspath(site.docs_dir) if site.docs_dir is not None else None
+    if not jinja.renders(syntax, meta, path, docs_dir):
+        return lines, ()
+    lines, where = jinja.mask_lines(lines, front_matter, syntax)
+    spans = tuple(
+        Span(line, source.column(line, col), end_line, source.column(end_line, end_col))
+        for line, col, end_line, end_col in where
+    )
+    return lines, spans
 
 
 def _parse_hidden(

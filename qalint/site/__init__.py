@@ -4,6 +4,7 @@ from qalint.site.model import (
     DEFAULT_FLAGS,
     DEFAULT_SITE,
     MATERIAL_DEFAULT_EXTENSIONS,
+    JinjaSyntax,
     MarkdownFlags,
     SiteModel,
 )
@@ -12,6 +13,7 @@ __all__ = [
     "DEFAULT_FLAGS",
     "DEFAULT_SITE",
     "MATERIAL_DEFAULT_EXTENSIONS",
+    "JinjaSyntax",
     "MarkdownFlags",
     "SiteModel",
 ]

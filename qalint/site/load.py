@@ -31,6 +31,7 @@ from qalint.site.extensions import (
     unmodelled,
 )
 from qalint.site.model import DEFAULT_SITE, SiteModel
+from qalint.site.plugins import PluginsError, jinja_syntax, normalise_plugins
 from qalint.site.tags import MkDocsConfigError, RelativePath
 
 MKDOCS_FILES = ("mkdocs.yml", "mkdocs.yaml")
@@ -86,6 +87,11 @@ def site_from_mapping(
     extensions = tuple(
         (name, _resolve_placeholders(opts, config_dir, docs_dir)) for name, opts in extensions
     )
+    try:
+        plugins = normalise_plugins(data.get("plugins"))
+    except PluginsError as exc:
+        raise MkDocsConfigError(f"{config_path}: {exc}") from None
+    flags = flags_from_extensions(extensions, config_dir, docs_dir)
     return SiteModel(
         config_path=config_path,
         docs_dir=docs_dir,
@@ -95,7 +101,8 @@ def site_from_mapping(
         origin="mkdocs.yml",
         unmodelled=unmodelled(extensions),
         inherited_from=inherited_from,
-        flags=flags_from_extensions(extensions, config_dir, docs_dir),
+        flags=replace(flags, jinja=jinja_syntax(plugins)),
+        plugins=plugins,
     )
 
 
@@ -137,7 +144,9 @@ def apply_overrides(site: SiteModel, overrides: Mapping[str, Any], root: Path | 
         math=overrides.get("math", site.math),
         origin="override",
         unmodelled=unmodelled(extensions),
-        flags=flags_from_extensions(extensions, config_dir, docs_dir),
+        flags=replace(
+            flags_from_extensions(extensions, config_dir, docs_dir), jinja=site.flags.jinja
+        ),
     )
 
 

@@ -38,6 +38,26 @@ MATH_RENDERERS = ("mathjax", "katex", "none")
 
 
 @dataclass(frozen=True, slots=True)
+class JinjaSyntax:
+    """How the mkdocs-macros plugin reads a page as a Jinja template, before Markdown does.
+
+    The delimiters are Jinja's defaults unless the plugin's ``j2_*_string`` options change
+    them. ``render_by_default`` False: only pages whose front matter says
+    ``render_macros: true``, or whose path (relative to docs_dir) matches
+    ``force_render_paths`` (gitignore lines), are rendered.
+    """
+
+    variable_start: str = "{{"
+    variable_end: str = "}}"
+    block_start: str = "{%"
+    block_end: str = "%}"
+    comment_start: str = "{#"
+    comment_end: str = "#}"
+    render_by_default: bool = True
+    force_render_paths: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MarkdownFlags:
     """What the parsers need to know about a site's Markdown, as plain hashable values.
 
@@ -75,6 +95,8 @@ class MarkdownFlags:
     snippets_base_path: tuple[str, ...] = (".",)
     snippets_check_paths: bool = False
     toc_slugify: str = "default"  # or "pymdownx.slugs.slugify" (with its options in the name)
+    # mkdocs-macros: pages are Jinja templates rendered before Markdown (None: plugin off)
+    jinja: JinjaSyntax | None = None
 
 
 DEFAULT_FLAGS = MarkdownFlags()
@@ -88,6 +110,8 @@ class SiteModel:
     (``markdown.extensions.toc`` → ``toc``), ``toc``, ``tables`` and ``fenced_code`` first,
     a repeated extension merged into its first place. ``origin`` says where the model came
     from: ``"mkdocs.yml"``, ``"default"`` (no mkdocs.yml found) or ``"override"``.
+    ``plugins`` lists the ``plugins`` setting as ``(name, options)`` in order (MkDocs'
+    default ``search`` when the setting is absent; none for the default site).
     """
 
     config_path: Path | None = None
@@ -99,6 +123,7 @@ class SiteModel:
     unmodelled: tuple[str, ...] = ()
     inherited_from: tuple[Path, ...] = ()
     flags: MarkdownFlags = field(default=DEFAULT_FLAGS)
+    plugins: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
     def has(self, name: str) -> bool:
         """Whether extension ``name`` (normalised) is on."""
@@ -110,6 +135,13 @@ class SiteModel:
             if ext == name:
                 return opts
         return {}
+
+    def has_plugin(self, name: str) -> bool:
+        """Whether plugin ``name`` is listed and not switched off with ``enabled: false``."""
+        return any(
+            plugin == name and opts.get("enabled", True) is not False
+            for plugin, opts in self.plugins
+        )
 
 
 DEFAULT_SITE = SiteModel()

@@ -19,6 +19,12 @@ DEFAULT_NOTE = (
     "footnotes, abbr, tables, toc) and MathJax"
 )
 
+# What qalint does about the plugins it models (shown beside them by ``qalint config``).
+PLUGIN_NOTES = {
+    "macros": "[modelled: Jinja tags are read as blank, findings inside them dropped]",
+    "mkdocs_quiz": "[modelled: <quiz> blocks]",
+}
+
 
 def _plain(value: Any) -> Any:
     """Options as JSON-safe data (placeholders and paths as their text)."""
@@ -52,6 +58,7 @@ def describe(
         "excluded": excluded,
         "math": site.math,
         "extensions": [{"name": name, "options": _plain(opts)} for name, opts in site.extensions],
+        "plugins": [{"name": name, "options": _plain(opts)} for name, opts in site.plugins],
         "unmodelled": list(site.unmodelled),
         "flags": _plain(asdict(site.flags)),
         "default": site.config_path is None,
@@ -88,6 +95,20 @@ def _text(path: str, info: dict[str, Any]) -> str:
             f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in ext["options"].items()
         )
         lines.append(f"    {ext['name']}" + (f"  ({options})" if options else ""))
+    if info["plugins"]:
+        lines.append("  plugins:")
+    else:
+        row("plugins", "(none)")
+    for plugin in info["plugins"]:
+        options = ", ".join(
+            f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in plugin["options"].items()
+        )
+        note = PLUGIN_NOTES.get(plugin["name"], "")
+        lines.append(
+            f"    {plugin['name']}"
+            + (f"  ({options})" if options else "")
+            + (f"  {note}" if note else "")
+        )
     if info["unmodelled"]:
         row(
             "not modelled",
