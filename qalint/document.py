@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qalint._fastinit import fast_frozen_init
 from qalint.diagnostics import Span
-from qalint.markdown.blocks import Escape, LiteralItem, Node
+from qalint.markdown.blocks import Atom, Escape, LiteralItem, Node
 from qalint.markdown.inline import RawLink, find_comments
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
@@ -124,6 +124,10 @@ def renders_nothing(node: Node) -> bool:
         return True
     if node.kind != "paragraph":
         return False
+    if node.lines and not isinstance(node.lines[0], Atom):
+        first = node.lines[0].text.lstrip()
+        if first and first[0] != "<":  # text before any comment could start: it renders
+            return False
     text = node.text()
     for start, end, _body in reversed(find_comments(text)):
         text = text[:start] + text[end:]

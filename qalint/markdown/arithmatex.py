@@ -56,6 +56,22 @@ def _block_re(flags: MarkdownFlags) -> re.Pattern[str]:
     return re.compile(rf"(?s)^(?:{'|'.join(parts)})[ ]*$")
 
 
+_BLOCK_BY_FLAGS: dict[int, tuple[MarkdownFlags, re.Pattern[str]]] = {}
+
+
+def _block_pattern(flags: MarkdownFlags) -> re.Pattern[str]:
+    """``_block_re(flags)`` without hashing the flags on every paragraph: looked up by the
+    object's identity (the entry keeps the flags alive, so their id is not reused)."""
+    if flags is DEFAULT_FLAGS:
+        return BLOCK_RE
+    entry = _BLOCK_BY_FLAGS.get(id(flags))
+    if entry is None or entry[0] is not flags:
+        if len(_BLOCK_BY_FLAGS) > 64:
+            _BLOCK_BY_FLAGS.clear()
+        entry = _BLOCK_BY_FLAGS[id(flags)] = (flags, _block_re(flags))
+    return entry[1]
+
+
 def inline_re(flags: MarkdownFlags = DEFAULT_FLAGS) -> re.Pattern[str] | None:
     """arithmatex's own inline pattern for the site (None when it registers none)."""
     if flags == DEFAULT_FLAGS:
@@ -82,12 +98,12 @@ def _placeholder(length: int) -> str:
 
 def is_block_math(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> bool:
     """True when a whole block is one display formula (``$$``, ``\\[``, ``\\begin``)."""
-    return _block_re(flags).match(text) is not None
+    return _block_pattern(flags).match(text) is not None
 
 
 def find_block_math(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> RawMath | None:
     """The formula when the whole block is display math (``$$``, ``\\[``, ``\\begin``)."""
-    m = _block_re(flags).match(text)
+    m = _block_pattern(flags).match(text)
     if m is None:
         return None
     groups = m.groupdict()

@@ -85,18 +85,17 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
     out: list[Question] = []
     boundaries: set[int] = set()  # nodes that are questions of their own
     claimed: set[int] = set()  # headings and sections already read as part of a question
-    inside: set[int] = set()  # containers inside a tabs question: its tabs hold its answer
     askers: set[int] = set()  # open question admonitions (!!!): a collapsible after may answer
     answered: set[int] = set()  # ... and those that are answered so
     containers: list[Node] = []  # containers that may hold answer collapsibles
-    for node in doc.root.walk():
-        if id(node) in inside:
-            continue
+    stack = [doc.root]  # doc.root.walk(), but a tabs question's inside is not entered
+    while stack:
+        node = stack.pop()
         if node.kind in {"admonition", "details"} and _marker_on(doc, node):
             if tabs.is_tabs_question(node, settings):
+                # nothing inside is a question of its own: its tabs hold its answer
                 boundaries.add(id(node))
                 claimed.add(id(node))
-                inside.update(id(n) for n in node.walk() if n.is_container and n is not node)
                 if TABS in shapes:
                     out.append(tabs.detect(doc, node, settings))
                 continue
@@ -110,9 +109,12 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
                     askers.add(id(node))
                 if shape in shapes:
                     out.append(collapsible.detect(doc, node))
+                stack.extend(reversed(node.children))
                 continue
-        if node.is_container and node.children:
-            containers.append(node)
+        if node.children:
+            stack.extend(reversed(node.children))
+            if node.is_container:
+                containers.append(node)
     if ANSWER_COLLAPSIBLE not in shapes and QUIZ not in shapes:
         containers = []
     for node in containers:  # once every question block is known: answers come after them

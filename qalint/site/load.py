@@ -180,6 +180,7 @@ class SiteResolver:
         self._matchers: dict[int, Callable[[str], bool]] = {}
         self._keep: list[SiteModel] = [self.default]  # ids stay valid while the run lasts
         self._used: dict[int, SiteModel] = {}  # sites some page got, in order
+        self._reals: dict[str, str] = {}  # os.path.realpath, once per path for the run
         self.fixed: SiteModel | None = None
         if self.explicit is not None:
             self.fixed = self._load(self.explicit, strict=True)
@@ -246,15 +247,24 @@ class SiteResolver:
         key = folder_of(page)
         site = self._folders.get(key)
         if site is None:
-            site = self._search(Path(os.path.realpath(key)))
+            site = self._search(Path(self._realpath(key)))
             self._folders[key] = site
             self._used.setdefault(id(site), site)
         return site
 
+    def _realpath(self, path: str | Path) -> str:
+        """``os.path.realpath`` of a folder, computed once per run (a folder walk asks for
+        each folder's site and exclusions, and realpath costs a system call per level)."""
+        key = os.fspath(path)
+        real = self._reals.get(key)
+        if real is None:
+            real = self._reals[key] = os.path.realpath(key)
+        return real
+
     def _search(self, folder: Path) -> SiteModel:
         for candidate, strict in self._chain(folder):
             site = self._load(candidate, strict)
-            if site is not None and _inside(folder, site.docs_dir):
+            if site is not None and _inside(folder, site.docs_dir, self._realpath):
                 return site
         return self.default
 
@@ -290,7 +300,7 @@ class SiteResolver:
         if site.docs_dir is None:
             return None, ""
         try:
-            inner = Path(os.path.realpath(folder)).relative_to(os.path.realpath(site.docs_dir))
+            inner = Path(self._realpath(folder)).relative_to(self._realpath(site.docs_dir))
         except ValueError:
             return None, ""  # outside docs_dir (a config named with --mkdocs-config)
         matcher = self._matchers.get(id(site))
@@ -353,10 +363,12 @@ def unmodelled_note(site: SiteModel) -> str:
     )
 
 
-def _inside(folder: Path, docs_dir: Path | None) -> bool:
+def _inside(
+    folder: Path, docs_dir: Path | None, realpath: Callable[[str], str] = os.path.realpath
+) -> bool:
     if docs_dir is None:
         return False
-    real = Path(os.path.realpath(docs_dir))
+    real = Path(realpath(os.fspath(docs_dir)))
     return folder == real or folder.is_relative_to(real)
 
 
