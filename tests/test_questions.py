@@ -404,3 +404,13 @@ def test_open_question_block_answered_by_the_collapsible_after_it() -> None:
         ("answer-collapsible", "What is a stable sort?", 7, (11, 11)),
     ]
     assert [c for c in codes(text) if c[1] in {"S033", "S034"}] == []
+
+
+def test_a_details_element_holding_question_tabs_is_one_question() -> None:
+    text = (
+        '<details class="question" markdown>\n<summary>What is X?</summary>\n\n'
+        '=== "Question"\n\n    What is X?\n\n=== "Answer"\n\n    X is Y.\n\n</details>\n'
+    )
+    html = render_html(text)
+    assert html.count("<details") == 1 and "tabbed-set" in html
+    assert [q.shape for q in qs(text)] == ["tabs"]

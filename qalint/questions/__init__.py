@@ -135,7 +135,11 @@ def _detect(doc: Document, settings: Settings) -> list[Question]:
         out.extend(headings.detect(doc, claimed))
     text = doc.text  # the line scanners run only on pages that hold their tags at all
     if HTML_DETAILS in shapes and ("<details" in text or "<DETAILS" in text):
-        out.extend(html_details.detect(doc))
+        # a <details markdown> holding Question/Answer tabs is that tabs question, once
+        tabbed = {id(q.node) for q in out if q.shape == TABS and q.node is not None}
+        out.extend(
+            q for q in html_details.detect(doc) if q.node is None or id(q.node) not in tabbed
+        )
     if QUIZ in shapes and ("<quiz>" in text or "<?quiz?>" in text):
         out.extend(quiz.detect(doc))
     if BLOCKS in shapes and "///" in text and not any(q.shape == BLOCKS for q in out):
