@@ -36,3 +36,29 @@ def question(
 def seed_text() -> str:
     """The verbatim seed bank."""
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def extra_rule():
+    """Register a throw-away fixable rule for one test (``add(code, check)``), and remove it
+    afterwards."""
+    from qalint.rules import registry
+
+    added: list[str] = []
+
+    def add(code: str, check) -> None:
+        registry.all_rules()
+        registry.rule(
+            code,
+            f"test-rule-{code.lower()}",
+            summary="test",
+            explanation="test",
+            bad="x",
+            good="y",
+            fixable=True,
+        )(check)
+        added.append(code)
+
+    yield add
+    for code in added:
+        registry._REGISTRY.pop(code, None)

@@ -399,29 +399,6 @@ def test_fix_text_keeps_a_bom() -> None:
     assert fix_text("\ufeffText. \n") == "\ufeffText.\n"
 
 
-@pytest.fixture
-def extra_rule():
-    """Register a throw-away rule for one test, and remove it afterwards."""
-    added: list[str] = []
-
-    def add(code: str, check) -> None:
-        registry.all_rules()
-        registry.rule(
-            code,
-            f"test-rule-{code.lower()}",
-            summary="test",
-            explanation="test",
-            bad="x",
-            good="y",
-            fixable=True,
-        )(check)
-        added.append(code)
-
-    yield add
-    for code in added:
-        registry._REGISTRY.pop(code, None)
-
-
 def test_fixes_that_never_settle_leave_the_text_unchanged(extra_rule) -> None:
     def flip(ctx):
         text = ctx.document.text

@@ -75,29 +75,6 @@ def test_w007_rewrites_a_marker_over_a_whole_question() -> None:
     assert _errors(fixed) == []
 
 
-@pytest.fixture
-def extra_rule():
-    """Register a throw-away fixable rule for one test, and remove it afterwards."""
-    added: list[str] = []
-
-    def add(code: str, check) -> None:
-        registry.all_rules()
-        registry.rule(
-            code,
-            f"test-{code.lower()}",
-            summary="t",
-            explanation="t",
-            bad="x",
-            good="y",
-            fixable=True,
-        )(check)
-        added.append(code)
-
-    yield add
-    for code in added:
-        registry._REGISTRY.pop(code, None)
-
-
 def test_a_fix_that_glues_words_is_withheld_and_the_others_apply(extra_rule) -> None:
     def glue(ctx):
         text = ctx.document.text
