@@ -54,9 +54,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("glassus__terminale_nsi", "S032"): "macros: a marker inside a {# #} Jinja comment, which "
     "the page never shows",
     ("glassus__terminale_nsi", "M005"): "macros: \\\\ in a Jinja string is \\ on the page",
-    ("glassus__terminale_nsi", "literal-fence"): "inline (snippets): BNS_2025.md wraps a "
-    "--8<-- snippet in a ```md fence; the included ```python fences close it, the rest shows "
-    "literal fences; qalint does not read the included text",
 }
 
 
@@ -459,6 +456,37 @@ def _unclosed_fence(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Ver
     if pre is not None and any(ln.strip() == fence for ln in pre.text().splitlines()):
         return Verdict(True, f"the code block of line {line} swallows a later {fence!r} as text")
     return Verdict(False, f"the fence on line {line} renders as a code block")
+
+
+@confirms("L023")
+def _snippet_closes_fence(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Verdict:
+    """A literal fence shows on the page from the outer fence to its closer: placed on those
+    lines, or (its own text being the included file's, which the source does not hold) the
+    next text the page places is the first text after the outer fence's closer."""
+    first, last = f["line"], max(f["end_line"], f["line"])
+    lines = page.lines
+    after = next((n for n in range(last + 1, len(lines) + 1) if ro.skeleton(lines[n - 1])), None)
+    for run in page.runs:
+        if run.code or in_code(run.node) or not FENCE_TEXT.search(run.text):
+            continue
+        anchor = page.anchor_line(run)
+        for m in FENCE_TEXT.finditer(run.text):
+            line = _defect(page, run, m.start(), m.group(0), anchor, "literal-fence").line
+            if first <= line <= last:
+                return Verdict(True, f"a literal {m.group(0)!r} shows on line {line}")
+        if after is not None and _next_placed(page, run) == after:
+            return Verdict(True, f"a literal fence shows right before line {after}'s text")
+    return Verdict(False, f"no literal fence shows on lines {first}-{last}")
+
+
+def _next_placed(page: ro.RenderedPage, run: ro.TextRun) -> int | None:
+    """The source line of the first placeable prose text after ``run`` on the page."""
+    for candidate in page.runs[run.index + 1 :]:
+        if len(candidate.sk) >= 8 and not candidate.code:
+            line = page.locate_run(candidate)
+            if line is not None:
+                return line
+    return None
 
 
 def _line_blocks(page: ro.RenderedPage, first: int, last: int) -> list[ro.Node]:

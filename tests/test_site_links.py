@@ -311,9 +311,9 @@ def test_snippet_that_closes_its_code_fence_is_l023(tmp_path: Path) -> None:
     path = str(tmp_path / "docs" / "q.md")
     found = [d for d in lint_site(page, site, path) if d.code == "L023"]
     assert [(d.line, d.column, d.span.end_line, d.severity.value) for d in found] == [
-        (4, 9, 5, "error")
+        (3, 1, 5, "error")
     ]
-    assert "line 6 of included 'includes/ex.md'" in found[0].message
+    assert "line 6 of 'includes/ex.md' ('```'), included on line 4" in found[0].message
     assert "````" in found[0].message
     assert found[0].fix is None
 

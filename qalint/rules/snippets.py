@@ -130,6 +130,7 @@ class _Closer:
     line: int  # 1-based line of the included file
     text: str  # that line as written in the file
     opener: int  # page line of the fence it closes
+    column: int  # 1-based column of that fence
     fence: str  # that fence (```, ~~~~, ...)
     end_line: int  # page line of the fence's own closer, which then shows as text
 
@@ -202,7 +203,7 @@ def _closers(ctx: RuleContext, doc: Document) -> list[_Closer]:
             indent = page_line[: len(page_line) - len(page_line.lstrip(" \t"))]
             hit = _included_closer(include, indent.expandtabs(4), ws, fence, bases, restrict)
             if hit is not None:
-                out.append(_Closer(include, hit[0], hit[1], start, fence, end))
+                out.append(_Closer(include, hit[0], hit[1], start, ws + 1, fence, end))
                 break  # the fence is closed: the later includes render outside it
     return out
 
@@ -227,14 +228,13 @@ def check_snippet_closes_fence(ctx: RuleContext) -> Iterator[Diagnostic]:
     for hit in once(ctx, "snippets.closers", doc, lambda d: _closers(ctx, d)):
         include = hit.include
         longer = hit.fence[0] * (len(hit.fence) + 1)
-        span = Span(
-            include.line, include.column, hit.end_line, len(doc.lines[hit.end_line - 1]) + 1
-        )
+        # from the fence to change to its closer, which shows as text on the page
+        span = Span(hit.opener, hit.column, hit.end_line, len(doc.lines[hit.end_line - 1]) + 1)
         yield check_snippet_closes_fence(
             ctx,
             span,
-            f"line {hit.line} of included '{include.written}' ({hit.text.strip()!r}) closes the "
-            f"{hit.fence} fence opened on line {hit.opener}: the rest of the "
-            f"include renders as Markdown and the fence's closer on line {hit.end_line} shows "
+            f"line {hit.line} of '{include.written}' ({hit.text.strip()!r}), included on line "
+            f"{include.line}, closes this {hit.fence} fence: the rest of the include renders "
+            f"as Markdown and the fence's closer on line {hit.end_line} shows "
             f"as text; use a longer outer fence ({longer}) than any fence in the included file",
         )
