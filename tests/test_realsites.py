@@ -918,7 +918,8 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
         if site.config.renderer != "none" and "$$" in run.text:
             yield _defect(page, run, run.text.index("$$"), "$$", anchor, "literal-$$")
         for m in FENCE_TEXT.finditer(run.text):
-            yield _defect(page, run, m.start(), m.group(0), anchor, "literal-fence")
+            defect = _defect(page, run, m.start(), m.group(0), anchor, "literal-fence")
+            yield _bare_fence_line(page, run, m.end(), defect)
         if run.node.tag == "p":
             for m in LIST_TEXT.finditer(run.text):
                 dash = m.group(0).strip()[0]
@@ -931,6 +932,22 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
                 href = node.attrs["href"]
                 line = page.place(href.split()[0], node.text(), None) or 0
                 yield Defect("bad-href", page.rel, line, line, problem)
+
+
+def _bare_fence_line(page: ro.RenderedPage, run: ro.TextRun, end: int, defect: Defect) -> Defect:
+    """A literal fence with no text after it on its line cannot be placed by that text; its
+    other possible line is the last source line holding a fence before the next text the page
+    places (the fence renders right before that text)."""
+    if ro.skeleton(run.text[end:].split("\n", 1)[0]):
+        return defect
+    after = _next_placed(page, run)
+    if after is None:
+        return defect
+    lines = page.lines
+    fence = next((n for n in range(after - 1, 0, -1) if lines[n - 1].strip()), None)
+    if fence is None or FENCE.match(lines[fence - 1]) is None:
+        return defect
+    return Defect(defect.kind, defect.rel, defect.line, fence, defect.what)
 
 
 def _title_run(page: ro.RenderedPage, container: ro.Node) -> ro.TextRun | None:
@@ -1014,11 +1031,11 @@ def judge(name: str, site: Site) -> SiteResult:
     errors = [(f, confirm(site, f)) for f in site.findings if f["severity"] == "error"]
     defects = []
     for page in site.pages.values():
-        seen: set[tuple[str, int]] = set()
+        seen: set[tuple[str, int, int]] = set()
         for d in visible_defects(site, page):
-            if (d.kind, d.line) in seen:
+            if (d.kind, d.line, d.alt_line) in seen:
                 continue
-            seen.add((d.kind, d.line))
+            seen.add((d.kind, d.line, d.alt_line))
             defects.append((d, reported(site.findings, page.rel, d)))
     notes = list(site.config.notes)
     notes += [f"extension {n} skipped: {why}" for n, why in site.config.skipped]
