@@ -48,10 +48,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("ewels__mkdocs-quiz", "S014"): "unconfirmable, not contradicted: assets/demo-quiz.md:33 is "
     "a stray ``` after the page's last </quiz>; it shows as literal text, but the oracle cannot "
     "place a line the quiz plugin has moved",
-    # glassus: a fence wrapping a --8<-- include.
-    ("glassus__terminale_nsi", "literal-fence"): "inline (snippets): BNS_2025.md wraps a "
-    "--8<-- snippet in a ```md fence; the included ```python fences close it, the rest shows "
-    "literal fences; qalint does not read the included text",
 }
 
 
@@ -454,6 +450,37 @@ def _unclosed_fence(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Ver
     if pre is not None and any(ln.strip() == fence for ln in pre.text().splitlines()):
         return Verdict(True, f"the code block of line {line} swallows a later {fence!r} as text")
     return Verdict(False, f"the fence on line {line} renders as a code block")
+
+
+@confirms("L023")
+def _snippet_closes_fence(site: Site, page: ro.RenderedPage, f: dict[str, Any]) -> Verdict:
+    """A literal fence shows on the page from the outer fence to its closer: placed on those
+    lines, or (its own text being the included file's, which the source does not hold) the
+    next text the page places is the first text after the outer fence's closer."""
+    first, last = f["line"], max(f["end_line"], f["line"])
+    lines = page.lines
+    after = next((n for n in range(last + 1, len(lines) + 1) if ro.skeleton(lines[n - 1])), None)
+    for run in page.runs:
+        if run.code or in_code(run.node) or not FENCE_TEXT.search(run.text):
+            continue
+        anchor = page.anchor_line(run)
+        for m in FENCE_TEXT.finditer(run.text):
+            line = _defect(page, run, m.start(), m.group(0), anchor, "literal-fence").line
+            if first <= line <= last:
+                return Verdict(True, f"a literal {m.group(0)!r} shows on line {line}")
+        if after is not None and _next_placed(page, run) == after:
+            return Verdict(True, f"a literal fence shows right before line {after}'s text")
+    return Verdict(False, f"no literal fence shows on lines {first}-{last}")
+
+
+def _next_placed(page: ro.RenderedPage, run: ro.TextRun) -> int | None:
+    """The source line of the first placeable prose text after ``run`` on the page."""
+    for candidate in page.runs[run.index + 1 :]:
+        if len(candidate.sk) >= 8 and not candidate.code:
+            line = page.locate_run(candidate)
+            if line is not None:
+                return line
+    return None
 
 
 def _line_blocks(page: ro.RenderedPage, first: int, last: int) -> list[ro.Node]:
@@ -885,7 +912,8 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
         if site.config.renderer != "none" and "$$" in run.text:
             yield _defect(page, run, run.text.index("$$"), "$$", anchor, "literal-$$")
         for m in FENCE_TEXT.finditer(run.text):
-            yield _defect(page, run, m.start(), m.group(0), anchor, "literal-fence")
+            defect = _defect(page, run, m.start(), m.group(0), anchor, "literal-fence")
+            yield _bare_fence_line(page, run, m.end(), defect)
         if run.node.tag == "p":
             for m in LIST_TEXT.finditer(run.text):
                 dash = m.group(0).strip()[0]
@@ -898,6 +926,22 @@ def visible_defects(site: Site, page: ro.RenderedPage) -> Iterator[Defect]:
                 href = node.attrs["href"]
                 line = page.place(href.split()[0], node.text(), None) or 0
                 yield Defect("bad-href", page.rel, line, line, problem)
+
+
+def _bare_fence_line(page: ro.RenderedPage, run: ro.TextRun, end: int, defect: Defect) -> Defect:
+    """A literal fence with no text after it on its line cannot be placed by that text; its
+    other possible line is the last source line holding a fence before the next text the page
+    places (the fence renders right before that text)."""
+    if ro.skeleton(run.text[end:].split("\n", 1)[0]):
+        return defect
+    after = _next_placed(page, run)
+    if after is None:
+        return defect
+    lines = page.lines
+    fence = next((n for n in range(after - 1, 0, -1) if lines[n - 1].strip()), None)
+    if fence is None or FENCE.match(lines[fence - 1]) is None:
+        return defect
+    return Defect(defect.kind, defect.rel, defect.line, fence, defect.what)
 
 
 def _title_run(page: ro.RenderedPage, container: ro.Node) -> ro.TextRun | None:
@@ -981,11 +1025,11 @@ def judge(name: str, site: Site) -> SiteResult:
     errors = [(f, confirm(site, f)) for f in site.findings if f["severity"] == "error"]
     defects = []
     for page in site.pages.values():
-        seen: set[tuple[str, int]] = set()
+        seen: set[tuple[str, int, int]] = set()
         for d in visible_defects(site, page):
-            if (d.kind, d.line) in seen:
+            if (d.kind, d.line, d.alt_line) in seen:
                 continue
-            seen.add((d.kind, d.line))
+            seen.add((d.kind, d.line, d.alt_line))
             defects.append((d, reported(site.findings, page.rel, d)))
     notes = list(site.config.notes)
     notes += [f"extension {n} skipped: {why}" for n, why in site.config.skipped]

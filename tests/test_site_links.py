@@ -199,9 +199,10 @@ def test_glassus_snippets_all_resolve_and_a_removed_one_is_found(tmp_path: Path)
     text = page.read_text(encoding="utf-8")
     before = lint_site(text, site, str(page))
     assert not [d for d in before if d.code in {"L021", "L022"}]
-    # an include line is content on the rendered page, never stray text of its own
+    # an include line is content on the rendered page, never stray text of its own; L023
+    # is about what the included file does to the ```md fence around the include
     included = {n for n, line in enumerate(text.splitlines(), 1) if '--8<-- "' in line}
-    assert included and not [d for d in before if d.line in included]
+    assert included and not [d for d in before if d.line in included and d.code != "L023"]
     (root / "includes" / "2025" / "files" / "01_1" / "correction.md").unlink()
     found = [d for d in lint_site(text, site, str(page)) if d.code in {"L021", "L022"}]
     lines = [n for n, line in enumerate(text.splitlines(), 1) if "01_1/correction.md" in line]
@@ -272,3 +273,71 @@ def test_snippet_base_path_relative_to_the_page(tmp_path: Path) -> None:
     page = '--8<-- "part.md"\n\n--8<-- "nope.md"\n'
     found = [d for d in lint_site(page, site, str(tmp_path / "docs" / "q.md")) if d.code[0] == "L"]
     assert [(d.code, d.line) for d in found] == [("L022", 3)]
+
+
+# --------------------------------------------------------------------- L023
+
+FENCED_INCLUDE = 'Exercise 1.\n\n{fence}md\n--8<-- "includes/ex.md"\n{fence}\n\nAfter.\n'
+EX_MD = "Write a function.\n\n```python\ndef f(x):\n    return x\n```\n\nThen test it.\n"
+
+
+def _fenced_snippet_site(root: Path) -> tuple[SiteModel, list]:
+    """A temp site with mkdocs.yml (snippets + superfences), its model and renderer config."""
+    from qalint.site.load import load_site
+
+    (root / "docs").mkdir()
+    (root / "includes").mkdir()
+    (root / "includes" / "ex.md").write_text(EX_MD)
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n  - pymdownx.snippets\n  - pymdownx.superfences\n"
+    )
+    site, _ = load_site(root / "mkdocs.yml")
+    assert site.flags.snippets and site.flags.superfences
+    rendered = [("toc", {}), ("pymdownx.superfences", {})]
+    rendered.append(("pymdownx.snippets", {"base_path": [str(root)]}))
+    return site, rendered
+
+
+def _prose_html(html: str) -> str:
+    """The HTML without its <code> elements: what shows as text on the page."""
+    return re.sub(r"<code.*?</code>", "", html, flags=re.S)
+
+
+def test_snippet_that_closes_its_code_fence_is_l023(tmp_path: Path) -> None:
+    site, extensions = _fenced_snippet_site(tmp_path)
+    page = FENCED_INCLUDE.format(fence="```")
+    html = render_site_html(page, extensions)
+    assert "```" in _prose_html(html)  # the outer closer (and more) show as literal fences
+    path = str(tmp_path / "docs" / "q.md")
+    found = [d for d in lint_site(page, site, path) if d.code == "L023"]
+    assert [(d.line, d.column, d.span.end_line, d.severity.value) for d in found] == [
+        (3, 1, 5, "error")
+    ]
+    assert "line 6 of 'includes/ex.md' ('```'), included on line 4" in found[0].message
+    assert "````" in found[0].message
+    assert found[0].fix is None
+
+
+def test_longer_outer_fence_keeps_the_snippet_inside(tmp_path: Path) -> None:
+    site, extensions = _fenced_snippet_site(tmp_path)
+    page = FENCED_INCLUDE.format(fence="````")
+    html = render_site_html(page, extensions)
+    assert "```" not in _prose_html(html) and html.count("<code") == 1
+    assert "Then test it.\n</code>" in html and "<p>After.</p>" in html
+    assert not [
+        d for d in lint_site(page, site, str(tmp_path / "docs" / "q.md")) if d.code == "L023"
+    ]
+
+
+def test_l023_needs_snippets(tmp_path: Path) -> None:
+    site, _ = _fenced_snippet_site(tmp_path)
+    off = SiteModel(
+        config_path=site.config_path,
+        extensions=site.extensions,
+        origin=site.origin,
+        flags=MarkdownFlags(snippets=False),
+    )
+    page = FENCED_INCLUDE.format(fence="```")
+    assert not [
+        d for d in lint_site(page, off, str(tmp_path / "docs" / "q.md")) if d.code == "L023"
+    ]
