@@ -636,3 +636,38 @@ def test_project_site_builds_strict(tmp_path: Path) -> None:
     # qalint reads the same file for content/.
     site = SiteResolver(Config()).site_for(ROOT / "content" / "deep-learning.md")
     assert site.config_path == ROOT / "mkdocs.yml" and site.docs_dir == ROOT / "content"
+
+
+def test_default_excludes_match_as_pathspec_does() -> None:
+    """MkDocs' default excludes are matched without pathspec (a site with no exclude_docs
+    needs no gitignore engine), exactly as pathspec's gitignore rules match them."""
+    import pathspec
+
+    from qalint.site.load import MKDOCS_DEFAULT_EXCLUDE, exclusion_matcher
+
+    spec = pathspec.GitIgnoreSpec.from_lines(list(MKDOCS_DEFAULT_EXCLUDE))
+    matcher = exclusion_matcher("")
+    paths = ["a.md", ".a.md", "x/.hidden/y.md", "x/.y.md", "templates/a.md", "templates",
+             "x/templates/a.md", "templatesx/a.md", "a/b/c.md", "t/templates/q/r.md",
+             "templates/sub/a.md"]  # fmt: skip
+    assert [matcher(p) for p in paths] == [spec.match_file(p) for p in paths]
+    assert matcher(".a.md") and matcher("templates/a.md") and not matcher("a/b/c.md")
+
+
+@pytest.mark.parametrize("snippets", [True, False])
+def test_snippet_fragment_links_resolve_from_the_including_page(
+    tmp_path: Path, snippets: bool
+) -> None:
+    """A file outside docs_dir under the snippets base path is a fragment: its relative
+    links resolve from the page that includes it, so they are not checked from its folder."""
+    extensions = "[pymdownx.snippets, pymdownx.superfences]" if snippets else "[admonition]"
+    write(tmp_path / "mkdocs.yml", f"site_name: s\nmarkdown_extensions: {extensions}\n")
+    write(tmp_path / "docs" / "img" / "a.png", "")
+    write(tmp_path / "docs" / "page.md", '# Page\n\n--8<-- "includes/part.md"\n')
+    write(tmp_path / "includes" / "part.md", "See ![a](img/a.png).\n")
+    code, out, _ = cli("check", "--no-cache", "--output-format", "json", ".", cwd=tmp_path)
+    codes = [d["code"] for d in json.loads(out)]
+    if snippets:
+        assert "L013" not in codes and code == 0
+    else:  # no snippets: the file is a page of the default site, its link checked from there
+        assert codes.count("L013") == 1 and code == 1

@@ -185,9 +185,9 @@ def renders(syntax: JinjaSyntax, front_matter: str, path: str, docs_dir: str | N
         return False
     if inner.startswith(".."):
         return False
-    import pathspec
+    from qalint.site.load import gitignore_spec
 
-    spec = pathspec.GitIgnoreSpec.from_lines(syntax.force_render_paths.splitlines())
+    spec = gitignore_spec(syntax.force_render_paths.splitlines(), "force_render_paths")
     return spec.match_file(inner.replace(os.sep, "/"))
 
 

@@ -628,12 +628,13 @@ def _locals(links: list[Link]) -> list[tuple[Link, str, str]]:
 
 
 def _page_folder(ctx: RuleContext) -> Path | None:
-    """``site.page_folder`` of the rule's document (one ``stat`` per folder of the run)."""
+    """``site.page_folder`` of the rule's document (one ``stat`` per folder of the run);
+    None when relative targets cannot be resolved from it (no file, or a snippet fragment)."""
     from qalint.links.site import page_folder
 
     doc = ctx.document
-    if not doc.path or doc.path.startswith("<"):
-        return None
+    if not doc.path or doc.path.startswith("<") or doc.site.snippet_fragment:
+        return None  # a snippet fragment's links resolve from the page that includes it
     return per_run(ctx, "links.folder", os.path.dirname(doc.path), lambda: page_folder(doc))
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from qalint.config import Config, ConfigError
 from qalint.site.extensions import (
+    PAGE_DIR,
     ExtensionsError,
     flags_from_extensions,
     math_renderer,
@@ -175,6 +176,7 @@ class SiteResolver:
         self._chains: dict[Path, tuple[tuple[Path, bool], ...]] = {}
         self._folders: dict[str, SiteModel] = {}  # a page's folder as written → its site
         self._digests: dict[int, str] = {id(self.default): "default"}
+        self._fragments: dict[int, SiteModel] = {}  # id(site) -> its snippet-fragment variant
         # a page's folder as written → (does the site render names here, prefix in docs_dir)
         self._exclusion: dict[str, tuple[Callable[[str], bool] | None, str]] = {}
         self._matchers: dict[int, Callable[[str], bool]] = {}
@@ -262,11 +264,30 @@ class SiteResolver:
         return real
 
     def _search(self, folder: Path) -> SiteModel:
+        loaded = []
         for candidate, strict in self._chain(folder):
             site = self._load(candidate, strict)
-            if site is not None and _inside(folder, site.docs_dir, self._realpath):
-                return site
+            if site is not None:
+                if _inside(folder, site.docs_dir, self._realpath):
+                    return site
+                loaded.append(site)
+        for site in loaded:  # no site renders the folder: is it one snippets include from?
+            if site.flags.snippets and any(
+                _inside(folder, Path(base), self._realpath)
+                for base in site.flags.snippets_base_path
+                if base != PAGE_DIR
+            ):
+                return self._fragment_of(site)
         return self.default
+
+    def _fragment_of(self, site: SiteModel) -> SiteModel:
+        """``site`` for a snippet fragment outside its docs_dir (same digest, one per site)."""
+        fragment = self._fragments.get(id(site))
+        if fragment is None:
+            fragment = self._fragments[id(site)] = replace(site, snippet_fragment=True)
+            self._digests[id(fragment)] = self._digests.get(id(site), "default")
+            self._keep.append(fragment)
+        return fragment
 
     def digest_of(self, site: SiteModel) -> str:
         """The digest of the config files a site was read from (``default`` for none)."""
@@ -311,15 +332,16 @@ class SiteResolver:
 
     def notes(self) -> list[str]:
         """One line per site in use that enables extensions qalint does not model."""
-        return [unmodelled_note(site) for site in self.sites() if site.unmodelled]
+        notes = (unmodelled_note(site) for site in self.sites() if site.unmodelled)
+        return list(dict.fromkeys(notes))  # a site and its snippet fragments: one note
 
 
 def exclusion_matcher(exclude_docs: str) -> Callable[[str], bool]:
     """Whether a path relative to docs_dir matches MkDocs' default excludes or
     ``exclude_docs`` (gitignore rules, as MkDocs matches them with pathspec)."""
-    import pathspec
-
-    spec = pathspec.GitIgnoreSpec.from_lines([*MKDOCS_DEFAULT_EXCLUDE, *exclude_docs.splitlines()])
+    if not exclude_docs.strip():
+        return _default_excluded  # the common case needs no gitignore engine
+    spec = gitignore_spec([*MKDOCS_DEFAULT_EXCLUDE, *exclude_docs.splitlines()], "exclude_docs")
     patterns = [p for p in spec.patterns if p.include is not None]
     if all(p.include for p in patterns) and all(
         isinstance(getattr(p, "regex", None), re.Pattern) for p in patterns
@@ -333,6 +355,28 @@ def exclusion_matcher(exclude_docs: str) -> Callable[[str], bool]:
         regex = re.compile(combined or r"(?!)")
         return lambda path: regex.match(path) is not None
     return spec.match_file
+
+
+def _default_excluded(path: str) -> bool:
+    """MkDocs' default excludes (``.*`` and ``/templates/``) as gitignore reads them: any
+    part of the path that starts with a dot, or anything under docs_dir's ``templates``."""
+    parts = path.split("/")
+    return any(part.startswith(".") for part in parts) or (
+        len(parts) > 1 and parts[0] == "templates"
+    )
+
+
+def gitignore_spec(lines: list[str], setting: str) -> Any:
+    """A pathspec ``GitIgnoreSpec`` of ``lines``; a clear configuration error naming
+    ``setting`` when pathspec (a dependency of qalint) is not installed."""
+    try:
+        import pathspec
+    except ImportError:
+        raise MkDocsConfigError(
+            f"mkdocs.yml sets {setting}, which qalint matches with the pathspec package; "
+            "it is not installed: python3 -m pip install pathspec"
+        ) from None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def folder_of(page: Path | str) -> str:

@@ -124,6 +124,10 @@ class SiteModel:
     inherited_from: tuple[Path, ...] = ()
     flags: MarkdownFlags = field(default=DEFAULT_FLAGS)
     plugins: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    # The page lies outside docs_dir, in a folder pymdownx.snippets includes from: a fragment
+    # the site never renders as a page of its own (its relative links resolve from the page
+    # that includes it, so they are not checked from its own folder).
+    snippet_fragment: bool = False
 
     def has(self, name: str) -> bool:
         """Whether extension ``name`` (normalised) is on."""
