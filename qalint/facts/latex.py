@@ -761,12 +761,13 @@ def free_symbols(node: Node) -> set[str]:
     if kind == "diff":
         return free_symbols(node[1])
     out: set[str] = set()
-    for child in _children(node):
+    for child in children(node):
         out |= free_symbols(child)
     return out
 
 
-def _children(node: Node) -> list[Node]:
+def children(node: Node) -> list[Node]:
+    """The nodes directly below ``node``, in the order the formula writes them."""
     kind = node[0]
     if kind in {"add", "mul"}:
         return list(node[1])
@@ -788,7 +789,7 @@ def _children(node: Node) -> list[Node]:
 def walk(node: Node):
     """This node and every node below it."""
     yield node
-    for child in _children(node):
+    for child in children(node):
         yield from walk(child)
 
 

@@ -14,9 +14,10 @@ import math
 import random
 from collections.abc import Callable, Mapping
 
-from qalint.facts.latex import INTEGER_NAMES, Node, Relation, free_symbols, walk
+from qalint.facts.latex import INTEGER_NAMES, Node, Relation, children
 
 MAX_MAGNITUDE = 2.0**50  # beyond this, floats may hide an exact difference
+MAX_FACTORIAL = 17  # 17! < 2**50: factorials and binomials up to it are exact in floats
 _FUNCTIONS: dict[str, Callable[..., float]] = {
     "ln": math.log,
     "log2": math.log2,
@@ -40,15 +41,21 @@ _FUNCTIONS: dict[str, Callable[..., float]] = {
 
 
 def value(
-    node: Node, log_base: float | None, point: Mapping[str, float] | None = None
+    node: Node,
+    log_base: float | None,
+    point: Mapping[str, float] | None = None,
+    bounded: bool = True,
 ) -> float | None:
     """The float value of a side (``log_base`` for an unqualified log; None: ln), its free
-    variables taking their values from ``point``."""
+    variables taking their values from ``point``. ``bounded``: None beyond ``MAX_MAGNITUDE``,
+    for comparisons with exact numbers (relative comparisons need no bound)."""
     try:
         result = _value(node, log_base, point or {})
     except (ArithmeticError, ValueError, TypeError, IndexError):
         return None
-    if result is None or not math.isfinite(result) or abs(result) > MAX_MAGNITUDE:
+    if result is None or not math.isfinite(result):
+        return None
+    if bounded and abs(result) > MAX_MAGNITUDE:
         return None
     return result
 
@@ -83,7 +90,19 @@ def _value(n: Node, log_base: float | None, point: Mapping[str, float]) -> float
         arg = _value(n[2][0], log_base, point)
         derivative = _DERIVATIVES.get(n[1])
         return None if arg is None or derivative is None else derivative(arg)
-    return None  # sums, products, factorials, higher derivatives: left to sympy
+    if kind == "fact":  # n! of a small whole number; anything else is left to sympy
+        arg = _value(n[1], log_base, point)
+        if arg is None or not arg.is_integer() or not 0 <= arg <= MAX_FACTORIAL:
+            return None
+        return float(math.factorial(int(arg)))
+    if kind == "binom":
+        top, bottom = _value(n[1], log_base, point), _value(n[2], log_base, point)
+        if top is None or bottom is None or not (top.is_integer() and bottom.is_integer()):
+            return None
+        if not 0 <= bottom <= top <= MAX_FACTORIAL:
+            return None
+        return float(math.comb(int(top), int(bottom)))
+    return None  # sums, products, higher derivatives: left to sympy
 
 
 # Derivatives of the smooth functions, for the forward-mode differentiation of ``_dual``.
@@ -195,43 +214,77 @@ def plainly_holds(relation: Relation, log_bases: tuple[float | None, ...]) -> bo
     return False
 
 
-IDENTITY_POINTS = 6
-NOT_SMOOTH = {"sign", "max", "min", "relu", "abs"}  # may agree on part of the range only
+SAMPLES = 6  # as the exact identity check samples (``symbolic.SAMPLES``)
+AGREE = 1e-12  # sides this close in floats agree at 30 digits too (the exact check: 1e-8)
+SPREAD = 1e-6  # values this far apart in floats differ at 30 digits too (there: 1e-9)
 
 
-def identity_plainly_holds(
-    relation: Relation, log_bases: tuple[float | None, ...], seed: int
-) -> bool:
-    """True when an identity's two sides agree to twelve digits at every one of a few random
-    points of (0.3, 2.9), in some log base, so that sampling it exactly could not find it
-    false (the exact check reports an identity only when every sample disagrees).
+class _Unordered(Exception):
+    """The exact check's sampling order cannot be told without converting the formula."""
 
-    Only smooth formulas qualify: functions that can agree on part of the range only
-    (``max``, ``relu``, ``|x|``) are left to sympy. Integer-valued names (``n``, ``k``) take
-    integers from 2 to 9, as in the exact check.
+
+def sampled_names(relation: Relation) -> list[tuple[str, bool]] | None:
+    """The variables the exact identity check (``symbolic._check_identity``) samples, in the
+    order it draws their values, each with whether it takes whole numbers; None where that
+    order depends on the conversion itself (sums and products bind their index).
+
+    The exact check names a variable when converting first meets it, left side then right;
+    a derivative's variable is named (not whole) before its body is converted.
     """
-    names = sorted(free_symbols(relation.left) | free_symbols(relation.right))
+    order: dict[str, bool] = {}
+
+    def visit(node: Node) -> None:
+        kind = node[0]
+        if kind == "sym":
+            order.setdefault(node[1], node[1] in INTEGER_NAMES)
+        elif kind in {"sum", "prod"}:
+            raise _Unordered
+        elif kind == "diff":
+            order.setdefault(node[2], False)
+            visit(node[1])
+        else:
+            for child in children(node):
+                visit(child)
+
+    try:
+        visit(relation.left)
+        visit(relation.right)
+    except _Unordered:
+        return None
+    return list(order.items())
+
+
+def identity_unrefuted(
+    relation: Relation, log_bases: tuple[float | None, ...], seed: int, constant: str | None
+) -> bool:
+    """True when the exact identity check could not call the identity false, decided in
+    floats at the very points it samples (same seed, same order of draws).
+
+    The exact check reports an identity only when, in every log base, the two sides differ
+    at every valid point and (``constant``: "l" or "r", the side without variables) the
+    other side takes one value throughout. So one point where the sides agree, or two
+    points where the varying side takes clearly different values, settles it. A point
+    floats cannot evaluate decides nothing; False means "ask sympy".
+    """
+    names = sampled_names(relation)
     if not names:
         return False
-    for side in (relation.left, relation.right):
-        for node in walk(side):
-            if node[0] == "abs" or (node[0] == "call" and node[1] in NOT_SMOOTH):
-                return False
     for base in log_bases:
         rng = random.Random(seed)
-        for _ in range(IDENTITY_POINTS):
-            point = {  # integer names (n, k) take integers, as in the exact check
-                name: float(rng.randint(2, 9))
-                if name in INTEGER_NAMES
-                else rng.randint(300, 2900) / 1000
-                for name in names
+        varying: list[float] = []
+        for _ in range(SAMPLES):
+            point = {
+                name: float(rng.randint(2, 9)) if whole else rng.randint(300, 2900) / 1000
+                for name, whole in names
             }
-            left = value(relation.left, base, point)
-            right = value(relation.right, base, point)
+            left = value(relation.left, base, point, bounded=False)
+            right = value(relation.right, base, point, bounded=False)
             if left is None or right is None:
-                break
-            if abs(left - right) > 1e-12 * max(1.0, abs(left), abs(right)):
-                break
-        else:
+                continue
+            if abs(left - right) <= AGREE * max(1.0, abs(left), abs(right)):
+                return True
+            if constant is not None:
+                varying.append(right if constant == "l" else left)
+        if varying and max(varying) - min(varying) > SPREAD * max(1.0, *map(abs, varying)):
             return True
     return False

@@ -269,14 +269,12 @@ def _math_checks(document: Document, index: _SentenceIndex, tolerance: float) ->
 
         if not symbolic.needs_evaluation(math.tex):
             continue
+        identities = not _conditional(index, math)  # else F007 would not be reported
         try:
-            verdicts = symbolic.check_formula(math.tex, tolerance)
+            verdicts = symbolic.check_formula(math.tex, tolerance, identities)
         except ImportError:  # sympy not installed: formulas are not evaluated
             return
-        conditional = any(v.code == "F007" for v in verdicts) and _conditional(index, math)
         for verdict in verdicts:
-            if verdict.code == "F007" and conditional:
-                continue
             yield Finding(
                 verdict.code,
                 math.run,

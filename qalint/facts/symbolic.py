@@ -65,8 +65,12 @@ def needs_evaluation(tex: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def check_formula(tex: str, tolerance: float = 0.0) -> tuple[Verdict, ...]:
-    """Verdicts for every false relation of a formula (cached per formula)."""
+def check_formula(tex: str, tolerance: float = 0.0, identities: bool = True) -> tuple[Verdict, ...]:
+    """Verdicts for every false relation of a formula (cached per formula).
+
+    ``identities=False`` leaves identities unchecked (the text around the formula makes it
+    conditional or an equation to solve), which spares evaluating them.
+    """
     verdicts: list[Verdict] = []
     if other_notation(tex):
         return ()
@@ -78,15 +82,17 @@ def check_formula(tex: str, tolerance: float = 0.0) -> tuple[Verdict, ...]:
                 continue  # a function sympy is not given (\Theta, O, f): no import for it
             try:
                 if _closed(relation):
-                    if quick.plainly_holds(relation, _quick_bases(relation)):
+                    bases = _quick_bases(relation)
+                    if quick.plainly_holds(relation, bases) or _plainly_close(relation, bases):
                         continue  # no need to import sympy to confirm it
                     message = _check_closed(relation, tex, tolerance)
                     if message:
                         verdicts.append(Verdict("F006", message, segment.start, segment.end))
-                elif _identity_candidate(relation):
+                elif identities and _identity_candidate(relation):
                     seed = zlib.crc32(tex.encode())
-                    if quick.identity_plainly_holds(relation, _quick_bases(relation), seed):
-                        continue  # true at every sampled point: sympy could not refute it
+                    constant = _constant_side(relation)
+                    if quick.identity_unrefuted(relation, _quick_bases(relation), seed, constant):
+                        continue  # sampling it exactly could not refute it: no sympy needed
                     message = _check_identity(relation, tex)
                     if message:
                         verdicts.append(Verdict("F007", message, segment.start, segment.end))
@@ -377,6 +383,38 @@ def _log_bases(relation: Relation) -> tuple[Any, ...]:
 
 def _quick_bases(relation: Relation) -> tuple[float | None, ...]:
     return tuple(None if base == "e" else float(base) for base in _log_bases(relation))
+
+
+def _plainly_close(relation: Relation, bases: tuple[float | None, ...]) -> bool:
+    """True when, in floats and with room to spare, a computed side lies inside the range a
+    written decimal on the other side stands for (``\\log_2 7 \\approx 2.807``), or an
+    approximation between two computed values is within half the 1% slack ``_holds`` gives
+    it: the exact check would agree, so sympy need not be imported to confirm it."""
+    op = relation.op
+    if op not in {"=", "~"}:
+        return False
+    sides = (relation.left, relation.right)
+    literals = [
+        latex.lone_number(s) or latex.scientific_number(s, bare_power=op == "~") for s in sides
+    ]
+    for base in bases:
+        values = [quick.value(s, base) for s in sides]
+        if values[0] is None or values[1] is None:
+            continue
+        left, right = values
+        if op == "~" and literals == [None, None]:
+            if abs(left - right) <= 0.005 * max(1.0, abs(left), abs(right)):
+                return True
+            continue
+        for at, literal in enumerate(literals):
+            if literal is None or (literal[2] == 0 and not literal[3]):
+                continue  # a whole number's range depends on the other side being rational
+            stated = _side_range(sides[at], literal[1], False, op)
+            other = values[1 - at]
+            margin = 1e-9 * max(1.0, abs(other))
+            if float(stated.low) + margin < other < float(stated.high) - margin:
+                return True
+    return False
 
 
 def _check_closed(relation: Relation, tex: str, tolerance: float) -> str | None:
