@@ -26,7 +26,9 @@ whose speed drifts slows them alike:
 - **warm**: the same again (every file a cache hit);
 - **one file edited**: after changing one file (cross-file rules included);
 - **one small file**: ``qalint check FILE`` on one file of the bank (the pre-commit case),
-  median of 5 runs, with and without a warm cache, and ``python -c pass`` for reference.
+  median of 5 runs, with and without a warm cache, and ``python -c pass`` for reference;
+- **one formula file**: the same for a short page stating ``\\frac{d}{dx} \\tanh(x) = 1 -
+  \\tanh^2(x)``, a formula qalint evaluates.
 
 Peak memory is the sum of the resident sizes of the process tree (qalint and its workers),
 sampled every 20 ms from ``/proc`` (psutil elsewhere; the tree is listed every half second,
@@ -83,6 +85,18 @@ for path in paths:
     with open(path, encoding="utf-8") as handle:
         tokens += len(md.parse(handle.read()))
 print(len(paths), tokens)
+"""
+
+
+# The pre-commit case with a formula: one short page stating a true identity, which qalint
+# evaluates (without importing sympy, since floats at its sample points settle it).
+FORMULA_PAGE = """!!! Question ""
+    === "Question"
+        #### What is the derivative of tanh?
+
+    === "Answer"
+
+        $\\frac{d}{dx} \\tanh(x) = 1 - \\tanh^2(x)$
 """
 
 
@@ -323,6 +337,14 @@ def bench(bank: Path, select: list[str], repeat: int, compare: bool) -> tuple[Ro
     )
     run_measured(qalint("q.md", *flags), single)
     rows.append(("one small file, warm cache", median(qalint("q.md", *flags), single, 5), ""))
+    (single / "tanh.md").write_text(FORMULA_PAGE, encoding="utf-8")
+    rows.append(
+        (
+            "one formula file, --no-cache",
+            median(qalint("tanh.md", "--no-cache", *flags), single, 5),
+            "a true derivative identity (the issue's pre-commit case)",
+        )
+    )
     shutil.rmtree(single, ignore_errors=True)
     if compare:
         rows.extend(others(bank, 1))  # for reference: one run each (pymarkdown takes minutes)

@@ -296,3 +296,18 @@ def test_identities_in_a_conditional_sentence_are_not_evaluated() -> None:
     assert run.stdout.strip() == "False"
     wrong = qalint.lint_text("The square is the successor: $x^2 = x + 1$.\n")
     assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]
+
+
+def test_sums_with_variable_bounds_are_left_unchecked_without_sympy() -> None:
+    """The exact check expands a sum term by term and refuses a variable bound, so such a
+    formula is known unchecked before sympy is imported; a bound that an enclosing sum
+    binds is still expanded."""
+    (open_sum,) = latex.parse_formula(r"\sum_{i = 0}^{h - 1} 2^i = 2^h - 1")[0].relations()
+    assert not symbolic._convertible(open_sum)
+    for tex, wrong in (
+        (r"\sum_{i=1}^{3} \sum_{j=1}^{i} 1 = 6", False),
+        (r"\sum_{i=1}^{3} \sum_{j=1}^{i} 1 = 7", True),
+    ):
+        (relation,) = latex.parse_formula(tex)[0].relations()
+        assert symbolic._convertible(relation), tex
+        assert bool(symbolic.check_formula(tex)) == wrong, tex

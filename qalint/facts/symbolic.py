@@ -135,7 +135,18 @@ def _convertible(relation: Relation) -> bool:
         for node in latex.walk(side):
             if node[0] in {"call", "dcall"} and node[1] not in SYMPY_FUNCTIONS:
                 return False
-    return True
+    return not any(_open_bounds(side, frozenset()) for side in (relation.left, relation.right))
+
+
+def _open_bounds(node: Node, bound: frozenset[str]) -> bool:
+    """True when a sum or product has a variable bound (``\\sum_{i=0}^{h-1}``) that no
+    enclosing sum binds: ``to_sympy`` expands sums term by term and refuses those."""
+    if node[0] in {"sum", "prod"}:
+        limits = latex.free_symbols(node[2]) | latex.free_symbols(node[3])
+        if limits - bound:
+            return True
+        return _open_bounds(node[4], bound | {node[1]})
+    return any(_open_bounds(child, bound) for child in latex.children(node))
 
 
 def _closed(relation: Relation) -> bool:
