@@ -41,6 +41,7 @@ class Construct:
     build: Callable[[int], str]
     full: int  # repetitions at the largest size (8n)
     fix: bool = False
+    mkdocs_yml: str | None = None  # the site's configuration, when not the default site
 
 
 def _sentence_of_probabilities(count: int) -> str:
@@ -84,6 +85,12 @@ CONSTRUCTS = [
     Construct("question blocks", lambda n: _QUESTION * n, 2_000),
     Construct("nested list items", lambda n: "- a\n    - b\n" * n, 10_000),
     Construct("fix: trailing spaces on many lines", lambda n: "a  \n" * n, 20_000, fix=True),
+    Construct(
+        "macros: a finding beside each tag",
+        lambda n: "{{ m(1) }} a \n" * n,
+        20_000,
+        mkdocs_yml="site_name: s\nplugins:\n  - macros\n",
+    ),
 ]
 
 
@@ -92,12 +99,17 @@ def _run(construct: Construct, count: int) -> float:
     from qalint import fix_text, lint_text
 
     text = construct.build(count)
-    begin = time.perf_counter()
-    if construct.fix:
-        fix_text(text, "page.md")
-    else:
-        lint_text(text, "page.md")
-    return time.perf_counter() - begin
+    with tempfile.TemporaryDirectory(prefix="qalint-scaling-") as work:
+        site = None
+        if construct.mkdocs_yml is not None:
+            site = Path(work) / "mkdocs.yml"
+            site.write_text(construct.mkdocs_yml, encoding="utf-8")
+        begin = time.perf_counter()
+        if construct.fix:
+            fix_text(text, "page.md", site=site)
+        else:
+            lint_text(text, "page.md", site=site)
+        return time.perf_counter() - begin
 
 
 def _cli(construct: Construct) -> float:
@@ -105,6 +117,8 @@ def _cli(construct: Construct) -> float:
     with tempfile.TemporaryDirectory(prefix="qalint-scaling-") as work:
         page = Path(work) / "page.md"
         page.write_text(construct.build(construct.full), encoding="utf-8")
+        if construct.mkdocs_yml is not None:
+            (Path(work) / "mkdocs.yml").write_text(construct.mkdocs_yml, encoding="utf-8")
         (Path(work) / "qalint.toml").write_text("# scaling benchmark\n", encoding="utf-8")
         command = "fix" if construct.fix else "check"
         cmd = [sys.executable, "-m", "qalint", command, "page.md", "--no-cache", "--quiet"]

@@ -15,8 +15,10 @@ import gc
 import hashlib
 import json
 import os
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -282,26 +284,34 @@ def _stat(path: str) -> list[int] | None:
 def _outside_templates(doc: Document, found: list[Diagnostic]) -> list[Diagnostic]:
     """The findings that neither start inside a Jinja tag nor carry a fix that rewrites one:
     the parser read each tag as blank (what it renders to is unknown), so such a finding
-    or fix would be built from the blank, not from the page."""
-    templates = doc.templates
-    ranges = [
+    or fix would be built from the blank, not from the page.
+
+    Each finding and edit is placed among the tags by bisection (with the furthest end of
+    the tags so far), so a page with many tags and many findings costs n log n, not n x m.
+    """
+    tags = sorted(doc.templates, key=lambda t: (t.line, t.column))
+    starts = [(t.line, t.column) for t in tags]
+    ends = list(accumulate(((t.end_line, t.end_column) for t in tags), max))
+    offsets = sorted(
         (doc.source.offset(t.line, t.column), doc.source.offset(t.end_line, t.end_column))
-        for t in templates
-    ]
+        for t in tags
+    )
+    offset_starts = [a for a, _ in offsets]
+    offset_ends = list(accumulate((b for _, b in offsets), max))
 
     def touches(diagnostic: Diagnostic) -> bool:
         span = diagnostic.span
-        at = (span.line, span.column)
-        if any(
-            (t.line, t.column) <= at < (t.end_line, t.end_column)
-            for t in templates
-            if t.line <= span.line <= t.end_line
-        ):
-            return True
+        at = bisect_right(starts, (span.line, span.column)) - 1
+        if at >= 0 and ends[at] > (span.line, span.column):
+            return True  # a tag starting at or before the finding ends after it
         fix = diagnostic.fix
-        return fix is not None and any(
-            edit.start < end and edit.end > start for edit in fix.edits for start, end in ranges
-        )
+        if fix is None:
+            return False
+        for edit in fix.edits:
+            before = bisect_left(offset_starts, edit.end) - 1  # the tags starting before it ends
+            if before >= 0 and offset_ends[before] > edit.start:
+                return True
+        return False
 
     return [d for d in found if not touches(d)]
 

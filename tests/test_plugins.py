@@ -23,6 +23,8 @@ from conftest import ROOT
 
 import qalint
 from qalint.cli import main
+from qalint.diagnostics import Diagnostic
+from qalint.document import Document
 from qalint.markdown import jinja
 from qalint.markdown.parse import parse
 from qalint.markdown.source import Source
@@ -424,3 +426,38 @@ def test_a_finding_whose_fix_would_rewrite_a_tag_is_dropped() -> None:
     found = qalint.lint_text(page, "p.md", site=MACROS_SITE)
     assert not [d for d in found if d.fix and any("x " in e.replacement for e in d.fix.edits)]
     assert "W007" not in [d.code for d in found]
+
+
+def _touches_a_tag_by_scan(doc: Document, finding: Diagnostic) -> bool:
+    """The definition the engine's filter implements by bisection: a finding starting in a
+    tag, or an edit of its fix overlapping one, is dropped."""
+    at = (finding.span.line, finding.span.column)
+    for tag in doc.templates:
+        if (tag.line, tag.column) <= at < (tag.end_line, tag.end_column):
+            return True
+        start = doc.source.offset(tag.line, tag.column)
+        end = doc.source.offset(tag.end_line, tag.end_column)
+        edits = finding.fix.edits if finding.fix is not None else ()
+        if any(edit.start < end and edit.end > start for edit in edits):
+            return True
+    return False
+
+
+def test_findings_in_tags_are_dropped_as_a_scan_of_every_tag_would_drop_them() -> None:
+    from qalint import engine
+
+    lines = []
+    for i in range(60):  # tags on one line and over several, trailing spaces in and out of them
+        lines.append(f"Text {i} {{{{ macro({i}) }}}} after ")
+        lines.append("{{ call(")
+        lines.append(f"  'arg {i}' ")
+        lines.append(") }} ")
+        lines.append("")
+    text = "\n".join(lines) + "\n"
+    doc = parse(Source(text), "p.md", MACROS_SITE)
+    assert len(doc.templates) == 120
+    found = qalint.lint_text(text, "p.md", site=SiteModel())
+    assert len(found) >= 180  # every trailing space, on the site without the plugin
+    kept = engine._outside_templates(doc, found)
+    assert kept == [d for d in found if not _touches_a_tag_by_scan(doc, d)]
+    assert 0 < len(kept) < len(found)
