@@ -15,6 +15,7 @@ from qalint.diagnostics import Span
 from qalint.markdown import inline
 from qalint.markdown.blocks import MAX_DEPTH, Atom, stash_atoms, stash_superfences
 from qalint.markdown.source import Source, SrcLine
+from qalint.markdown.textrun import TextRun
 
 
 def test_question_blocks_tabs_and_heading_positions() -> None:
@@ -159,6 +160,31 @@ def _walked_column(line: str, expanded_col: int) -> int:
 def test_columns_on_lines_with_tabs_match_a_character_walk(line: str, col: int) -> None:
     source = Source(f"x\n{line}\n")
     assert source.column(2, col) == _walked_column(line, col)
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(alphabet="ab ", max_size=6), st.integers(0, 8)), min_size=1, max_size=4
+    ),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
+def test_spans_in_a_file_without_tabs_match_the_column_walk(
+    pieces: list[tuple[str, int]], start: int, end: int
+) -> None:
+    # A file without tab characters takes a shortcut (``Source.tabs``): same spans as the
+    # general path, which maps every position through ``Source.column``.
+    source = Source("".join(f"{text}\n" for text, _ in pieces))
+    assert not source.tabs
+    run = TextRun(source, [SrcLine(i + 1, col, text) for i, (text, col) in enumerate(pieces)])
+    line, column = run.position(start)
+    if end <= start:
+        expected = Span(line, column, line, column + 1)
+    else:
+        end_line, end_column = run.position(end - 1)
+        expected = Span(line, column, end_line, end_column + 1)
+    assert run.span(start, end) == expected
+    assert column == _walked_column(source.lines[line - 1], run.expanded_position(start)[1])
 
 
 def _depth_scan(text: str, start: int, opener: str, closer: str, paragraph: bool) -> int:

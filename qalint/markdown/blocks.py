@@ -470,10 +470,10 @@ _BLOCK_KINDS = {"details": "details", "tab": "tab", "html": "html", "definition"
 
 
 @lru_cache(maxsize=8)
-def _markers(admonition: bool, details: bool, tabbed: bool) -> frozenset[str]:
-    """The container markers that exist with these extensions on."""
+def _markers(admonition: bool, details: bool, tabbed: bool) -> tuple[str, ...]:
+    """The container markers that exist with these extensions on (for ``str.startswith``)."""
     pairs = (("!!!", admonition), ("???", details), ("===", tabbed))
-    return frozenset(marker for marker, on in pairs if on)
+    return tuple(marker for marker, on in pairs if on)
 
 
 @lru_cache(maxsize=16)
@@ -585,7 +585,7 @@ class BlockParser:
     def _container_start(self, parent: Node, block: list[SrcLine], blocks: list) -> bool:
         markers = self.markers
         for index, line in enumerate(block):
-            if line.text[:3] not in markers or isinstance(line, Atom):
+            if not line.text.startswith(markers) or isinstance(line, Atom):
                 continue
             node = _marker_node(line)
             if node is None:
@@ -653,7 +653,7 @@ class BlockParser:
         if isinstance(line, Atom):
             return line.kind == "fence"
         text = line.text
-        if text[:3] in self.markers or text[:1] == "#" or text[:3] == "///" or text[:2] == "</":
+        if text.startswith(self.markers) or text.startswith(("#", "///", "</")):
             return True  # (a closing tag ends an HTML or plugin element the container sat in)
         return bool(self.item_re.match(text))
 
@@ -759,8 +759,11 @@ class BlockParser:
     def _paragraph(self, parent: Node, block: list[SrcLine], text: str | None = None) -> None:
         """A paragraph; a line in it written as a list item shows its marker as text."""
         parent.add(Node("paragraph", lines=list(block)))
-        if block[0].text.lstrip(" ")[:1] == "<":
+        head = block[0].text.lstrip(" ")[:1]
+        if head == "<":
             return  # raw HTML, or a plugin's tag (mkdocs-quiz's <quiz>): not Markdown text
+        if len(block) == 1 and head not in ("*", "+", "-") and not head.isdecimal():
+            return  # one line that does not start as LIST_MARKER_TEXT_RE does (``\d``: isdecimal)
         joined = text if text is not None else "\n".join([line.text for line in block])
         if LIST_MARKER_LINE_RE.search(joined) is None or "{{" in joined or "{%" in joined:
             return  # (a paragraph with template markup is a mkdocs-macros call: it decides)

@@ -167,7 +167,7 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
                 doc.in_comment,
             )
         )
-    math_ranges = [(m.start, m.end) for m in maths]
+    math_ranges = [(m.start, m.end) for m in maths] if maths else []
     masked = inline.mask(text, skip + math_ranges if math_ranges else skip)
     if node.kind == "heading":
         _heading(doc, node, run)
@@ -177,7 +177,7 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
             if key not in definitions:
                 definitions[key] = _link(run, raw, "definition", node, doc.in_comment)
     links = inline.find_links(masked)
-    comment_spans = tuple((s, e) for s, e, _ in comments)
+    comment_spans = tuple([(s, e) for s, e, _ in comments]) if comments else ()
     doc.prose.append(
         Prose(
             node, run, tuple(code), tuple(math_ranges), doc.in_comment, comment_spans, tuple(links)
