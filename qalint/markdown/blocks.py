@@ -251,13 +251,12 @@ def stash_superfences(lines: list[SrcLine]) -> list[SrcLine]:
         prefix = " " * ws
         for j in range(i + 1, len(lines)):
             other = lines[j].text
-            if not other.strip():
+            if not other or other.isspace():
                 continue
             if not other.startswith(prefix):
                 resume = j + 1  # abandoned: this line is not looked at again
                 break
-            content = other[ws:]
-            if content.startswith(fence) and not content[len(fence) :].strip(" \t"):
+            if other.startswith(fence, ws) and not other[ws + len(fence) :].strip(" \t"):
                 out.extend(lines[emitted:i])
                 first = lines[i]
                 members = tuple(lines[i : j + 1])
@@ -391,7 +390,13 @@ def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
     blocks: list[list[SrcLine]] = []
     current: list[SrcLine] = []
     for line in lines:
-        if isinstance(line, Atom) and line.kind == "comment":
+        if not isinstance(line, Atom):
+            if line.text and not line.text.isspace():
+                current.append(line)
+            elif current:
+                blocks.append(current)
+                current = []
+        elif line.kind == "comment":
             # The HTML preprocessor stashes the comment and puts a blank line after it; a blank
             # line before it only when it starts in column 0 (else it joins the text above).
             if current and line.text.startswith(" "):
@@ -401,11 +406,8 @@ def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
                     blocks.append(current)
                 blocks.append([line])
             current = []
-        elif isinstance(line, Atom) or line.text.strip():
+        else:
             current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
     if current:
         blocks.append(current)
     return blocks
@@ -440,7 +442,7 @@ def _detab_blocks(block: list[SrcLine]) -> tuple[list[list[SrcLine]], list[SrcLi
             elif text.isspace():
                 one_block = False
             kept.append(line.dedent(TAB_LENGTH))
-        elif isinstance(line, Atom) or text.strip():
+        elif isinstance(line, Atom) or (text and not text.isspace()):
             rest = block[index:]
             break
         else:

@@ -35,9 +35,8 @@ def parse(source: Source, path: str = "<text>", site: SiteModel = DEFAULT_SITE) 
     """
     lines = source.src_lines()
     front_matter = _front_matter(lines)
-    if front_matter:
-        end = front_matter
-        lines = [SrcLine(ln.lineno, ln.col, "") if ln.lineno <= end else ln for ln in lines]
+    if front_matter:  # blanked: line ``n`` is ``lines[n - 1]``
+        lines[:front_matter] = [SrcLine(n, 0, "") for n in range(1, front_matter + 1)]
     templates: tuple[Span, ...] = ()
     if site.flags.jinja is not None:
         lines, templates = _without_templates(source, lines, front_matter, path, site)

@@ -36,7 +36,7 @@ class SrcLine:
     @property
     def blank(self) -> bool:
         """True for an empty or whitespace-only line (Python-Markdown treats them alike)."""
-        return not self.text.strip()
+        return not self.text or self.text.isspace()
 
 
 @dataclass
