@@ -263,10 +263,11 @@ def _code_block(doc: Document, node: Node, lines: list[SrcLine]) -> None:
     if isinstance(lines[0], Atom) and lines[0].kind == "fence":
         opener = first.text.strip()
         info = opener.lstrip("`~").strip()
-        body = "\n".join(m.text for m in members[1:-1])
+        body = "\n".join([m.text for m in members[1:-1]])
         doc.code_blocks.append(CodeBlock(info, body, span, True, node))
     else:
-        doc.code_blocks.append(CodeBlock("", "\n".join(m.text for m in members), span, False, node))
+        text = "\n".join([m.text for m in members])
+        doc.code_blocks.append(CodeBlock("", text, span, False, node))
 
 
 def _comment_atom(doc: Document, atom: SrcLine) -> None:
