@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import qalint
 from qalint.diagnostics import Span
-from qalint.markdown import inline
+from qalint.markdown import blocks, inline
 from qalint.markdown.blocks import MAX_DEPTH, Atom, stash_atoms, stash_superfences
 from qalint.markdown.source import Source, SrcLine
 from qalint.markdown.textrun import TextRun
@@ -185,6 +185,20 @@ def test_spans_in_a_file_without_tabs_match_the_column_walk(
         expected = Span(line, column, end_line, end_column + 1)
     assert run.span(start, end) == expected
     assert column == _walked_column(source.lines[line - 1], run.expanded_position(start)[1])
+
+
+@given(st.text(alphabet=" -*+1.:a\n", max_size=20))
+def test_line_start_patterns_searched_after_a_newline_find_what_multiline_patterns_find(
+    text: str,
+) -> None:
+    # The block parser searches "\n" + text for a pattern starting with "\n" (fast); the
+    # answer must be the one a ``^`` pattern with re.M gives on the text itself.
+    for pattern, multiline in (
+        (blocks.LIST_MARKER_LINE_RE, r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S"),
+        (blocks.DEF_LIST_LINE_RE, r"^[ ]{0,3}:[ ]{1,3}"),
+    ):
+        expected = re.search(multiline, text, re.M) is not None
+        assert (pattern.search("\n" + text) is not None) == expected
 
 
 def _depth_scan(text: str, start: int, opener: str, closer: str, paragraph: bool) -> int:

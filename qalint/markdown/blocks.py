@@ -68,8 +68,9 @@ COMMENT_OPEN_RE = re.compile(r"^ {0,3}<!--")
 SETEXT_UNDERLINE_RE = re.compile(r"^(?:=+|-+)[ ]*$")
 # A line that would be a list item if it stood where a list can start: as text, readers see it.
 LIST_MARKER_TEXT_RE = re.compile(r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S")
-LIST_MARKER_LINE_RE = re.compile(r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S", re.M)
-DEF_LIST_LINE_RE = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.M)
+# Searched in "\n" + text: a line start, found as fast as the regex engine finds a newline.
+LIST_MARKER_LINE_RE = re.compile(r"\n[ ]*(?:[*+-]|\d+\.)[ ]+\S")
+DEF_LIST_LINE_RE = re.compile(r"\n[ ]{0,3}:[ ]{1,3}")
 # pymdownx.blocks: ``/// name | argument`` opens, a line of as many slashes closes.
 BLOCKS_START_RE = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
 BLOCKS_END_RE = re.compile(r"^[ ]{0,3}(/{3,})[ ]*$")
@@ -730,7 +731,7 @@ class BlockParser:
             self.def_list
             and ":" in joined
             and (previous is not None or not DEF_LIST_RE.match(first.text))
-            and DEF_LIST_LINE_RE.search(joined)
+            and DEF_LIST_LINE_RE.search("\n" + joined)
         ):
             lines = list(block)
             if self.footnotes and "[^" in joined:
@@ -767,7 +768,7 @@ class BlockParser:
         if len(block) == 1 and head not in ("*", "+", "-") and not head.isdecimal():
             return  # one line that does not start as LIST_MARKER_TEXT_RE does (``\d``: isdecimal)
         joined = text if text is not None else "\n".join([line.text for line in block])
-        if LIST_MARKER_LINE_RE.search(joined) is None or "{{" in joined or "{%" in joined:
+        if LIST_MARKER_LINE_RE.search("\n" + joined) is None or "{{" in joined or "{%" in joined:
             return  # (a paragraph with template markup is a mkdocs-macros call: it decides)
         item = None
         if parent.kind == "list" and parent.marker_symbol != ":":
