@@ -210,7 +210,8 @@ class Document:
         lineno = line.lineno
         source = self.source
         if (
-            not 0 < lineno <= len(source.lines)
+            not source.tabs
+            or not 0 < lineno <= len(source.lines)
             or source.expanded[lineno - 1] is source.lines[lineno - 1]
         ):
             return Span(lineno, start + 1, lineno, max(end, start + 1) + 1)  # no tab on the line

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 import qalint
 from qalint.diagnostics import Span
-from qalint.markdown import inline
+from qalint.markdown import blocks, inline
 from qalint.markdown.blocks import MAX_DEPTH, Atom, stash_atoms, stash_superfences
 from qalint.markdown.source import Source, SrcLine
+from qalint.markdown.textrun import TextRun
 
 
 def test_question_blocks_tabs_and_heading_positions() -> None:
@@ -159,6 +160,45 @@ def _walked_column(line: str, expanded_col: int) -> int:
 def test_columns_on_lines_with_tabs_match_a_character_walk(line: str, col: int) -> None:
     source = Source(f"x\n{line}\n")
     assert source.column(2, col) == _walked_column(line, col)
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(alphabet="ab ", max_size=6), st.integers(0, 8)), min_size=1, max_size=4
+    ),
+    st.integers(0, 30),
+    st.integers(0, 30),
+)
+def test_spans_in_a_file_without_tabs_match_the_column_walk(
+    pieces: list[tuple[str, int]], start: int, end: int
+) -> None:
+    # A file without tab characters takes a shortcut (``Source.tabs``): same spans as the
+    # general path, which maps every position through ``Source.column``.
+    source = Source("".join(f"{text}\n" for text, _ in pieces))
+    assert not source.tabs
+    run = TextRun(source, [SrcLine(i + 1, col, text) for i, (text, col) in enumerate(pieces)])
+    line, column = run.position(start)
+    if end <= start:
+        expected = Span(line, column, line, column + 1)
+    else:
+        end_line, end_column = run.position(end - 1)
+        expected = Span(line, column, end_line, end_column + 1)
+    assert run.span(start, end) == expected
+    assert column == _walked_column(source.lines[line - 1], run.expanded_position(start)[1])
+
+
+@given(st.text(alphabet=" -*+1.:a\n", max_size=20))
+def test_line_start_patterns_searched_after_a_newline_find_what_multiline_patterns_find(
+    text: str,
+) -> None:
+    # The block parser searches "\n" + text for a pattern starting with "\n" (fast); the
+    # answer must be the one a ``^`` pattern with re.M gives on the text itself.
+    for pattern, multiline in (
+        (blocks.LIST_MARKER_LINE_RE, r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S"),
+        (blocks.DEF_LIST_LINE_RE, r"^[ ]{0,3}:[ ]{1,3}"),
+    ):
+        expected = re.search(multiline, text, re.M) is not None
+        assert (pattern.search("\n" + text) is not None) == expected
 
 
 def _depth_scan(text: str, start: int, opener: str, closer: str, paragraph: bool) -> int:

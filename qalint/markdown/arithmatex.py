@@ -41,6 +41,7 @@ _BRACKET_BLOCK = r"\\\[(?P<math3>(?:\\[^\]]|[^\\])+?)\\\]"
 BLOCK_RE = re.compile(rf"(?s)^(?:{_DOLLAR_BLOCK}|{_BRACKET_BLOCK}|{_TEX_BLOCK})[ ]*$")
 _BLOCK_PARTS = {"dollar": _DOLLAR_BLOCK, "square": _BRACKET_BLOCK, "begin": _TEX_BLOCK}
 _NO_MATCH = re.compile(r"(?!)")
+_BLOCK_STARTS = ("$$", "\\[", "\\begin{")  # how every block pattern's match starts
 
 
 @lru_cache(maxsize=32)
@@ -103,6 +104,8 @@ def is_block_math(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> bool:
 
 def find_block_math(text: str, flags: MarkdownFlags = DEFAULT_FLAGS) -> RawMath | None:
     """The formula when the whole block is display math (``$$``, ``\\[``, ``\\begin``)."""
+    if not text.startswith(_BLOCK_STARTS):
+        return None
     m = _block_pattern(flags).match(text)
     if m is None:
         return None

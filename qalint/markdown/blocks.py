@@ -68,8 +68,9 @@ COMMENT_OPEN_RE = re.compile(r"^ {0,3}<!--")
 SETEXT_UNDERLINE_RE = re.compile(r"^(?:=+|-+)[ ]*$")
 # A line that would be a list item if it stood where a list can start: as text, readers see it.
 LIST_MARKER_TEXT_RE = re.compile(r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S")
-LIST_MARKER_LINE_RE = re.compile(r"^[ ]*(?:[*+-]|\d+\.)[ ]+\S", re.M)
-DEF_LIST_LINE_RE = re.compile(r"^[ ]{0,3}:[ ]{1,3}", re.M)
+# Searched in "\n" + text: a line start, found as fast as the regex engine finds a newline.
+LIST_MARKER_LINE_RE = re.compile(r"\n[ ]*(?:[*+-]|\d+\.)[ ]+\S")
+DEF_LIST_LINE_RE = re.compile(r"\n[ ]{0,3}:[ ]{1,3}")
 # pymdownx.blocks: ``/// name | argument`` opens, a line of as many slashes closes.
 BLOCKS_START_RE = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
 BLOCKS_END_RE = re.compile(r"^[ ]{0,3}(/{3,})[ ]*$")
@@ -251,13 +252,12 @@ def stash_superfences(lines: list[SrcLine]) -> list[SrcLine]:
         prefix = " " * ws
         for j in range(i + 1, len(lines)):
             other = lines[j].text
-            if not other.strip():
+            if not other or other.isspace():
                 continue
             if not other.startswith(prefix):
                 resume = j + 1  # abandoned: this line is not looked at again
                 break
-            content = other[ws:]
-            if content.startswith(fence) and not content[len(fence) :].strip(" \t"):
+            if other.startswith(fence, ws) and not other[ws + len(fence) :].strip(" \t"):
                 out.extend(lines[emitted:i])
                 first = lines[i]
                 members = tuple(lines[i : j + 1])
@@ -391,7 +391,13 @@ def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
     blocks: list[list[SrcLine]] = []
     current: list[SrcLine] = []
     for line in lines:
-        if isinstance(line, Atom) and line.kind == "comment":
+        if not isinstance(line, Atom):
+            if line.text and not line.text.isspace():
+                current.append(line)
+            elif current:
+                blocks.append(current)
+                current = []
+        elif line.kind == "comment":
             # The HTML preprocessor stashes the comment and puts a blank line after it; a blank
             # line before it only when it starts in column 0 (else it joins the text above).
             if current and line.text.startswith(" "):
@@ -401,11 +407,8 @@ def split_blocks(lines: list[SrcLine]) -> list[list[SrcLine]]:
                     blocks.append(current)
                 blocks.append([line])
             current = []
-        elif isinstance(line, Atom) or line.text.strip():
+        else:
             current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
     if current:
         blocks.append(current)
     return blocks
@@ -440,7 +443,7 @@ def _detab_blocks(block: list[SrcLine]) -> tuple[list[list[SrcLine]], list[SrcLi
             elif text.isspace():
                 one_block = False
             kept.append(line.dedent(TAB_LENGTH))
-        elif isinstance(line, Atom) or text.strip():
+        elif isinstance(line, Atom) or (text and not text.isspace()):
             rest = block[index:]
             break
         else:
@@ -470,10 +473,10 @@ _BLOCK_KINDS = {"details": "details", "tab": "tab", "html": "html", "definition"
 
 
 @lru_cache(maxsize=8)
-def _markers(admonition: bool, details: bool, tabbed: bool) -> frozenset[str]:
-    """The container markers that exist with these extensions on."""
+def _markers(admonition: bool, details: bool, tabbed: bool) -> tuple[str, ...]:
+    """The container markers that exist with these extensions on (for ``str.startswith``)."""
     pairs = (("!!!", admonition), ("???", details), ("===", tabbed))
-    return frozenset(marker for marker, on in pairs if on)
+    return tuple(marker for marker, on in pairs if on)
 
 
 @lru_cache(maxsize=16)
@@ -585,7 +588,7 @@ class BlockParser:
     def _container_start(self, parent: Node, block: list[SrcLine], blocks: list) -> bool:
         markers = self.markers
         for index, line in enumerate(block):
-            if line.text[:3] not in markers or isinstance(line, Atom):
+            if not line.text.startswith(markers) or isinstance(line, Atom):
                 continue
             node = _marker_node(line)
             if node is None:
@@ -653,7 +656,7 @@ class BlockParser:
         if isinstance(line, Atom):
             return line.kind == "fence"
         text = line.text
-        if text[:3] in self.markers or text[:1] == "#" or text[:3] == "///" or text[:2] == "</":
+        if text.startswith(self.markers) or text.startswith(("#", "///", "</")):
             return True  # (a closing tag ends an HTML or plugin element the container sat in)
         return bool(self.item_re.match(text))
 
@@ -728,7 +731,7 @@ class BlockParser:
             self.def_list
             and ":" in joined
             and (previous is not None or not DEF_LIST_RE.match(first.text))
-            and DEF_LIST_LINE_RE.search(joined)
+            and DEF_LIST_LINE_RE.search("\n" + joined)
         ):
             lines = list(block)
             if self.footnotes and "[^" in joined:
@@ -759,10 +762,13 @@ class BlockParser:
     def _paragraph(self, parent: Node, block: list[SrcLine], text: str | None = None) -> None:
         """A paragraph; a line in it written as a list item shows its marker as text."""
         parent.add(Node("paragraph", lines=list(block)))
-        if block[0].text.lstrip(" ")[:1] == "<":
+        head = block[0].text.lstrip(" ")[:1]
+        if head == "<":
             return  # raw HTML, or a plugin's tag (mkdocs-quiz's <quiz>): not Markdown text
+        if len(block) == 1 and head not in ("*", "+", "-") and not head.isdecimal():
+            return  # one line that does not start as LIST_MARKER_TEXT_RE does (``\d``: isdecimal)
         joined = text if text is not None else "\n".join([line.text for line in block])
-        if LIST_MARKER_LINE_RE.search(joined) is None or "{{" in joined or "{%" in joined:
+        if LIST_MARKER_LINE_RE.search("\n" + joined) is None or "{{" in joined or "{%" in joined:
             return  # (a paragraph with template markup is a mkdocs-macros call: it decides)
         item = None
         if parent.kind == "list" and parent.marker_symbol != ":":

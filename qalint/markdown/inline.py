@@ -91,12 +91,13 @@ def mask(text: str, ranges: list[tuple[int, int]]) -> str:
     """Replace each range by spaces (newlines kept) so offsets stay valid."""
     if not ranges:
         return text
-    if any(start < 0 for start, _ in ranges):
+    ranges = sorted(ranges)
+    if ranges[0][0] < 0:
         return _mask_chars(text, ranges)
     size = len(text)
     parts: list[str] = []
     done = 0
-    for start, end in sorted(ranges):
+    for start, end in ranges:
         start, end = max(start, done), min(end, size)
         if end <= start:
             continue
@@ -158,6 +159,9 @@ TITLE_RE = re.compile(
 
 def find_links(text: str) -> list[RawLink]:
     """Links, images, reference links and autolinks in ``text`` (code and math masked out)."""
+    first = _first_url_start(text)
+    if first < 0 and "[" not in text and "<" not in text:
+        return []
     links: list[RawLink] = []
     taken = _Taken()
     if "[" in text:
@@ -178,7 +182,6 @@ def find_links(text: str) -> list[RawLink]:
                     )
                 )
                 taken.add(m.start(), m.end())
-    first = _first_url_start(text)
     if first >= 0:
         bare = list(BARE_URL_RE.finditer(text, first))
         if bare and "]:" in text:
@@ -213,7 +216,10 @@ def _first_url_start(text: str) -> int:
     A bare URL holds ``://`` at most 5 characters after its start, or starts with ``www.``.
     """
     colon = text.find("://")
-    www = _WWW_RE.search(text, 0, colon) if colon >= 0 else _WWW_RE.search(text)
+    if "w." not in text and "W." not in text:  # how every "www." ends
+        www = None
+    else:
+        www = _WWW_RE.search(text, 0, colon) if colon >= 0 else _WWW_RE.search(text)
     if colon < 0:
         return www.start() if www else -1
     first = max(colon - 5, 0)

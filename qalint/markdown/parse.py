@@ -35,9 +35,8 @@ def parse(source: Source, path: str = "<text>", site: SiteModel = DEFAULT_SITE) 
     """
     lines = source.src_lines()
     front_matter = _front_matter(lines)
-    if front_matter:
-        end = front_matter
-        lines = [SrcLine(ln.lineno, ln.col, "") if ln.lineno <= end else ln for ln in lines]
+    if front_matter:  # blanked: line ``n`` is ``lines[n - 1]``
+        lines[:front_matter] = [SrcLine(n, 0, "") for n in range(1, front_matter + 1)]
     templates: tuple[Span, ...] = ()
     if site.flags.jinja is not None:
         lines, templates = _without_templates(source, lines, front_matter, path, site)
@@ -167,7 +166,7 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
                 doc.in_comment,
             )
         )
-    math_ranges = [(m.start, m.end) for m in maths]
+    math_ranges = [(m.start, m.end) for m in maths] if maths else []
     masked = inline.mask(text, skip + math_ranges if math_ranges else skip)
     if node.kind == "heading":
         _heading(doc, node, run)
@@ -177,7 +176,7 @@ def _scan_leaf(doc: Document, node: Node, run: TextRun, definitions: dict[str, L
             if key not in definitions:
                 definitions[key] = _link(run, raw, "definition", node, doc.in_comment)
     links = inline.find_links(masked)
-    comment_spans = tuple((s, e) for s, e, _ in comments)
+    comment_spans = tuple([(s, e) for s, e, _ in comments]) if comments else ()
     doc.prose.append(
         Prose(
             node, run, tuple(code), tuple(math_ranges), doc.in_comment, comment_spans, tuple(links)
@@ -264,10 +263,11 @@ def _code_block(doc: Document, node: Node, lines: list[SrcLine]) -> None:
     if isinstance(lines[0], Atom) and lines[0].kind == "fence":
         opener = first.text.strip()
         info = opener.lstrip("`~").strip()
-        body = "\n".join(m.text for m in members[1:-1])
+        body = "\n".join([m.text for m in members[1:-1]])
         doc.code_blocks.append(CodeBlock(info, body, span, True, node))
     else:
-        doc.code_blocks.append(CodeBlock("", "\n".join(m.text for m in members), span, False, node))
+        text = "\n".join([m.text for m in members])
+        doc.code_blocks.append(CodeBlock("", text, span, False, node))
 
 
 def _comment_atom(doc: Document, atom: SrcLine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 from qalint._fastinit import fast_frozen_init
 
@@ -36,7 +36,7 @@ class SrcLine:
     @property
     def blank(self) -> bool:
         """True for an empty or whitespace-only line (Python-Markdown treats them alike)."""
-        return not self.text.strip()
+        return not self.text or self.text.isspace()
 
 
 @dataclass
@@ -49,6 +49,7 @@ class Source:
     lines: list[str] = field(init=False)
     expanded: list[str] = field(init=False)
     line_starts: list[int] = field(init=False)
+    tabs: bool = field(init=False, repr=False)  # whether any line holds a tab character
     _tab_columns: dict[int, array] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -59,13 +60,18 @@ class Source:
         if len(self.lines) == len(raw_lines):  # no empty last line after a final line end
             starts.pop()
         self.line_starts = starts
-        self.expanded = [ln.expandtabs(TAB_LENGTH) if "\t" in ln else ln for ln in self.lines]
+        self.tabs = "\t" in self.text
+        if self.tabs:
+            self.expanded = [ln.expandtabs(TAB_LENGTH) if "\t" in ln else ln for ln in self.lines]
+        else:
+            self.expanded = list(self.lines)  # the same strings: ``column`` tests identity
         if "\r\n" in self.text:
             self.newline = "\r\n"
 
     def src_lines(self) -> list[SrcLine]:
         """Every line as a SrcLine starting at column 0."""
-        return [SrcLine(i + 1, 0, t) for i, t in enumerate(self.expanded)]
+        expanded = self.expanded
+        return list(map(SrcLine, range(1, len(expanded) + 1), repeat(0), expanded))
 
     def column(self, lineno: int, expanded_col: int) -> int:
         """The 1-based column in the original line for a 0-based column of the expanded line.
@@ -73,7 +79,11 @@ class Source:
         Lines without tab characters map one to one; for a line with tabs the expanded start
         of every character is computed once, so a long line costs no more than a short one.
         """
-        if not 0 < lineno <= len(self.lines) or self.expanded[lineno - 1] is self.lines[lineno - 1]:
+        if (
+            not self.tabs
+            or not 0 < lineno <= len(self.lines)
+            or self.expanded[lineno - 1] is self.lines[lineno - 1]
+        ):
             return expanded_col + 1  # no tab on the line: ``expanded`` holds the same string
         starts = self._tab_columns.get(lineno)
         if starts is None:

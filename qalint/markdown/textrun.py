@@ -19,12 +19,17 @@ class TextRun:
         self.source = source
         if not isinstance(lines, list | tuple):
             lines = list(lines)
+        if len(lines) == 1:  # most leaves: one line
+            line = lines[0]
+            self.text = line.text
+            self._starts: tuple[int, ...] = (0,)
+            self._linenos = (line.lineno,)
+            self._cols = (line.col,)
+            return
         texts = [line.text for line in lines]
         self.text = "\n".join(texts)
         # Tuples of ints: the garbage collector stops tracking them, lists it walks every time.
-        if len(texts) == 1:
-            self._starts: tuple[int, ...] = (0,)
-        elif not texts:
+        if not texts:
             self._starts = ()
         else:
             self._starts = tuple(accumulate([len(text) + 1 for text in texts[:-1]], initial=0))
@@ -48,20 +53,21 @@ class TextRun:
 
     def span(self, start: int, end: int) -> Span:
         """The file span of ``text[start:end]`` (end exclusive; an empty range is one column)."""
+        if self.source.tabs:
+            line, column = self.position(start)
+            if end <= start:
+                return Span(line, column, line, column + 1)
+            end_line, end_column = self.position(end - 1)
+            return Span(line, column, end_line, end_column + 1)
+        # No tab character in the file: columns map one to one.
         if len(self._starts) == 1:
-            lineno = self._linenos[0]
-            source = self.source
-            if (
-                0 < lineno <= len(source.lines)
-                and source.expanded[lineno - 1] is source.lines[lineno - 1]
-            ):
-                # One line without tab characters: columns map one to one.
-                column = self._cols[0] + start + 1
-                if end <= start:
-                    return Span(lineno, column, lineno, column + 1)
-                return Span(lineno, column, lineno, self._cols[0] + end + 1)
-        line, column = self.position(start)
+            line = self._linenos[0]
+            column = self._cols[0] + start + 1
+            if end <= start:
+                return Span(line, column, line, column + 1)
+            return Span(line, column, line, self._cols[0] + end + 1)
+        line, column = self.expanded_position(start)
         if end <= start:
-            return Span(line, column, line, column + 1)
-        end_line, end_column = self.position(end - 1)
-        return Span(line, column, end_line, end_column + 1)
+            return Span(line, column + 1, line, column + 2)
+        end_line, end_column = self.expanded_position(end - 1)
+        return Span(line, column + 1, end_line, end_column + 2)
