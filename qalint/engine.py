@@ -478,8 +478,11 @@ def lint_files(
             max_workers=jobs, initializer=_worker_init, initargs=(config, options, distinct)
         ) as pool:
             work = [(str(p), shown.get(p), index[id(sites.get(p, DEFAULT_SITE))]) for p in paths]
-            records = list(pool.map(_worker_lint, work, chunksize=chunk))
-        return [FileResult.from_json(r, keep_encoded=options.use_cache) for r in records]
+            # Decoded as they come in, while the workers lint the files after them.
+            return [
+                FileResult.from_json(record, keep_encoded=options.use_cache)
+                for record in pool.map(_worker_lint, work, chunksize=chunk)
+            ]
     finally:
         if collecting:
             gc.enable()
@@ -698,8 +701,11 @@ def run(
     gc.freeze()  # and what the cache and ordering added
     state: dict[str, Any] = {}
     project = run_project_rules(ordered, config, options, state=state)
-    diagnostics = combine(ordered, project, config) + _keep(problems, config, {})
-    diagnostics.sort(key=Diagnostic.sort_key)
+    diagnostics = combine(ordered, project, config)  # sorted
+    input_problems = _keep(problems, config, {})
+    if input_problems:
+        diagnostics += input_problems
+        diagnostics.sort(key=Diagnostic.sort_key)
     if report_only is not None:
         diagnostics = [
             d for d in diagnostics if d.path in options.focus or not Path(d.path).exists()
