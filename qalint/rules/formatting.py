@@ -112,6 +112,7 @@ def _comment_lines(doc: Document) -> set[int]:
 
 
 PRE_OPEN_RE = re.compile(r"^[ \t]*<(pre|textarea|script|style)\b", re.IGNORECASE)
+PRE_TAG_RE = re.compile(r"<(?:pre|textarea|script|style)\b", re.IGNORECASE)
 
 
 def _preformatted_lines(doc: Document) -> set[int]:
@@ -120,8 +121,10 @@ def _preformatted_lines(doc: Document) -> set[int]:
     Only a line that starts with the tag opens one (as a raw HTML block does, so `<pre>` in
     prose is not one); an element left open runs to the end of the file; code is skipped.
     """
-    code = _code_lines(doc)
     lines: set[int] = set()
+    if not PRE_TAG_RE.search(doc.text):
+        return lines  # no line can open one (one search instead of a match per line)
+    code = _code_lines(doc)
     closing: re.Pattern[str] | None = None
     for index, text in enumerate(doc.lines):
         lineno = index + 1
