@@ -215,14 +215,15 @@ def trailing_whitespace(ctx: RuleContext) -> Iterator[Diagnostic]:
         if stripped == line or (lineno == 1 and not stripped):
             continue
         tail = line[len(stripped) :]
-        if stripped:
+        if stripped and _break_width(doc, lineno) >= 2:
             if breaks is None:
                 breaks = _hard_break_lines(doc)
-            if lineno in breaks and _break_width(doc, lineno) >= 2:
+            if lineno in breaks:
                 continue  # a hard line break (a trailing tab counts as the spaces it expands to)
         start = _line_start(doc, lineno) + len(stripped)
         what = "whitespace-only line" if not stripped else "trailing whitespace"
-        if TAB_RE.match(stripped.strip()) or ADMONITION_RE.match(stripped.strip()):
+        marker = stripped.strip()
+        if TAB_RE.match(marker) or ADMONITION_RE.match(marker):
             what = "trailing whitespace after the marker"
         span = Span(lineno, len(stripped) + 1, lineno, len(line) + 1)
         fix = Fix(
