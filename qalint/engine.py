@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN_FILES = 48  # below this, worker start-up costs more than it saves
 CHUNK_MAX_FILES = 32  # files handed to a worker at a time
+WORKER_GC_THRESHOLD = 7000  # allocations between young collections in a worker (default 700)
 
 
 @dataclass
@@ -407,6 +408,12 @@ def _worker_init(config: Config, options: RunOptions, sites: list[SiteModel] | N
     _WORKER["shared"] = {}
     gc.enable()  # a parsed page holds reference cycles (the main process may have it off)
     gc.freeze()  # what the worker inherited or set up lives to the end: never rescan it
+    # Linting one page makes tens of thousands of objects that live until the page is done;
+    # at the default threshold (700) young collections rescan them again and again and push
+    # them into the oldest generation, whose full collections then scan all the worker holds
+    # (0.5-0.6 s of collection per 1,000 pages of rb2000, 0.2 s at 7,000). Cycles are still
+    # collected, only in larger batches.
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _worker_lint(job: tuple[str, str | None, int]) -> str:
