@@ -31,6 +31,9 @@ class Applicability(str, Enum):
     UNSAFE = "unsafe"
 
 
+_APPLICABILITY_BY_VALUE = {applicability.value: applicability for applicability in Applicability}
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace the text between two 0-based offsets of the decoded document text."""
@@ -127,7 +130,7 @@ class Diagnostic:
             raw = record["fix"]
             fix = Fix(
                 tuple(Edit(int(a), int(b), str(c)) for a, b, c in raw["edits"]),
-                Applicability(raw["applicability"]),
+                _APPLICABILITY_BY_VALUE[raw["applicability"]],
                 raw["description"],
             )
         return Diagnostic(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -258,7 +259,7 @@ def test_missing_file_message_quotes_the_target_as_written(tmp_path: Path) -> No
 
 
 def test_link_targets_resolve_through_symbolic_links_as_path_resolve(tmp_path: Path) -> None:
-    from qalint.rules.links import _resolve_from
+    from qalint.rules.links import _resolve_from, _resolved_name
 
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "c").mkdir()
@@ -291,6 +292,15 @@ def test_link_targets_resolve_through_symbolic_links_as_path_resolve(tmp_path: P
                     _resolve_from(real, page_folder, target)
                 continue
             assert _resolve_from(real, page_folder, target) == expected, (folder, target)
+            assert _resolved_name(real, page_folder, target) == str(expected), (folder, target)
+
+
+def test_missing_target_is_shown_as_the_path_form_showed_it() -> None:
+    # L013 builds "looked for '...'" with os.path on strings; it is what pathlib made of it.
+    for folder in (Path("."), Path("a/b"), Path("/r/a"), Path("/")):
+        for target in ("x.md", "./x//y/", "../../../x", "..", "a/./b/../c", "//x", "...", "x/."):
+            expected = Path(os.path.normpath(folder / target)).as_posix()
+            assert os.path.normpath(os.path.join(folder, target)) == expected, (folder, target)
 
 
 def test_bare_url_keeps_its_balanced_parentheses() -> None:

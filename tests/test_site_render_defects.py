@@ -114,3 +114,10 @@ def test_quiz_options_are_not_lists() -> None:
     assert not lint_site(page, SiteModel(), "W020")
     # the same lines outside a quiz render as paragraph text: reported
     assert lint_site(page.replace("<quiz>\n", "").replace("</quiz>\n", ""), SiteModel(), "W020")
+
+
+def test_quiz_tag_test_is_lowering_the_text() -> None:
+    from qalint.rules.list_lead import _has_quiz_tag
+
+    for text in ("a <quiz>", "A <QUIZ>\n", "<Quiz", "no quiz", "<quİz>", "<quız>", "<q uiz", ""):
+        assert _has_quiz_tag(text) == ("<quiz" in text.lower()), text

@@ -43,18 +43,25 @@ def _snippet(line: str, column: int, end_column: int) -> tuple[str, int, int]:
 
 def render_one(d: Diagnostic, context: ReportContext) -> str:
     """One finding: the header line and, when the source is known, the line with a caret."""
+    return _render(d, context.sources.get(d.path), context)
+
+
+def _render(d: Diagnostic, lines: list[str] | None, context: ReportContext) -> str:
+    """``render_one`` with the lines of the finding's file (None when unknown) at hand."""
     color = COLORS[d.severity]
-    where = _paint(f"{d.path}:{d.line}:{d.column}:", BOLD, context)
+    span = d.span
+    line = span.line
+    where = _paint(f"{d.path}:{line}:{span.column}:", BOLD, context)
     header = f"{where} {_paint(d.code, color + BOLD, context)} {d.message}"
-    lines = context.sources.get(d.path)
-    if not lines or not 0 < d.line <= len(lines):
+    if not lines or not 0 < line <= len(lines):
         return header
-    end_column = d.span.end_column if d.span.end_line == d.line else len(lines[d.line - 1]) + 1
-    text, caret_start, width = _snippet(lines[d.line - 1], d.column, end_column)
-    gutter = str(d.line)
+    source_line = lines[line - 1]
+    end_column = span.end_column if span.end_line == line else len(source_line) + 1
+    text, caret_start, width = _snippet(source_line, span.column, end_column)
+    gutter = str(line)
     pad = " " * len(gutter)
     marker = " " * caret_start + "^" * width
-    fixable = " (fixable)" if d.fixable else ""
+    fixable = " (fixable)" if d.fix is not None else ""
     return "\n".join(
         [
             header,
@@ -98,6 +105,12 @@ def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
         return "".join(
             render_one(d, ReportContext(color=context.color)) + "\n" for d in diagnostics
         )
-    blocks = [render_one(d, context) for d in diagnostics]
+    # Findings come sorted by path: the file's lines are looked up once per file.
+    blocks = []
+    path, lines = None, None
+    for d in diagnostics:
+        if d.path != path:
+            path, lines = d.path, context.sources.get(d.path)
+        blocks.append(_render(d, lines, context))
     blocks.append(summary(diagnostics, context))
     return "\n\n".join(blocks) + "\n"

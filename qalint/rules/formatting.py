@@ -112,6 +112,7 @@ def _comment_lines(doc: Document) -> set[int]:
 
 
 PRE_OPEN_RE = re.compile(r"^[ \t]*<(pre|textarea|script|style)\b", re.IGNORECASE)
+PRE_TAG_RE = re.compile(r"<(?:pre|textarea|script|style)\b", re.IGNORECASE)
 
 
 def _preformatted_lines(doc: Document) -> set[int]:
@@ -120,8 +121,10 @@ def _preformatted_lines(doc: Document) -> set[int]:
     Only a line that starts with the tag opens one (as a raw HTML block does, so `<pre>` in
     prose is not one); an element left open runs to the end of the file; code is skipped.
     """
-    code = _code_lines(doc)
     lines: set[int] = set()
+    if not PRE_TAG_RE.search(doc.text):
+        return lines  # no line can open one (one search instead of a match per line)
+    code = _code_lines(doc)
     closing: re.Pattern[str] | None = None
     for index, text in enumerate(doc.lines):
         lineno = index + 1
@@ -212,14 +215,15 @@ def trailing_whitespace(ctx: RuleContext) -> Iterator[Diagnostic]:
         if stripped == line or (lineno == 1 and not stripped):
             continue
         tail = line[len(stripped) :]
-        if stripped:
+        if stripped and _break_width(doc, lineno) >= 2:
             if breaks is None:
                 breaks = _hard_break_lines(doc)
-            if lineno in breaks and _break_width(doc, lineno) >= 2:
+            if lineno in breaks:
                 continue  # a hard line break (a trailing tab counts as the spaces it expands to)
         start = _line_start(doc, lineno) + len(stripped)
         what = "whitespace-only line" if not stripped else "trailing whitespace"
-        if TAB_RE.match(stripped.strip()) or ADMONITION_RE.match(stripped.strip()):
+        marker = stripped.strip()
+        if TAB_RE.match(marker) or ADMONITION_RE.match(marker):
             what = "trailing whitespace after the marker"
         span = Span(lineno, len(stripped) + 1, lineno, len(line) + 1)
         fix = Fix(

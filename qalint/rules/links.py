@@ -666,6 +666,13 @@ def _resolve_from(
     ``lstat`` (``mode_of``: the mode it finds, None for nothing there); on a symbolic link
     (or anything odd) the full ``resolve`` decides.
     """
+    return Path(_resolved_name(real, folder, path, mode_of))
+
+
+def _resolved_name(
+    real: str, folder: Path, path: str, mode_of: Callable[[str], int | None] | None = None
+) -> str:
+    """``str(_resolve_from(real, folder, path, mode_of))``, without a Path on the way."""
     if mode_of is None:
         mode_of = _mode_or_none
     current = real
@@ -679,10 +686,10 @@ def _resolve_from(
         try:
             mode = mode_of(current)
         except ValueError:  # a NUL byte in the path
-            return (folder / path).resolve()
+            return str((folder / path).resolve())
         if mode is not None and stat.S_ISLNK(mode):
-            return (folder / path).resolve()
-    return Path(current)
+            return str((folder / path).resolve())
+    return current
 
 
 def _mode_or_none(path: str) -> int | None:
@@ -693,32 +700,54 @@ def _mode_or_none(path: str) -> int | None:
         return None
 
 
-def _target_exists(ctx: RuleContext, resolved: Path) -> bool:
-    """``site.target_exists(resolved)``, from the walk's ``lstat`` when it found a file or a
-    folder there (no second look); once per run and target."""
-    from qalint.links.site import target_exists
+def _target_name(ctx: RuleContext, folder: Path, path: str) -> str:
+    """``str(_resolve(ctx, path))`` for the page in ``folder`` and a non-empty ``path``, as
+    a string (L013 looks up thousands of targets: no Path per target)."""
 
+    def resolve() -> str:
+        real = per_run(ctx, "links.real_folder", folder, lambda: os.path.realpath(folder))
+        return _resolved_name(real, folder, path, partial(_lstat_mode, ctx))
+
+    return per_run(ctx, "links.resolved_name", (folder, path), resolve)
+
+
+def _noted_target_exists(ctx: RuleContext, resolved: str) -> bool:
+    """Whether the target exists (``site.target_exists``), recording that the page's result
+    depends on ``resolved`` and on ``resolved.md``."""
+    ctx.depends_on(resolved)
+    if resolved == "/":
+        Path(resolved).with_name(".md")  # raises ValueError, as the Path form always did
+    ctx.depends_on(resolved + ".md")
+    return _target_exists(ctx, resolved)
+
+
+def _target_exists(ctx: RuleContext, resolved: str) -> bool:
+    """``site.target_exists(Path(resolved))``, from the walk's ``lstat`` when it found a
+    file or a folder there (no second look); once per run and target."""
     try:
-        mode = _lstat_mode(ctx, str(resolved))
+        mode = _lstat_mode(ctx, resolved)
     except ValueError:
         mode = None
     if mode is not None and not stat.S_ISLNK(mode):
         return True
-    return per_run(ctx, "links.exists", resolved, partial(target_exists, resolved))
+    return per_run(ctx, "links.exists", resolved, partial(_exists_as_written_or_md, resolved))
 
 
-def _exists_from_page_url(ctx: RuleContext, path: str) -> bool:
+def _exists_as_written_or_md(resolved: str) -> bool:
+    """``site.target_exists`` on a string: the target as written (a file or a folder, through
+    symbolic links), or as a file with ``.md`` added."""
+    return os.path.exists(resolved) or os.path.isfile(resolved + ".md")
+
+
+def _exists_from_page_url(ctx: RuleContext, folder: Path, path: str) -> bool:
     """Whether ``path``, read from the page's URL as a browser reads it, names a site file
     (``../../c/`` on ``a/b.md``, served at ``a/b/``: see ``site.url_base_path``)."""
     from qalint.links.site import url_base_path
 
     url_path = url_base_path(ctx.document, path)
-    resolved = _resolve(ctx, url_path) if url_path else None
-    if resolved is None:
+    if not url_path:
         return False
-    ctx.depends_on(resolved)
-    ctx.depends_on(resolved.with_name(resolved.name + ".md"))
-    return _target_exists(ctx, resolved)
+    return _noted_target_exists(ctx, _target_name(ctx, folder, url_path))
 
 
 @rule(
@@ -739,19 +768,17 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
     folder = _page_folder(ctx)
     if folder is None:
         return
-    exists: dict[Path, bool] = {}
+    exists: dict[str, bool] = {}
     for link, path, _ in _local_targets(ctx):
-        resolved = _resolve(ctx, path)
-        if resolved is None:
+        if not path:
             continue
+        resolved = _target_name(ctx, folder, path)
         found = exists.get(resolved)
         if found is None:
-            ctx.depends_on(resolved)
-            ctx.depends_on(resolved.with_name(resolved.name + ".md"))
-            found = exists[resolved] = _target_exists(ctx, resolved)
-        if found or _exists_from_page_url(ctx, path):
+            found = exists[resolved] = _noted_target_exists(ctx, resolved)
+        if found or _exists_from_page_url(ctx, folder, path):
             continue
-        shown = Path(os.path.normpath(folder / path)).as_posix()
+        shown = os.path.normpath(os.path.join(folder, path))
         written = _target(link)[0].strip()
         yield check_missing_file(
             ctx,

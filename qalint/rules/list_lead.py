@@ -24,6 +24,15 @@ _QUIZ_OPEN_RE = re.compile(r"^\s*<quiz\b", re.I)
 _QUIZ_CLOSE_RE = re.compile(r"</quiz\s*>", re.I)
 
 
+_QUIZ_TAG_RE = re.compile(r"<quiz", re.I)
+
+
+def _has_quiz_tag(text: str) -> bool:
+    """``"<quiz" in text.lower()``; the search (a superset: it also takes the Turkish
+    dotted capital I) spares lowering the text of the pages without one."""
+    return _QUIZ_TAG_RE.search(text) is not None and "<quiz" in text.lower()
+
+
 def _quiz_lines(lines: list[str]) -> set[int]:
     """Line numbers inside mkdocs-quiz ``<quiz>`` blocks: the plugin reads their ``- [x]``
     options from the raw text before Markdown, so they are not list items at all."""
@@ -40,7 +49,16 @@ def _quiz_lines(lines: list[str]) -> set[int]:
 
 
 def _marker_re(tab_length: int) -> re.Pattern[str]:
-    return re.compile(rf"^[ ]{{0,{tab_length - 1}}}(?:[*+-]|\d+\.)[ ]+\S")
+    return re.compile(rf"^{_marker(tab_length)}")
+
+
+def _later_marker_re(tab_length: int) -> re.Pattern[str]:
+    """A list marker starting any line but the first (one search instead of one per line)."""
+    return re.compile(rf"\n{_marker(tab_length)}")
+
+
+def _marker(tab_length: int) -> str:
+    return rf"[ ]{{0,{tab_length - 1}}}(?:[*+-]|\d+\.)[ ]+\S"
 
 
 @rule(
@@ -61,7 +79,8 @@ def check_list_without_blank_line(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Paragraph lines after the first that are list markers."""
     doc = ctx.document
     marker = _marker_re(doc.site.flags.tab_length)
-    quiz = _quiz_lines(doc.lines) if "<quiz" in doc.text.lower() else set()
+    later_marker = _later_marker_re(doc.site.flags.tab_length)
+    quiz = _quiz_lines(doc.lines) if _has_quiz_tag(doc.text) else set()
     for prose in doc.all_prose(include_hidden=False):
         if prose.node.kind != "paragraph":
             continue
@@ -69,20 +88,19 @@ def check_list_without_blank_line(ctx: RuleContext) -> Iterator[Diagnostic]:
         if "\n" not in text:
             continue
         masked = mask(text, [*prose.code_spans, *prose.math_spans, *prose.comment_spans])
+        if not later_marker.search(masked):
+            continue
         lines = masked.split("\n")
-        if any(_HR_RE.fullmatch(line) for line in lines):
-            continue  # a rule line splits the block: not this defect
-        offsets = [0]
-        for line in lines[:-1]:
-            offsets.append(offsets[-1] + len(line) + 1)
         items = [i for i in range(1, len(lines)) if marker.match(lines[i])]
         if not items:
             continue
+        if any(_HR_RE.fullmatch(line) for line in lines):
+            continue  # a rule line splits the block: not this defect
         first = items[0]
         lead = lines[first - 1].rstrip()
         if marker.match(lines[first - 1]) or not (lead.endswith(":") or len(items) >= 2):
             continue
-        start = offsets[first]
+        start = sum(len(line) + 1 for line in lines[:first])
         line_no, column = prose.run.position(start)
         if line_no in quiz:
             continue
