@@ -237,6 +237,17 @@ def test_relative_files_and_fragments_across_pages(tmp_path: Path) -> None:
     assert "'missing.md' does not exist" in found[1].message
 
 
+def test_a_link_climbing_to_the_filesystem_root_is_checked_not_a_crash(tmp_path: Path) -> None:
+    """``../`` repeated past the top resolves to ``/``, a folder that exists (it was an
+    internal error: a Path of ``/`` has no name to add ``.md`` to)."""
+    page = tmp_path / "page.md"
+    climb = "../" * (len(tmp_path.parts) + 3)
+    page.write_text(f"[root]({climb}) [gone]({climb}no-such-file.md)\n", encoding="utf-8")
+    found = [d for d in qalint.lint_paths([page]) if d.code.startswith(("L", "E"))]
+    column = len("[root]() [gone](") + len(climb) + 1
+    assert [(d.code, d.column) for d in found] == [("L013", column)]
+
+
 def test_text_with_a_space_before_parentheses_is_not_read_as_a_link(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     text = "Cite [1] (Smith) here, [x] (y) there, [z] () and ![] (a.png) and [e] (#nope).\n"

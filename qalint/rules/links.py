@@ -715,8 +715,6 @@ def _noted_target_exists(ctx: RuleContext, resolved: str) -> bool:
     """Whether the target exists (``site.target_exists``), recording that the page's result
     depends on ``resolved`` and on ``resolved.md``."""
     ctx.depends_on(resolved)
-    if resolved == "/":
-        Path(resolved).with_name(".md")  # raises ValueError, as the Path form always did
     ctx.depends_on(resolved + ".md")
     return _target_exists(ctx, resolved)
 
