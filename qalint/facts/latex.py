@@ -52,6 +52,17 @@ RELATIONS = {
     "\\simeq": "~",
     "\\thickapprox": "~",
 }
+# Some relation's token is in the text of every formula that states a relation; a formula
+# without one (most are expressions: ``$x^2$``) need not be tokenized to know it states none.
+RELATION_TEXT_RE = re.compile("|".join(map(re.escape, sorted(RELATIONS, key=len, reverse=True))))
+
+
+def may_relate(tex: str) -> bool:
+    """False when the formula holds no relation (``=``, ``<``, ``\\le``, ``\\approx``...):
+    ``parse_formula`` would then find none but definitions."""
+    return RELATION_TEXT_RE.search(tex) is not None
+
+
 DEFINITIONS = {
     "\\equiv",
     "\\triangleq",

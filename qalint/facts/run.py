@@ -262,6 +262,8 @@ def _math_checks(document: Document, index: _SentenceIndex, tolerance: float) ->
     for math in document.all_math(include_hidden=True):
         if math.node is not None and math.node.kind == "heading":
             continue
+        if not latex.may_relate(math.tex):
+            continue  # no relation: neither a probability stated nor anything to evaluate
         if _context_negated(index, math):
             continue
         yield from _probability_range(math)
