@@ -776,7 +776,7 @@ def check_missing_file(ctx: RuleContext) -> Iterator[Diagnostic]:
             found = exists[resolved] = _noted_target_exists(ctx, resolved)
         if found or _exists_from_page_url(ctx, folder, path):
             continue
-        shown = os.path.normpath(os.path.join(folder, path))
+        shown = Path(os.path.normpath(os.path.join(folder, path))).as_posix()
         written = _target(link)[0].strip()
         yield check_missing_file(
             ctx,
