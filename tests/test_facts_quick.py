@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -226,15 +227,14 @@ def test_cues_found_once_per_sentence_match_a_search_per_number() -> None:
     assert checked > 500
 
 
-def test_derivative_identities_are_confirmed_without_sympy() -> None:
-    """``\\frac{d}{dx}`` is differentiated in floats (the chain rule, node by node): true
-    identities skip sympy's import; a false one still goes to sympy and is reported."""
+def _fresh_run(text: str) -> tuple[list[str], bool]:
+    """The F codes ``lint_text`` reports on ``text`` in a fresh interpreter, and whether that
+    interpreter imported sympy to find them."""
     script = (
-        "import sys, qalint\n"
-        "found = qalint.lint_text('$\\\\frac{d}{dx} \\\\tanh(x) = 1 - \\\\tanh^2(x)$ and "
-        "$\\\\frac{d}{dx} x^3 = 3x^2$.\\n')\n"
-        "assert [d.code for d in found if d.code.startswith('F')] == [], found\n"
-        "print('sympy' in sys.modules)\n"
+        "import json, sys, qalint\n"
+        f"found = qalint.lint_text({text!r})\n"
+        "codes = [d.code for d in found if d.code.startswith('F')]\n"
+        "print(json.dumps([codes, 'sympy' in sys.modules]))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script],
@@ -243,7 +243,15 @@ def test_derivative_identities_are_confirmed_without_sympy() -> None:
         check=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
     )
-    assert run.stdout.strip() == "False"
+    codes, imported = json.loads(run.stdout)
+    return codes, imported
+
+
+def test_derivative_identities_are_confirmed_without_sympy() -> None:
+    """``\\frac{d}{dx}`` is differentiated in floats (the chain rule, node by node): true
+    identities skip sympy's import; a false one still goes to sympy and is reported."""
+    text = "$\\frac{d}{dx} \\tanh(x) = 1 - \\tanh^2(x)$ and $\\frac{d}{dx} x^3 = 3x^2$.\n"
+    assert _fresh_run(text) == ([], False)
     wrong = qalint.lint_text("$\\frac{d}{dx} \\tanh(x) = 1 + \\tanh^2(x)$.\n")
     assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]
 
@@ -260,19 +268,7 @@ def test_sympy_functions_match_the_converter() -> None:
 
 
 def test_identities_of_integer_names_are_confirmed_without_sympy() -> None:
-    script = (
-        "import sys, qalint\n"
-        "qalint.lint_text('$2^{2n} = 2^n \\\\times 2^n = 4^n$.\\n')\n"
-        "print('sympy' in sys.modules)\n"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
-    assert run.stdout.strip() == "False"
+    assert _fresh_run("$2^{2n} = 2^n \\times 2^n = 4^n$.\n") == ([], False)
     wrong = qalint.lint_text("$2^{2n} = 2^n + 2^n$ for every $n$.\n")
     assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]
 
@@ -280,20 +276,8 @@ def test_identities_of_integer_names_are_confirmed_without_sympy() -> None:
 def test_identities_in_a_conditional_sentence_are_not_evaluated() -> None:
     """ "Both satisfy the equation $x^2 = x + 1$" states an equation to solve: F007 would not
     be reported there, so it is not evaluated (sympy is not imported for it)."""
-    script = (
-        "import sys, qalint\n"
-        "found = qalint.lint_text('Show that both roots satisfy the equation $x^2 = x + 1$.\\n')\n"
-        "assert [d.code for d in found if d.code.startswith('F')] == [], found\n"
-        "print('sympy' in sys.modules)\n"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
-    assert run.stdout.strip() == "False"
+    text = "Show that both roots satisfy the equation $x^2 = x + 1$.\n"
+    assert _fresh_run(text) == ([], False)
     wrong = qalint.lint_text("The square is the successor: $x^2 = x + 1$.\n")
     assert [d.code for d in wrong if d.code.startswith("F")] == ["F007"]
 
