@@ -214,7 +214,7 @@ def plainly_holds(relation: Relation, log_bases: tuple[float | None, ...]) -> bo
     return False
 
 
-SAMPLES = 6  # as the exact identity check samples (``symbolic.SAMPLES``)
+SAMPLES = 6  # points each identity is sampled at, by this pre-check and the exact check alike
 AGREE = 1e-12  # sides this close in floats agree at 30 digits too (the exact check: 1e-8)
 SPREAD = 1e-6  # values this far apart in floats differ at 30 digits too (there: 1e-9)
 

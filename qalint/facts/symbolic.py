@@ -20,7 +20,7 @@ from qalint.facts import latex, quick
 from qalint.facts.latex import Node, Relation
 
 LOG_BASES = ("e", 2, 10)
-SAMPLES = 6
+SAMPLES = quick.SAMPLES  # the float pre-check must sample the very same points
 MAX_BITS = 20_000  # exact integers and rationals larger than this are not built (9^{9^9})
 MAX_TERMS = 1_000  # sums and products with more terms (nested ones counted together)
 MAX_SECONDS = 2.0  # a formula whose conversion takes longer is left unchecked
